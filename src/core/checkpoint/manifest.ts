@@ -1,0 +1,63 @@
+// A checkpoint's manifest: everything about a saved model except its tensors. Lineage (parents
+// and how the model was made) and the training record travel with it, so any model in the
+// studio can say where it came from. validateManifest guards loads from storage.
+import type { LlamaConfig } from '../model/config';
+import { validateConfig } from '../model/config';
+import type { TokenizerSpec } from '../tokenizer/tokenizer';
+import type { MetricPoint, TrainSettings } from '../train/settings';
+
+export interface Origin {
+  /** 'init', 'train', and later 'grow:<method>', 'merge:<method>', 'import'. */
+  method: string;
+  params: Record<string, unknown>;
+}
+
+export interface TrainingRecord {
+  runId: string;
+  settings: TrainSettings;
+  /** Steps and tokens of this run (not counting the parent's own training). */
+  steps: number;
+  tokens: number;
+  status: 'completed' | 'stopped';
+  metrics: MetricPoint[];
+}
+
+export interface CheckpointManifest {
+  formatVersion: 1;
+  id: string;
+  name: string;
+  /** ISO time of the save. */
+  createdAt: string;
+  config: LlamaConfig;
+  tokenizer: TokenizerSpec;
+  parents: string[];
+  origin: Origin;
+  training?: TrainingRecord;
+  /** Key of the safetensors blob in the tensor store. */
+  tensorsKey: string;
+  /** Size of that blob in bytes. */
+  bytes: number;
+  parameterCount: number;
+  /** Tensor names training may change; absent means all. */
+  trainable?: string[];
+}
+
+export function newId(prefix: string): string {
+  const rand = Math.random().toString(36).slice(2, 8);
+  return `${prefix}-${Date.now().toString(36)}-${rand}`;
+}
+
+/** Checks a manifest read back from storage; throws naming the broken field. */
+export function validateManifest(raw: unknown): CheckpointManifest {
+  if (typeof raw !== 'object' || raw === null) throw new Error('checkpoint manifest is not an object');
+  const m = raw as Partial<CheckpointManifest>;
+  if (m.formatVersion !== 1) throw new Error(`checkpoint manifest has formatVersion ${JSON.stringify(m.formatVersion)}; this studio reads 1`);
+  for (const f of ['id', 'name', 'createdAt', 'tensorsKey'] as const) {
+    if (typeof m[f] !== 'string' || !m[f]) throw new Error(`checkpoint manifest field ${f} must be a non-empty string`);
+  }
+  if (!Array.isArray(m.parents)) throw new Error(`checkpoint ${m.id}: parents must be a list`);
+  if (!m.origin || typeof m.origin.method !== 'string') throw new Error(`checkpoint ${m.id}: origin.method missing`);
+  if (!m.tokenizer || m.tokenizer.kind !== 'byte') throw new Error(`checkpoint ${m.id}: tokenizer ${JSON.stringify(m.tokenizer)} is not supported; supported: byte`);
+  validateConfig(m.config);
+  return m as CheckpointManifest;
+}

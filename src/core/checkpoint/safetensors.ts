@@ -1,0 +1,176 @@
+// The safetensors container (8-byte little-endian header length, JSON header, raw little-endian
+// data), used both for checkpoints in IndexedDB and for export, so a stored checkpoint is already
+// a file PyTorch, transformers and mergekit read. Reading validates every offset: the bytes may
+// come from a user's file or a damaged store.
+
+export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'I32';
+
+export interface NamedTensor {
+  name: string;
+  shape: number[];
+  /** F32 data; F16/BF16 are converted on write and on read. */
+  data: Float32Array | Int32Array;
+  dtype?: SafetensorsDtype;
+}
+
+interface HeaderEntry {
+  dtype: string;
+  shape: number[];
+  data_offsets: [number, number];
+}
+
+const BYTES: Record<SafetensorsDtype, number> = { F32: 4, F16: 2, BF16: 2, I32: 4 };
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+function toBf16(x: number): number {
+  f32[0] = x;
+  const bits = u32[0];
+  if ((bits & 0x7f800000) === 0x7f800000 && bits & 0x7fffff) return 0x7fc0; // NaN stays NaN
+  return ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16) & 0xffff; // round to nearest even
+}
+
+function fromBf16(h: number): number {
+  u32[0] = h << 16;
+  return f32[0];
+}
+
+function toF16(x: number): number {
+  f32[0] = x;
+  const bits = u32[0];
+  const sign = (bits >>> 16) & 0x8000;
+  const exp = (bits >>> 23) & 0xff;
+  let mant = bits & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let half = mant >>> shift;
+    const rem = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    if (rem > mid || (rem === mid && half & 1)) half++;
+    return sign | half;
+  }
+  let half = (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
+  return sign | half;
+}
+
+function fromF16(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >>> 10) & 0x1f;
+  const mant = h & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
+
+/** Encodes tensors (and string metadata) into one safetensors buffer. */
+export function encodeSafetensors(tensors: NamedTensor[], metadata: Record<string, string> = {}, dtype: 'F32' | 'F16' | 'BF16' = 'F32'): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length) header.__metadata__ = metadata;
+  let offset = 0;
+  const plan = tensors.map((t) => {
+    const dt: SafetensorsDtype = t.data instanceof Int32Array ? 'I32' : (t.dtype ?? dtype);
+    const n = t.shape.reduce((a, b) => a * b, 1);
+    if (n !== t.data.length) throw new Error(`tensor ${t.name}: shape [${t.shape}] needs ${n} values, has ${t.data.length}`);
+    const size = n * BYTES[dt];
+    header[t.name] = { dtype: dt, shape: t.shape, data_offsets: [offset, offset + size] };
+    offset += size;
+    return { t, dt, size };
+  });
+  let headerText = JSON.stringify(header);
+  // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
+  while ((8 + new TextEncoder().encode(headerText).length) % 8 !== 0) headerText += ' ';
+  const headerBytes = new TextEncoder().encode(headerText);
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  let pos = 8 + headerBytes.length;
+  for (const { t, dt, size } of plan) {
+    if (dt === 'F32' || dt === 'I32') {
+      out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, size), pos);
+    } else {
+      const conv = dt === 'F16' ? toF16 : toBf16;
+      for (let i = 0; i < t.data.length; i++) view.setUint16(pos + 2 * i, conv(t.data[i]), true);
+    }
+    pos += size;
+  }
+  return out;
+}
+
+export interface SafetensorsHeader {
+  metadata: Record<string, string>;
+  tensors: { name: string; dtype: SafetensorsDtype; shape: number[]; begin: number; end: number }[];
+  /** Offset of the data section from the start of the file. */
+  dataStart: number;
+}
+
+/** Parses and checks the header; `bytes` needs to hold at least the header. */
+export function readSafetensorsHeader(bytes: Uint8Array, fileName = 'safetensors file', fileSize = bytes.length): SafetensorsHeader {
+  if (bytes.length < 8) throw new Error(`${fileName}: too short to be a safetensors file (${bytes.length} bytes)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen = Number(view.getBigUint64(0, true));
+  if (headerLen <= 0 || 8 + headerLen > fileSize || headerLen > 100_000_000) {
+    throw new Error(`${fileName}: header length ${headerLen} does not fit a file of ${fileSize} bytes; not a safetensors file`);
+  }
+  if (8 + headerLen > bytes.length) throw new Error(`${fileName}: header needs ${8 + headerLen} bytes, got ${bytes.length}`);
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
+  } catch (e) {
+    throw new Error(`${fileName}: header is not valid JSON (${(e as Error).message})`);
+  }
+  const dataStart = 8 + headerLen;
+  const dataSize = fileSize - dataStart;
+  const tensors: SafetensorsHeader['tensors'] = [];
+  let metadata: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(raw)) {
+    if (name === '__metadata__') {
+      metadata = entry as Record<string, string>;
+      continue;
+    }
+    const e = entry as HeaderEntry;
+    if (!(e.dtype in BYTES)) throw new Error(`${fileName}: tensor ${name} has dtype ${e.dtype}; supported: ${Object.keys(BYTES).join(', ')}`);
+    const dtype = e.dtype as SafetensorsDtype;
+    const n = (e.shape ?? []).reduce((a: number, b: number) => a * b, 1);
+    const [begin, end] = e.data_offsets ?? [];
+    if (!Number.isInteger(begin) || !Number.isInteger(end) || begin < 0 || end > dataSize || end - begin !== n * BYTES[dtype]) {
+      throw new Error(`${fileName}: tensor ${name} has offsets [${begin}, ${end}] that do not match shape [${e.shape}] ${dtype} inside ${dataSize} data bytes`);
+    }
+    tensors.push({ name, dtype, shape: e.shape, begin, end });
+  }
+  return { metadata, tensors, dataStart };
+}
+
+/** Converts one tensor's raw bytes (from the data section) to F32 (or I32) values. */
+export function decodeTensorData(raw: Uint8Array, dtype: SafetensorsDtype): Float32Array | Int32Array {
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  if (dtype === 'F32' || dtype === 'I32') {
+    const copy = raw.slice(); // aligned copy; the source offset need not be a multiple of 4
+    return dtype === 'F32' ? new Float32Array(copy.buffer) : new Int32Array(copy.buffer);
+  }
+  const n = raw.byteLength / 2;
+  const out = new Float32Array(n);
+  const conv = dtype === 'F16' ? fromF16 : fromBf16;
+  for (let i = 0; i < n; i++) out[i] = conv(view.getUint16(2 * i, true));
+  return out;
+}
+
+/** Decodes a whole safetensors buffer held in memory. */
+export function decodeSafetensors(bytes: Uint8Array, fileName?: string): { metadata: Record<string, string>; tensors: NamedTensor[] } {
+  const h = readSafetensorsHeader(bytes, fileName);
+  const tensors = h.tensors.map((t) => ({
+    name: t.name,
+    shape: t.shape,
+    dtype: t.dtype,
+    data: decodeTensorData(bytes.subarray(h.dataStart + t.begin, h.dataStart + t.end), t.dtype),
+  }));
+  return { metadata: h.metadata, tensors };
+}

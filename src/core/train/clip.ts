@@ -1,0 +1,16 @@
+// Gradient clipping by global norm, as torch.nn.utils.clip_grad_norm_.
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Scales all gradients by min(1, maxNorm / (norm + 1e-6)); returns the clipped gradients and the
+ * norm before clipping (a scalar tensor, so reading it does not force a GPU sync here).
+ */
+export function clipByGlobalNorm(grads: Record<string, tf.Tensor>, maxNorm: number): { grads: Record<string, tf.Tensor>; norm: tf.Scalar } {
+  const sq = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+  const norm = tf.sqrt(tf.addN(sq)) as tf.Scalar;
+  if (!(maxNorm > 0) || !Number.isFinite(maxNorm)) return { grads, norm };
+  const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
+  const out: Record<string, tf.Tensor> = {};
+  for (const [k, g] of Object.entries(grads)) out[k] = tf.mul(g, scale);
+  return { grads: out, norm };
+}

@@ -1,0 +1,87 @@
+// One training run's engine, independent of where it runs (worker or Node test): named
+// variables, AdamW, the schedule, clipping and the batch sampler. The caller drives the loop so
+// it can pause, evaluate and checkpoint between steps.
+import * as tf from '@tensorflow/tfjs';
+import type { LlamaModel, ModelParams } from '../model/llama';
+import { lossOf } from '../model/llama';
+import type { LlamaConfig } from '../model/config';
+import type { MixtureSampler } from '../data/sampler';
+import { AdamW } from './adamw';
+import { clipByGlobalNorm } from './clip';
+import type { ScheduleOptions } from './schedule';
+import { learningRate } from './schedule';
+import type { TrainSettings } from './settings';
+
+export interface StepResult {
+  step: number;
+  loss: number;
+  gradNorm: number;
+  lr: number;
+}
+
+export class Trainer {
+  readonly variables: Record<string, tf.Variable>;
+  readonly optimizer: AdamW;
+  private readonly schedule: ScheduleOptions;
+  /** Steps completed; the next step to run is `step`. */
+  step = 0;
+
+  constructor(
+    readonly config: LlamaConfig,
+    params: ModelParams,
+    readonly settings: TrainSettings,
+    readonly sampler: MixtureSampler,
+    /** Names training may change (block expansion trains only the new blocks); all when absent. */
+    trainable?: string[],
+  ) {
+    const train = new Set(trainable ?? Object.keys(params));
+    this.variables = {};
+    for (const [name, t] of Object.entries(params)) this.variables[name] = tf.variable(t, train.has(name), `${name}`);
+    const trainVars = Object.fromEntries(Object.entries(this.variables).filter(([n]) => train.has(n)));
+    this.optimizer = new AdamW(trainVars, {
+      beta1: settings.beta1,
+      beta2: settings.beta2,
+      eps: 1e-8,
+      weightDecay: settings.weightDecay,
+    });
+    this.schedule = {
+      kind: settings.schedule,
+      lr: settings.lr,
+      totalSteps: settings.steps,
+      warmupSteps: settings.warmupSteps,
+      decayFraction: settings.decayFraction,
+      minLrRatio: 0.1,
+    };
+  }
+
+  get model(): LlamaModel {
+    return { config: this.config, params: this.variables };
+  }
+
+  /** Runs the next step: batch, loss, gradients, clip, AdamW. Awaits only the two scalars. */
+  async runStep(): Promise<StepResult> {
+    const step = this.step;
+    const lr = learningRate(this.schedule, step);
+    const b = this.sampler.batch(step);
+    const trainVars = this.optimizer.params;
+    const [lossT, normT] = tf.tidy(() => {
+      const inputs = tf.tensor2d(b.inputs, [b.batchSize, b.seqLen], 'int32');
+      const targets = tf.tensor2d(b.targets, [b.batchSize, b.seqLen], 'int32');
+      const mask = tf.tensor2d(b.mask, [b.batchSize, b.seqLen]);
+      const { value, grads } = tf.variableGrads(() => lossOf(this.model, inputs, targets, mask), Object.values(trainVars));
+      const { grads: clipped, norm } = clipByGlobalNorm(grads, this.settings.clip);
+      this.optimizer.apply(clipped, lr);
+      return [value, norm];
+    });
+    const [loss, gradNorm] = await Promise.all([lossT.data(), normT.data()]);
+    lossT.dispose();
+    normT.dispose();
+    this.step = step + 1;
+    return { step: this.step, loss: loss[0], gradNorm: gradNorm[0], lr };
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    for (const v of Object.values(this.variables)) v.dispose();
+  }
+}
