@@ -38,8 +38,10 @@ export interface TrainSettings {
 
 export interface MetricPoint {
   step: number;
+  /** Training tokens seen after this step (batch x seqLen x step). */
   tokens: number;
-  loss: number;
+  /** Training loss of this step's batch; null on the evaluation-only point at step 0. */
+  loss: number | null;
   lr: number;
   gradNorm: number;
   /** Seconds since the run started (excluding pauses). */

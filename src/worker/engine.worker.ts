@@ -1,0 +1,50 @@
+// The engine worker's entry: routes each request to the session with an exhaustive switch and
+// answers it exactly once; training events are posted by the session as they happen.
+import type { RequestMap, WorkerEvent, WorkerRequest } from './protocol';
+import { EngineSession } from './session';
+
+const scope = self as unknown as { postMessage(msg: WorkerEvent, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent<WorkerRequest>) => void) | null };
+
+const post = (msg: WorkerEvent, transfer: Transferable[] = []) => scope.postMessage(msg, transfer);
+const session = new EngineSession((event, transfer) => post(event, transfer));
+
+async function handle(req: WorkerRequest): Promise<RequestMap[WorkerRequest['type']]['result']> {
+  switch (req.type) {
+    case 'init':
+      return session.init(req);
+    case 'loadModel':
+      return session.loadModel(req);
+    case 'unloadModel':
+      return session.unloadModel(req);
+    case 'loadCorpus':
+      return session.loadCorpus(req);
+    case 'scoreTexts':
+      return session.scoreTexts(req);
+    case 'validationLoss':
+      return session.validationLoss(req);
+    case 'train':
+      return session.train(req);
+    case 'control':
+      return session.control(req);
+    case 'memory':
+      return session.memory();
+    default: {
+      const never: never = req;
+      throw new Error(`unknown request ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+// Requests run one after another: the engine's tensors are not safe under interleaved awaits
+// (a score request must not see a model half-loaded). Training loops run beside this queue.
+let queue: Promise<unknown> = Promise.resolve();
+scope.onmessage = (e) => {
+  const req = e.data;
+  queue = queue.then(async () => {
+    try {
+      post({ type: 'response', requestId: req.requestId, ok: true, result: await handle(req) });
+    } catch (err) {
+      post({ type: 'response', requestId: req.requestId, ok: false, error: (err as Error).message ?? String(err) });
+    }
+  });
+};

@@ -1,0 +1,63 @@
+// The typed protocol between the main thread and the engine worker. Requests carry an id and get
+// exactly one response; training streams events. Tensors cross as transferred ArrayBuffers
+// (safetensors bytes), metrics in appended batches.
+import type { LlamaConfig } from '../core/model/config';
+import type { TokenizerSpec } from '../core/tokenizer/tokenizer';
+import type { MetricPoint, TrainSettings } from '../core/train/settings';
+
+export type BackendName = 'webgpu' | 'cpu';
+
+export interface BackendInfo {
+  name: BackendName;
+  /** WebGPU adapter in words, e.g. "nvidia ampere" or "google swiftshader". */
+  adapter?: string;
+  webgpuAvailable: boolean;
+  /** Why WebGPU is not available, when it is not. */
+  webgpuError?: string;
+}
+
+export interface MemoryInfo {
+  numTensors: number;
+  numBytes: number;
+}
+
+/** Request name -> its arguments and the result of its response. */
+export interface RequestMap {
+  init: { args: { backend: BackendName | 'auto' }; result: BackendInfo };
+  loadModel: { args: { modelId: string; config: LlamaConfig; tokenizer: TokenizerSpec; tensors: ArrayBuffer }; result: null };
+  unloadModel: { args: { modelId: string }; result: null };
+  /** UTF-8 text, one sentence or paragraph a line; train may be left out for evaluation only. */
+  loadCorpus: { args: { corpusId: string; train?: ArrayBuffer; valid: ArrayBuffer }; result: { trainTokens: number; validTokens: number } };
+  scoreTexts: { args: { modelId: string; texts: string[] }; result: number[] };
+  validationLoss: { args: { modelId: string; corpusId: string; seqLen: number; maxTokens: number }; result: number };
+  train: { args: { runId: string; modelId: string; settings: TrainSettings; trainable?: string[]; resume?: ResumeState }; result: null };
+  control: { args: { runId: string; action: 'pause' | 'resume' | 'stop' }; result: null };
+  memory: { args: Record<string, never>; result: MemoryInfo };
+}
+
+export type RequestType = keyof RequestMap;
+
+export type WorkerRequest = { [K in RequestType]: { type: K; requestId: number } & RequestMap[K]['args'] }[RequestType];
+
+export interface ResumeState {
+  /** safetensors with the parameters and `optimizer.m.*` / `optimizer.v.*` moments. */
+  state: ArrayBuffer;
+  step: number;
+  tokens: number;
+  elapsed: number;
+}
+
+export type WorkerEvent =
+  | { type: 'response'; requestId: number; ok: true; result: unknown }
+  | { type: 'response'; requestId: number; ok: false; error: string }
+  | { type: 'trainMetrics'; runId: string; points: MetricPoint[] }
+  | { type: 'trainStatus'; runId: string; status: 'running' | 'paused' }
+  /** A resumable snapshot: parameters and optimizer moments after `step` steps. */
+  | { type: 'trainCheckpoint'; runId: string; step: number; tokens: number; elapsed: number; state: ArrayBuffer }
+  | { type: 'trainFinished'; runId: string; status: 'completed' | 'stopped'; step: number; tokens: number; params: ArrayBuffer }
+  | { type: 'trainFailed'; runId: string; error: string };
+
+export type TrainEvent = Exclude<WorkerEvent, { type: 'response' }>;
+
+export const OPTIMIZER_M_PREFIX = 'optimizer.m.';
+export const OPTIMIZER_V_PREFIX = 'optimizer.v.';

@@ -1,0 +1,234 @@
+// The engine's state inside the worker: the tfjs backend, models and corpora the main thread has
+// handed over, and the training runs in progress. Every handler is a plain async method; the
+// worker entry only routes messages here.
+import * as tf from '@tensorflow/tfjs';
+import type { LlamaModel } from '../core/model/llama';
+import type { Tokenizer } from '../core/tokenizer/tokenizer';
+import { tokenizerFromSpec } from '../core/tokenizer/byte';
+import { tokenizeLines, type TokenizedText } from '../core/data/tokens';
+import { MixtureSampler } from '../core/data/sampler';
+import { decodeParams, encodeParams, readTensors, toTfTensors } from '../core/checkpoint/tensors';
+import { encodeSafetensors } from '../core/checkpoint/safetensors';
+import { scoreTexts, validationLoss } from '../core/eval/score';
+import { Trainer } from '../core/train/trainer';
+import type { MetricPoint } from '../core/train/settings';
+import { startBackend } from '../gpu/backend';
+import type { RequestMap, TrainEvent } from './protocol';
+import { OPTIMIZER_M_PREFIX, OPTIMIZER_V_PREFIX } from './protocol';
+
+type Args<K extends keyof RequestMap> = RequestMap[K]['args'];
+type Result<K extends keyof RequestMap> = Promise<RequestMap[K]['result']>;
+
+interface LoadedModel extends LlamaModel {
+  tokenizer: Tokenizer;
+}
+
+interface LoadedCorpus {
+  train?: TokenizedText;
+  valid: TokenizedText;
+}
+
+interface RunControl {
+  paused: boolean;
+  stopRequested: boolean;
+  wake?: () => void;
+}
+
+/** Metrics go out at most this often (plus at every evaluation and at the end). */
+const METRIC_FLUSH_MS = 250;
+
+export class EngineSession {
+  private models = new Map<string, LoadedModel>();
+  private corpora = new Map<string, LoadedCorpus>();
+  private runs = new Map<string, RunControl>();
+
+  constructor(private readonly emit: (event: TrainEvent, transfer?: Transferable[]) => void) {}
+
+  async init(a: Args<'init'>): Result<'init'> {
+    return startBackend(a.backend);
+  }
+
+  async loadModel(a: Args<'loadModel'>): Result<'loadModel'> {
+    const { params } = decodeParams(new Uint8Array(a.tensors), a.config, `checkpoint ${a.modelId}`);
+    this.unloadModel({ modelId: a.modelId });
+    this.models.set(a.modelId, { config: a.config, params: toTfTensors(params), tokenizer: tokenizerFromSpec(a.tokenizer) });
+    return null;
+  }
+
+  unloadModel(a: Args<'unloadModel'>): Awaited<Result<'unloadModel'>> {
+    const m = this.models.get(a.modelId);
+    if (m) for (const t of Object.values(m.params)) t.dispose();
+    this.models.delete(a.modelId);
+    return null;
+  }
+
+  async loadCorpus(a: Args<'loadCorpus'>): Result<'loadCorpus'> {
+    // Corpora are tokenized with the byte tokenizer, the only one models use so far.
+    const tok = tokenizerFromSpec({ kind: 'byte' });
+    const decode = (b: ArrayBuffer) => new TextDecoder().decode(b);
+    const corpus: LoadedCorpus = {
+      train: a.train ? tokenizeLines(tok, decode(a.train)) : this.corpora.get(a.corpusId)?.train,
+      valid: tokenizeLines(tok, decode(a.valid)),
+    };
+    this.corpora.set(a.corpusId, corpus);
+    return { trainTokens: corpus.train?.ids.length ?? 0, validTokens: corpus.valid.ids.length };
+  }
+
+  private model(id: string): LoadedModel {
+    const m = this.models.get(id);
+    if (!m) throw new Error(`model ${id} is not loaded in the engine`);
+    return m;
+  }
+
+  private corpus(id: string): LoadedCorpus {
+    const c = this.corpora.get(id);
+    if (!c) throw new Error(`corpus ${id} is not loaded in the engine`);
+    return c;
+  }
+
+  async scoreTexts(a: Args<'scoreTexts'>): Result<'scoreTexts'> {
+    const m = this.model(a.modelId);
+    return scoreTexts(m, m.tokenizer, a.texts);
+  }
+
+  async validationLoss(a: Args<'validationLoss'>): Result<'validationLoss'> {
+    const m = this.model(a.modelId);
+    return validationLoss(m, m.tokenizer.bos, this.corpus(a.corpusId).valid, { seqLen: a.seqLen, maxTokens: a.maxTokens });
+  }
+
+  memory(): Awaited<Result<'memory'>> {
+    const { numTensors, numBytes } = tf.memory();
+    return { numTensors, numBytes };
+  }
+
+  control(a: Args<'control'>): Awaited<Result<'control'>> {
+    const run = this.runs.get(a.runId);
+    if (!run) throw new Error(`run ${a.runId} is not running`);
+    if (a.action === 'pause') run.paused = true;
+    if (a.action === 'resume') run.paused = false;
+    if (a.action === 'stop') run.stopRequested = true;
+    run.wake?.();
+    return null;
+  }
+
+  /** Validates and sets up a run, answers, then trains in the background, streaming events. */
+  async train(a: Args<'train'>): Result<'train'> {
+    if (this.runs.has(a.runId)) throw new Error(`run ${a.runId} is already running`);
+    const m = this.model(a.modelId);
+    const s = a.settings;
+    const sources = s.data.map((d) => {
+      const train = this.corpus(d.corpus).train;
+      if (!train) throw new Error(`corpus ${d.corpus} has no training text loaded`);
+      if (train.ids.length < s.seqLen + 1) {
+        throw new Error(`corpus ${d.corpus} has ${train.ids.length} training tokens, fewer than one sequence of seqLen ${s.seqLen}; choose a shorter seqLen or a bigger corpus`);
+      }
+      return { id: d.corpus, weight: d.weight, text: train };
+    });
+    for (const w of s.watch) this.corpus(w);
+    const sampler = new MixtureSampler(sources, s.batchSize, s.seqLen, s.seed, m.tokenizer.bos);
+    const trainer = new Trainer(m.config, m.params, s, sampler, a.trainable);
+    if (a.resume) {
+      try {
+        this.restore(trainer, a.resume.state, a.resume.step);
+      } catch (e) {
+        trainer.dispose();
+        throw e;
+      }
+    }
+    const control: RunControl = { paused: false, stopRequested: false };
+    this.runs.set(a.runId, control);
+    void this.loop(a.runId, trainer, m, control, a.resume?.elapsed ?? 0).finally(() => {
+      this.runs.delete(a.runId);
+      trainer.dispose();
+    });
+    return null;
+  }
+
+  private restore(trainer: Trainer, stateBytes: ArrayBuffer, step: number): void {
+    const { params, extra } = decodeParams(new Uint8Array(stateBytes), trainer.config, 'resume state', [OPTIMIZER_M_PREFIX, OPTIMIZER_V_PREFIX]);
+    tf.tidy(() => {
+      const values = toTfTensors(params);
+      for (const [name, v] of Object.entries(trainer.variables)) v.assign(values[name]);
+      trainer.optimizer.setState({
+        step,
+        m: toTfTensors(extra.filter((t) => t.name.startsWith(OPTIMIZER_M_PREFIX)), OPTIMIZER_M_PREFIX),
+        v: toTfTensors(extra.filter((t) => t.name.startsWith(OPTIMIZER_V_PREFIX)), OPTIMIZER_V_PREFIX),
+      });
+    });
+    trainer.step = step;
+  }
+
+  private async snapshot(trainer: Trainer): Promise<ArrayBuffer> {
+    const state = trainer.optimizer.getState();
+    const named = [
+      ...(await readTensors(trainer.variables)),
+      ...(await readTensors(state.m, OPTIMIZER_M_PREFIX)),
+      ...(await readTensors(state.v, OPTIMIZER_V_PREFIX)),
+    ];
+    return encodeSafetensors(named, { step: String(trainer.step) }).buffer as ArrayBuffer;
+  }
+
+  private async loop(runId: string, trainer: Trainer, m: LoadedModel, control: RunControl, elapsed0: number): Promise<void> {
+    const s = trainer.settings;
+    const tokensPerStep = s.batchSize * s.seqLen;
+    const evaluate = async (): Promise<Record<string, number>> => {
+      const out: Record<string, number> = {};
+      for (const id of s.watch) out[id] = await validationLoss(trainer.model, m.tokenizer.bos, this.corpus(id).valid, { seqLen: s.seqLen, maxTokens: s.evalTokens });
+      return out;
+    };
+    let pending: MetricPoint[] = [];
+    let lastFlush = performance.now();
+    const flush = () => {
+      if (pending.length) this.emit({ type: 'trainMetrics', runId, points: pending });
+      pending = [];
+      lastFlush = performance.now();
+    };
+    let elapsed = elapsed0;
+    let clock = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      elapsed += (now - clock) / 1000;
+      clock = now;
+    };
+    try {
+      if (trainer.step === 0 && s.watch.length) {
+        pending.push({ step: 0, tokens: 0, loss: null, lr: 0, gradNorm: 0, elapsed: 0, numTensors: tf.memory().numTensors, valid: await evaluate() });
+        flush();
+      }
+      tick();
+      while (trainer.step < s.steps && !control.stopRequested) {
+        if (control.paused) {
+          tick();
+          flush();
+          this.emit({ type: 'trainStatus', runId, status: 'paused' });
+          while (control.paused && !control.stopRequested) await new Promise<void>((r) => (control.wake = r));
+          control.wake = undefined;
+          clock = performance.now();
+          this.emit({ type: 'trainStatus', runId, status: 'running' });
+          continue;
+        }
+        const r = await trainer.runStep();
+        if (!Number.isFinite(r.loss)) throw new Error(`training diverged at step ${r.step}: loss is ${r.loss}; lower lr (${s.lr}) or keep clipping on`);
+        tick();
+        const point: MetricPoint = { step: r.step, tokens: r.step * tokensPerStep, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, elapsed, numTensors: tf.memory().numTensors };
+        const last = r.step === s.steps || control.stopRequested;
+        if (s.watch.length && ((s.evalEvery > 0 && r.step % s.evalEvery === 0) || last)) {
+          point.valid = await evaluate();
+          clock = performance.now(); // evaluation time is not training time
+        }
+        pending.push(point);
+        if (point.valid || last || performance.now() - lastFlush > METRIC_FLUSH_MS) flush();
+        if (s.checkpointEvery > 0 && r.step % s.checkpointEvery === 0 && !last) {
+          const state = await this.snapshot(trainer);
+          this.emit({ type: 'trainCheckpoint', runId, step: r.step, tokens: r.step * tokensPerStep, elapsed, state }, [state]);
+        }
+      }
+      flush();
+      const buffer = (await encodeParams(trainer.variables)).buffer as ArrayBuffer;
+      this.emit({ type: 'trainFinished', runId, status: trainer.step >= s.steps ? 'completed' : 'stopped', step: trainer.step, tokens: trainer.step * tokensPerStep, params: buffer }, [buffer]);
+    } catch (e) {
+      flush();
+      this.emit({ type: 'trainFailed', runId, error: (e as Error).message });
+    }
+  }
+}
