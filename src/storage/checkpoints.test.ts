@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { CheckpointStore, StorageFullError } from './checkpoints';
-import { RunStore } from './runs';
+import { RunStore, type RunRecord } from './runs';
 import { memoryStore, type KeyValueStore } from './kv';
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { decodeParams, encodeParams, toTfTensors } from '../core/checkpoint/tensors';
@@ -82,7 +82,7 @@ describe('RunStore', () => {
     const blobs = memoryStore<Uint8Array>();
     const runs = new RunStore(memoryStore(), new CheckpointStore(memoryStore(), blobs));
     const metric = (step: number) => ({ step, tokens: step * 8, loss: 1, lr: 1, gradNorm: 1, elapsed: step, numTensors: 1 });
-    let r = { id: 'r', createdAt: 'now', settings: {} as never, status: 'running' as const, metrics: [1, 2, 3, 4].map(metric) };
+    let r: RunRecord = { id: 'r', createdAt: 'now', settings: {} as RunRecord['settings'], status: 'running', metrics: [1, 2, 3, 4].map(metric) };
     r = await runs.saveSnapshot(r, { step: 2, tokens: 16, elapsed: 2, state: new Uint8Array([1]) });
     expect(r.metrics.map((m) => m.step)).toEqual([1, 2]);
     r = await runs.saveSnapshot({ ...r, metrics: [1, 2, 3, 4].map(metric) }, { step: 4, tokens: 32, elapsed: 4, state: new Uint8Array([2]) });

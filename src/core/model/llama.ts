@@ -5,8 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from './config';
 import { headDim } from './config';
-import { layerPrefix, weightSpecs } from './weights';
-import { fillNormal, hashString, mulberry32 } from '../rng';
+import { layerPrefix } from './weights';
 
 /** Parameters by Hugging Face name; tf.Variables while training, plain tensors otherwise. */
 export type ModelParams = Record<string, tf.Tensor>;
@@ -14,22 +13,6 @@ export type ModelParams = Record<string, tf.Tensor>;
 export interface LlamaModel {
   config: LlamaConfig;
   params: ModelParams;
-}
-
-/** GPT-2 style initialisation: N(0, 0.02), residual projections scaled by 1/sqrt(2 n_layer). */
-export function initialWeights(c: LlamaConfig, seed: number): Map<string, { shape: number[]; data: Float32Array }> {
-  const out = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const s of weightSpecs(c)) {
-    const n = s.shape.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(n);
-    if (s.init === 'ones') data.fill(1);
-    else {
-      const std = s.init === 'normal_residual' ? 0.02 / Math.sqrt(2 * c.num_hidden_layers) : 0.02;
-      fillNormal(data, mulberry32(hashString(s.name, seed)), std);
-    }
-    out.set(s.name, { shape: s.shape, data });
-  }
-  return out;
 }
 
 export function rmsNorm(x: tf.Tensor, weight: tf.Tensor, eps: number): tf.Tensor {

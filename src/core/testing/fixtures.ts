@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from '../model/config';
 import { DEFAULT_CONFIG } from '../model/config';
 import type { LlamaModel } from '../model/llama';
-import { initialWeights } from '../model/llama';
+import { initialWeights } from '../model/init';
 
 export function tinyConfig(over: Partial<LlamaConfig> = {}): LlamaConfig {
   return {

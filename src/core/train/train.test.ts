@@ -8,7 +8,7 @@ import { Trainer } from './trainer';
 import { MixtureSampler } from '../data/sampler';
 import { tokenizeBytes } from '../data/tokens';
 import { ByteTokenizer } from '../tokenizer/byte';
-import { initialWeights } from '../model/llama';
+import { initialWeights } from '../model/init';
 import { tinyConfig } from '../testing/fixtures';
 
 describe('AdamW', () => {

@@ -1,0 +1,103 @@
+// The main thread's long-lived services: the engine worker client and the IndexedDB stores,
+// plus the caches that decide which models and corpora the engine holds. Actions use these;
+// components never touch them.
+import type { CorpusInfo } from '../core/data/corpusSplit';
+import { CheckpointStore } from '../storage/checkpoints';
+import { UserCorpusStore } from '../storage/corpora';
+import { idbStore } from '../storage/kv';
+import { RunStore } from '../storage/runs';
+import { EngineClient } from '../worker/client';
+
+export interface Services {
+  engine: EngineClient;
+  checkpoints: CheckpointStore;
+  runs: RunStore;
+  userCorpora: UserCorpusStore;
+}
+
+export function createServices(): Services {
+  const checkpoints = new CheckpointStore(idbStore('manifests'), idbStore('tensors'));
+  return {
+    engine: EngineClient.start(),
+    checkpoints,
+    runs: new RunStore(idbStore('runs'), checkpoints),
+    userCorpora: new UserCorpusStore(idbStore('corpora')),
+  };
+}
+
+/** A transferable copy-free buffer of exactly the bytes of `view`. */
+export function ownBuffer(view: Uint8Array): ArrayBuffer {
+  if (view.byteOffset === 0 && view.byteLength === view.buffer.byteLength) return view.buffer as ArrayBuffer;
+  return view.slice().buffer as ArrayBuffer;
+}
+
+/** Models held by the engine, least recently used first; a few fit, the oldest is unloaded. */
+const MAX_LOADED_MODELS = 3;
+
+export class EngineCache {
+  private models: string[] = [];
+  private loadingModels = new Map<string, Promise<void>>();
+  private corpora = new Map<string, Promise<boolean>>();
+
+  constructor(private readonly s: Services) {}
+
+  ensureModel(id: string): Promise<void> {
+    const i = this.models.indexOf(id);
+    if (i >= 0) {
+      this.models.splice(i, 1);
+      this.models.push(id);
+      return Promise.resolve();
+    }
+    let p = this.loadingModels.get(id);
+    if (!p) {
+      p = (async () => {
+        const m = await this.s.checkpoints.get(id);
+        if (!m) throw new Error(`no checkpoint with id ${id}; see studio.checkpoints.list()`);
+        const bytes = await this.s.checkpoints.tensors(id);
+        const tensors = ownBuffer(bytes);
+        await this.s.engine.call('loadModel', { modelId: id, config: m.config, tokenizer: m.tokenizer, tensors }, [tensors]);
+        this.models.push(id);
+        while (this.models.length > MAX_LOADED_MODELS) await this.unloadModel(this.models[0]);
+      })().finally(() => this.loadingModels.delete(id));
+      this.loadingModels.set(id, p);
+    }
+    return p;
+  }
+
+  async unloadModel(id: string): Promise<void> {
+    this.models = this.models.filter((m) => m !== id);
+    await this.s.engine.call('unloadModel', { modelId: id });
+  }
+
+  /** Hands a corpus's validation text (and training text when `withTrain`) to the engine once. */
+  async ensureCorpus(info: CorpusInfo, withTrain: boolean): Promise<void> {
+    const loaded = this.corpora.get(info.id);
+    if (loaded && (!withTrain || (await loaded.catch(() => false)))) return void (await loaded);
+    const p = (async () => {
+      const { train, valid } = await this.corpusText(info, withTrain);
+      const enc = new TextEncoder();
+      const validBuf = ownBuffer(enc.encode(valid));
+      const trainBuf = train === undefined ? undefined : ownBuffer(enc.encode(train));
+      await this.s.engine.call('loadCorpus', { corpusId: info.id, valid: validBuf, train: trainBuf }, trainBuf ? [validBuf, trainBuf] : [validBuf]);
+      return withTrain;
+    })();
+    p.catch(() => this.corpora.delete(info.id));
+    this.corpora.set(info.id, p);
+    await p;
+  }
+
+  private async corpusText(info: CorpusInfo, withTrain: boolean): Promise<{ train?: string; valid: string }> {
+    if (info.source === 'user') {
+      const c = await this.s.userCorpora.get(info.id);
+      if (!c) throw new Error(`corpus ${info.id} is missing from storage`);
+      return { train: withTrain ? c.train : undefined, valid: c.valid };
+    }
+    const fetchText = async (split: 'train' | 'valid') => {
+      const url = `${import.meta.env.BASE_URL}corpora/${info.id}.${split}.txt`;
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`could not read the embedded corpus file ${url} (${res.status}); run the corpus build step (npm run build:corpora)`);
+      return res.text();
+    };
+    return { valid: await fetchText('valid'), train: withTrain ? await fetchText('train') : undefined };
+  }
+}

@@ -1,0 +1,70 @@
+// The studio's state on the main thread: one zustand store built from typed slices. Components
+// read it through selectors; only the actions in studio.ts write it.
+import { create } from 'zustand';
+import type { CheckpointManifest } from '../core/checkpoint/manifest';
+import type { CorpusInfo } from '../core/data/corpusSplit';
+import type { MetricPoint } from '../core/train/settings';
+import type { RunRecord, RunStatus } from '../storage/runs';
+import type { BackendInfo } from '../worker/protocol';
+
+export interface BackendSlice {
+  backend: { info?: BackendInfo; starting: boolean; error?: string };
+}
+
+export interface CorporaSlice {
+  corpora: CorpusInfo[];
+}
+
+export interface CheckpointsSlice {
+  checkpoints: CheckpointManifest[];
+  /** Messages about manifests that failed validation when listed. */
+  damaged: string[];
+  storage?: { usage: number; quota: number };
+}
+
+export interface RunView {
+  record: RunRecord;
+  status: RunStatus;
+  /**
+   * Metric points in step order. The array is appended in place as batches arrive (never
+   * re-sorted or copied); `version` changes so subscribers re-render.
+   */
+  metrics: MetricPoint[];
+  version: number;
+}
+
+export interface RunsSlice {
+  runs: Record<string, RunView>;
+  activeRunId?: string;
+}
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+export interface NoticesSlice {
+  notices: Notice[];
+}
+
+export type StudioState = BackendSlice & CorporaSlice & CheckpointsSlice & RunsSlice & NoticesSlice;
+
+export const useStudio = create<StudioState>()(() => ({
+  backend: { starting: true },
+  corpora: [],
+  checkpoints: [],
+  damaged: [],
+  runs: {},
+  notices: [],
+}));
+
+let noticeId = 1;
+
+export function notify(kind: Notice['kind'], text: string): void {
+  useStudio.setState((s) => ({ notices: [...s.notices.slice(-4), { id: noticeId++, kind, text }] }));
+}
+
+export function dismissNotice(id: number): void {
+  useStudio.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+}

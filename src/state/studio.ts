@@ -1,0 +1,244 @@
+// The studio's actions, published as `window.studio`: the typed automation API that Playwright
+// suites drive and that the UI itself calls. Every argument from outside is validated here or in
+// the core validators, and a bad one rejects with an Error naming it and what is allowed.
+import type { CheckpointManifest } from '../core/checkpoint/manifest';
+import { newId } from '../core/checkpoint/manifest';
+import type { CorpusIndex, CorpusInfo } from '../core/data/corpusSplit';
+import { parseUserCorpus, splitUnits } from '../core/data/corpusSplit';
+import { MODEL_PRESETS, type ModelPreset, validateConfig } from '../core/model/config';
+import { initialWeights } from '../core/model/init';
+import { countParameters } from '../core/model/weights';
+import { encodeSafetensors } from '../core/checkpoint/safetensors';
+import { ByteTokenizer, tokenizerFromSpec } from '../core/tokenizer/byte';
+import type { RunRecord } from '../storage/runs';
+import type { BackendInfo, BackendName, MemoryInfo } from '../worker/protocol';
+import { createServices, EngineCache, type Services } from './services';
+import { notify, useStudio } from './store';
+import { type RunHandle, RunManager } from './training';
+
+export type { RunHandle } from './training';
+
+export interface StudioApi {
+  /** Resolves when the backend, corpora, checkpoints and runs are loaded. */
+  ready: Promise<void>;
+  backend(): Promise<BackendInfo>;
+  setBackend(name: BackendName): Promise<BackendInfo>;
+  corpora(): Promise<CorpusInfo[]>;
+  addCorpus(fileName: string, text: string, options?: { name?: string; language?: string }): Promise<{ id: string; lines: number; errors: { line: number; message: string }[] }>;
+  deleteCorpus(id: string): Promise<void>;
+  presets(): ModelPreset[];
+  createModel(options: { name: string; config: unknown; seed?: number }): Promise<string>;
+  train(options: Record<string, unknown>): RunHandle;
+  runs: {
+    list(): Promise<RunRecord[]>;
+    resume(runId: string): Promise<RunHandle>;
+    delete(runId: string): Promise<void>;
+  };
+  checkpoints: {
+    list(): Promise<CheckpointManifest[]>;
+    get(id: string): Promise<CheckpointManifest>;
+    delete(id: string): Promise<void>;
+    rename(id: string, name: string): Promise<CheckpointManifest>;
+  };
+  scoreTexts(id: string, texts: string[]): Promise<number[]>;
+  validationLoss(id: string, corpus: string, options?: { seqLen?: number; maxTokens?: number }): Promise<number>;
+  tokenize(id: string, text: string): Promise<number[]>;
+  memory(): Promise<MemoryInfo>;
+  storage(): Promise<{ usage: number; quota: number; checkpointBytes: number }>;
+}
+
+/** Validation-loss defaults: long enough windows to be meaningful, few enough to be quick. */
+const DEFAULT_EVAL_SEQ = 128;
+const DEFAULT_EVAL_TOKENS = 4096;
+
+export function createStudio(services: Services = createServices()): StudioApi {
+  const s = services;
+  const cache = new EngineCache(s);
+  const runs = new RunManager(s, cache);
+
+  async function refreshCheckpoints(): Promise<void> {
+    const { checkpoints, damaged } = await s.checkpoints.list();
+    useStudio.setState({ checkpoints, damaged });
+    const est = await navigator.storage?.estimate?.().catch(() => undefined);
+    if (est) useStudio.setState({ storage: { usage: est.usage ?? 0, quota: est.quota ?? 0 } });
+  }
+
+  async function loadCorpora(): Promise<void> {
+    const res = await fetch(`${import.meta.env.BASE_URL}corpora/index.json`);
+    if (!res.ok) throw new Error(`the embedded corpora are missing (corpora/index.json: ${res.status}); run npm run build:corpora`);
+    const index = (await res.json()) as CorpusIndex;
+    const user = (await s.userCorpora.list()).map<CorpusInfo>((c) => ({
+      id: c.id, language: c.language, name: c.name, source: 'user', featured: true,
+      trainBytes: new TextEncoder().encode(c.train).length, validBytes: new TextEncoder().encode(c.valid).length,
+    }));
+    useStudio.setState({ corpora: [...user, ...index.corpora] });
+  }
+
+  async function loadRuns(): Promise<void> {
+    // A run still marked running or paused was cut off by a reload or a crash.
+    const records = await s.runs.list();
+    const views: Record<string, ReturnType<typeof useStudio.getState>['runs'][string]> = {};
+    for (let r of records) {
+      if (r.status === 'running' || r.status === 'paused') {
+        r = { ...r, status: 'interrupted', metrics: r.metrics.filter((m) => m.step <= (r.snapshot?.step ?? 0)) };
+        await s.runs.put(r);
+      }
+      views[r.id] = { record: r, status: r.status, metrics: r.metrics, version: 1 };
+    }
+    useStudio.setState({ runs: views });
+    await s.checkpoints.sweepOrphans(await s.runs.liveBlobKeys());
+  }
+
+  async function startBackend(name: BackendName | 'auto'): Promise<BackendInfo> {
+    useStudio.setState({ backend: { starting: true } });
+    try {
+      const info = await s.engine.call('init', { backend: name });
+      useStudio.setState({ backend: { info, starting: false } });
+      return info;
+    } catch (e) {
+      useStudio.setState((st) => ({ backend: { ...st.backend, starting: false, error: (e as Error).message } }));
+      throw e;
+    }
+  }
+
+  const ready = (async () => {
+    await Promise.all([startBackend('auto'), loadCorpora(), refreshCheckpoints(), loadRuns()]);
+  })();
+  ready.catch((e: Error) => notify('error', e.message));
+
+  async function manifest(id: unknown): Promise<CheckpointManifest> {
+    if (typeof id !== 'string') throw new Error(`id must be a checkpoint id string, got ${JSON.stringify(id)}`);
+    const m = await s.checkpoints.get(id);
+    if (!m) throw new Error(`no checkpoint with id ${id}; see studio.checkpoints.list()`);
+    return m;
+  }
+
+  function corpusInfo(id: unknown): CorpusInfo {
+    const c = useStudio.getState().corpora.find((x) => x.id === id);
+    if (!c) throw new Error(`corpus ${JSON.stringify(id)} is not known; see studio.corpora()`);
+    return c;
+  }
+
+  const api: StudioApi = {
+    ready,
+    async backend() {
+      await ready.catch(() => undefined);
+      const info = useStudio.getState().backend.info;
+      if (!info) throw new Error(`no backend is running: ${useStudio.getState().backend.error ?? 'still starting'}`);
+      return info;
+    },
+    async setBackend(name) {
+      if (name !== 'webgpu' && name !== 'cpu') throw new Error(`backend must be 'webgpu' or 'cpu', got ${JSON.stringify(name)}`);
+      return startBackend(name);
+    },
+    async corpora() {
+      await ready;
+      return useStudio.getState().corpora;
+    },
+    async addCorpus(fileName, text, options = {}) {
+      if (typeof fileName !== 'string' || typeof text !== 'string') throw new Error('addCorpus(fileName, text) needs a file name and its text');
+      const { lines, errors } = parseUserCorpus(fileName, text);
+      if (lines.length < 2) throw new Error(`${fileName} has ${lines.length} usable line(s); a corpus needs at least 2 (one for training, one for validation)`);
+      const { train, valid } = splitUnits(lines);
+      const language = options.language ?? 'und';
+      if (!/^[a-z]{3}$|^und$/.test(language)) throw new Error(`language must be an ISO 639-3 code of three lowercase letters (or 'und'), got ${JSON.stringify(language)}`);
+      const id = newId('user');
+      await s.userCorpora.put({ id, name: options.name?.trim() || fileName, language, createdAt: new Date().toISOString(), train: train.join('\n'), valid: (valid.length ? valid : train.slice(-1)).join('\n') });
+      await loadCorpora();
+      return { id, lines: lines.length, errors };
+    },
+    async deleteCorpus(id) {
+      const c = corpusInfo(id);
+      if (c.source !== 'user') throw new Error(`corpus ${id} is embedded; only your own corpora can be deleted`);
+      await s.userCorpora.delete(id);
+      await loadCorpora();
+    },
+    presets: () => MODEL_PRESETS,
+    async createModel(options) {
+      await ready;
+      if (typeof options !== 'object' || options === null) throw new Error('createModel needs {name, config, seed?}');
+      const { name, seed = 0 } = options;
+      if (typeof name !== 'string' || !name.trim()) throw new Error('name must be a non-empty string');
+      if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw new Error(`seed must be an integer from 0 to 4294967295, got ${JSON.stringify(seed)}`);
+      const config = validateConfig(options.config);
+      const tokenizer = new ByteTokenizer();
+      if (config.vocab_size !== tokenizer.vocabSize) throw new Error(`config.vocab_size must be ${tokenizer.vocabSize} for the byte tokenizer, got ${config.vocab_size}`);
+      const weights = [...initialWeights(config, seed)].map(([n, w]) => ({ name: n, shape: w.shape, data: w.data }));
+      const id = newId('ckpt');
+      const m = await s.checkpoints.save(
+        { formatVersion: 1, id, name: name.trim(), createdAt: new Date().toISOString(), config, tokenizer: tokenizer.spec, parents: [], origin: { method: 'init', params: { seed } }, parameterCount: countParameters(config).total },
+        encodeSafetensors(weights, { format: 'pt' }),
+      );
+      useStudio.setState((st) => ({ checkpoints: [m, ...st.checkpoints] }));
+      void refreshCheckpoints();
+      return id;
+    },
+    train(options) {
+      if (!useStudio.getState().backend.info) throw new Error('the studio is still starting; await studio.ready first');
+      return runs.start(options);
+    },
+    runs: {
+      list: () => s.runs.list(),
+      resume: (runId) => runs.resume(runId),
+      async delete(runId) {
+        if (useStudio.getState().runs[runId]?.status === 'running') throw new Error(`run ${runId} is running; stop it first`);
+        await s.runs.delete(runId);
+        useStudio.setState((st) => {
+          const rest = { ...st.runs };
+          delete rest[runId];
+          return { runs: rest };
+        });
+      },
+    },
+    checkpoints: {
+      async list() {
+        await ready;
+        return useStudio.getState().checkpoints;
+      },
+      get: (id) => manifest(id),
+      async delete(id) {
+        await manifest(id);
+        const user = Object.values(useStudio.getState().runs).find((r) => (r.status === 'running' || r.status === 'paused') && r.record.settings.from === id);
+        if (user) throw new Error(`checkpoint ${id} is being trained by run ${user.record.id}; stop the run first`);
+        await s.checkpoints.delete(id);
+        await cache.unloadModel(id).catch(() => undefined);
+        await refreshCheckpoints();
+      },
+      async rename(id, name) {
+        const m = await s.checkpoints.rename(id, name);
+        await refreshCheckpoints();
+        return m;
+      },
+    },
+    async scoreTexts(id, texts) {
+      await manifest(id);
+      if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new Error('texts must be a list of strings');
+      await cache.ensureModel(id);
+      return s.engine.call('scoreTexts', { modelId: id, texts });
+    },
+    async validationLoss(id, corpus, options = {}) {
+      const m = await manifest(id);
+      const info = corpusInfo(corpus);
+      const seqLen = options.seqLen ?? Math.min(DEFAULT_EVAL_SEQ, m.config.max_position_embeddings);
+      const maxTokens = options.maxTokens ?? DEFAULT_EVAL_TOKENS;
+      if (!Number.isInteger(seqLen) || seqLen < 2 || seqLen > m.config.max_position_embeddings) throw new Error(`seqLen must be an integer from 2 to ${m.config.max_position_embeddings}, got ${JSON.stringify(seqLen)}`);
+      if (!Number.isInteger(maxTokens) || maxTokens < seqLen) throw new Error(`maxTokens must be an integer of at least seqLen (${seqLen}), got ${JSON.stringify(maxTokens)}`);
+      await cache.ensureModel(id);
+      await cache.ensureCorpus(info, false);
+      return s.engine.call('validationLoss', { modelId: id, corpusId: info.id, seqLen, maxTokens });
+    },
+    async tokenize(id, text) {
+      const m = await manifest(id);
+      if (typeof text !== 'string') throw new Error('text must be a string');
+      const tok = tokenizerFromSpec(m.tokenizer);
+      return [tok.bos, ...tok.encode(text)];
+    },
+    memory: () => s.engine.call('memory', {}),
+    async storage() {
+      const est = await navigator.storage?.estimate?.();
+      const checkpointBytes = useStudio.getState().checkpoints.reduce((a, c) => a + c.bytes, 0);
+      return { usage: est?.usage ?? 0, quota: est?.quota ?? 0, checkpointBytes };
+    },
+  };
+  return api;
+}
