@@ -64,6 +64,11 @@ export class EngineCache {
     return p;
   }
 
+  /** The engine dropped its models (a backend switch); they load again on next use. */
+  forgetModels(): void {
+    this.models = [];
+  }
+
   async unloadModel(id: string): Promise<void> {
     this.models = this.models.filter((m) => m !== id);
     await this.s.engine.call('unloadModel', { modelId: id });

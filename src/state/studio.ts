@@ -12,6 +12,7 @@ import { encodeSafetensors } from '../core/checkpoint/safetensors';
 import { ByteTokenizer, tokenizerFromSpec } from '../core/tokenizer/byte';
 import type { RunRecord } from '../storage/runs';
 import type { BackendInfo, BackendName, MemoryInfo } from '../worker/protocol';
+import type { ParityReport } from '../gpu/parity';
 import { createServices, EngineCache, type Services } from './services';
 import { notify, useStudio } from './store';
 import { type RunHandle, RunManager } from './training';
@@ -44,6 +45,8 @@ export interface StudioApi {
   validationLoss(id: string, corpus: string, options?: { seqLen?: number; maxTokens?: number }): Promise<number>;
   tokenize(id: string, text: string): Promise<number[]>;
   memory(): Promise<MemoryInfo>;
+  /** Loss and gradients of a tiny model on the active backend against the CPU reference. */
+  checkBackendParity(config?: unknown, seed?: number): Promise<ParityReport>;
   storage(): Promise<{ usage: number; quota: number; checkpointBytes: number }>;
 }
 
@@ -93,6 +96,7 @@ export function createStudio(services: Services = createServices()): StudioApi {
     useStudio.setState({ backend: { starting: true } });
     try {
       const info = await s.engine.call('init', { backend: name });
+      cache.forgetModels();
       useStudio.setState({ backend: { info, starting: false } });
       return info;
     } catch (e) {
@@ -234,6 +238,9 @@ export function createStudio(services: Services = createServices()): StudioApi {
       return [tok.bos, ...tok.encode(text)];
     },
     memory: () => s.engine.call('memory', {}),
+    async checkBackendParity(config = MODEL_PRESETS[0].config, seed = 0) {
+      return s.engine.call('parity', { config: validateConfig(config), seed });
+    },
     async storage() {
       const est = await navigator.storage?.estimate?.();
       const checkpointBytes = useStudio.getState().checkpoints.reduce((a, c) => a + c.bytes, 0);

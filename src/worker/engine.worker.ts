@@ -28,6 +28,8 @@ async function handle(req: WorkerRequest): Promise<RequestMap[WorkerRequest['typ
       return session.control(req);
     case 'memory':
       return session.memory();
+    case 'parity':
+      return session.parity(req);
     default: {
       const never: never = req;
       throw new Error(`unknown request ${JSON.stringify(never)}`);

@@ -4,6 +4,7 @@
 import type { LlamaConfig } from '../core/model/config';
 import type { TokenizerSpec } from '../core/tokenizer/tokenizer';
 import type { MetricPoint, TrainSettings } from '../core/train/settings';
+import type { ParityReport } from '../gpu/parity';
 
 export type BackendName = 'webgpu' | 'cpu';
 
@@ -33,6 +34,7 @@ export interface RequestMap {
   train: { args: { runId: string; modelId: string; settings: TrainSettings; trainable?: string[]; resume?: ResumeState }; result: null };
   control: { args: { runId: string; action: 'pause' | 'resume' | 'stop' }; result: null };
   memory: { args: Record<string, never>; result: MemoryInfo };
+  parity: { args: { config: LlamaConfig; seed: number }; result: ParityReport };
 }
 
 export type RequestType = keyof RequestMap;

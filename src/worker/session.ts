@@ -13,6 +13,7 @@ import { scoreTexts, validationLoss } from '../core/eval/score';
 import { Trainer } from '../core/train/trainer';
 import type { MetricPoint } from '../core/train/settings';
 import { startBackend } from '../gpu/backend';
+import { checkBackendParity } from '../gpu/parity';
 import type { RequestMap, TrainEvent } from './protocol';
 import { OPTIMIZER_M_PREFIX, OPTIMIZER_V_PREFIX } from './protocol';
 
@@ -44,7 +45,13 @@ export class EngineSession {
 
   constructor(private readonly emit: (event: TrainEvent, transfer?: Transferable[]) => void) {}
 
+  /**
+   * Starts a backend. Switching drops every loaded model first: tfjs would otherwise move their
+   * data lazily through a synchronous GPU read, which the WebGPU backend answers with zeros.
+   */
   async init(a: Args<'init'>): Result<'init'> {
+    if (this.runs.size) throw new Error('the backend cannot change while a run trains; stop it first');
+    for (const id of [...this.models.keys()]) this.unloadModel({ modelId: id });
     return startBackend(a.backend);
   }
 
@@ -99,6 +106,12 @@ export class EngineSession {
   memory(): Awaited<Result<'memory'>> {
     const { numTensors, numBytes } = tf.memory();
     return { numTensors, numBytes };
+  }
+
+  /** Compares the active backend with the CPU reference; refuses while a run trains. */
+  async parity(a: Args<'parity'>): Result<'parity'> {
+    if (this.runs.size) throw new Error('the backend parity check switches backends; wait until training has finished');
+    return checkBackendParity(a.config, a.seed);
   }
 
   control(a: Args<'control'>): Awaited<Result<'control'>> {
