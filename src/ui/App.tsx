@@ -1,23 +1,36 @@
-// The studio's shell: backend banner, notices, and the panels of the foundation (models,
-// corpora, training with live charts).
+// The studio's shell: header with the backend, notices, and the foundation's panels — models and
+// corpora on the left; model creation, training and its live charts in the main area. Every
+// panel is visible at once (no tabs), so each test id is on the first page.
 import type { StudioApi } from '../state/studio';
-import { useStudio } from '../state/store';
+import { BackendBar } from './BackendBar';
+import { CorporaPanel } from './CorporaPanel';
+import { CreateModelPanel } from './CreateModelPanel';
+import { ModelsPanel } from './ModelsPanel';
+import { Notices } from './Notices';
+import { StudioContext } from './studioContext';
+import { TrainingCharts } from './TrainingCharts';
+import { TrainPanel } from './TrainPanel';
 
 export function App({ studio }: { studio: StudioApi }) {
-  const backend = useStudio((s) => s.backend);
-  const checkpoints = useStudio((s) => s.checkpoints);
-  void studio;
   return (
-    <div className="app">
-      <header>
-        <h1>Grow Up and Merge Studio</h1>
-        <span data-testid="backend">{backend.starting ? 'starting…' : backend.info ? `${backend.info.name}${backend.info.adapter ? ` (${backend.info.adapter})` : ''}` : backend.error}</span>
-      </header>
-      <ul>
-        {checkpoints.map((c) => (
-          <li key={c.id} data-testid="checkpoint-row">{c.name}</li>
-        ))}
-      </ul>
-    </div>
+    <StudioContext.Provider value={studio}>
+      <div className="app">
+        <BackendBar />
+        <div className="layout">
+          <aside className="sidebar">
+            <ModelsPanel />
+            <CorporaPanel />
+          </aside>
+          <main className="main">
+            <div className="main-top">
+              <CreateModelPanel />
+              <TrainPanel />
+            </div>
+            <TrainingCharts />
+          </main>
+        </div>
+        <Notices />
+      </div>
+    </StudioContext.Provider>
   );
 }

@@ -1,0 +1,104 @@
+// Training throughput benchmark: trains fixed configs in headless Chromium through
+// window.studio and prints tokens/s and step time per config and backend as a table, writing
+// bench-results/bench.json. A benchmark, not a test: compare ratios from one run.
+//   npm run bench                      # webgpu and cpu backends, default steps
+//   npm run bench -- --steps 10 --backends webgpu --configs tiny
+//   STUDIO_GPU=hardware npm run bench  # a real GPU through Vulkan instead of SwiftShader
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { chromiumArgs } from '../playwright.config';
+import { MODEL_PRESETS } from '../src/core/model/config';
+import { countParameters } from '../src/core/model/weights';
+
+interface BenchConfig {
+  id: string;
+  preset: string;
+  batchSize: number;
+  seqLen: number;
+  steps: number;
+}
+
+const CONFIGS: BenchConfig[] = [
+  { id: 'tiny', preset: 'tiny', batchSize: 8, seqLen: 32, steps: 12 },
+  { id: '1M', preset: 'base-1m', batchSize: 8, seqLen: 64, steps: 5 },
+];
+/** Steps left out of the timing: the first ones compile shaders and fill caches. */
+const WARMUP_STEPS = 2;
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const stepsOverride = arg('steps') ? Number(arg('steps')) : undefined;
+  const backends = (arg('backends') ?? 'webgpu,cpu').split(',');
+  const only = arg('configs')?.split(',');
+  const port = 4317;
+  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+  try {
+    await waitForServer(`http://localhost:${port}`);
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
+    const page = await browser.newPage();
+    await page.goto(`http://localhost:${port}/`);
+    await page.evaluate(() => window.studio.ready);
+    const rows: Record<string, unknown>[] = [];
+    for (const backend of backends) {
+      const info = await page.evaluate((b) => window.studio.setBackend(b as 'webgpu' | 'cpu'), backend);
+      for (const c of CONFIGS.filter((x) => !only || only.includes(x.id))) {
+        const preset = MODEL_PRESETS.find((p) => p.id === c.preset)!;
+        const steps = Math.max(WARMUP_STEPS + 2, stepsOverride ?? c.steps);
+        const metrics = await page.evaluate(async ({ config, c, steps }) => {
+          const from = await window.studio.createModel({ name: `bench ${c.id}`, config });
+          const run = window.studio.train({ from, data: [{ corpus: 'eng-brown', weight: 1 }], steps, batchSize: c.batchSize, seqLen: c.seqLen, lr: 1e-3 });
+          const id = await run.done;
+          await window.studio.checkpoints.delete(id);
+          await window.studio.checkpoints.delete(from);
+          return run.metrics();
+        }, { config: preset.config, c, steps });
+        const a = metrics[WARMUP_STEPS - 1];
+        const b = metrics[metrics.length - 1];
+        const seconds = b.elapsed - a.elapsed;
+        const timed = b.step - a.step;
+        rows.push({
+          config: c.id,
+          params: countParameters(preset.config).total,
+          backend: info.name,
+          adapter: info.adapter ?? '',
+          batch: `${c.batchSize}x${c.seqLen}`,
+          steps: timed,
+          stepMs: Math.round((seconds / timed) * 1000),
+          tokensPerSec: Math.round(((b.tokens - a.tokens) / seconds) * 10) / 10,
+          firstStepMs: Math.round(metrics[0].elapsed * 1000),
+          finalLoss: Number(b.loss?.toFixed(3)),
+        });
+        console.log(`done: ${c.id} on ${info.name}`);
+      }
+    }
+    await browser.close();
+    console.table(rows);
+    mkdirSync('bench-results', { recursive: true });
+    writeFileSync('bench-results/bench.json', JSON.stringify({ date: new Date().toISOString(), warmupSteps: WARMUP_STEPS, rows }, null, 2));
+    console.log('wrote bench-results/bench.json');
+  } finally {
+    server.kill();
+  }
+}
+
+async function waitForServer(url: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`vite preview did not start at ${url}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+// A checkpoint's config fields and, for a trained one, what its run did.
+import type { CheckpointManifest } from '../core/checkpoint/manifest';
+import { formatCount, formatLoss } from './format';
+
+export function CheckpointDetails({ manifest: m }: { manifest: CheckpointManifest }) {
+  const t = m.training;
+  const lastLoss = t ? [...t.metrics].reverse().find((p) => p.loss !== null)?.loss : undefined;
+  return (
+    <div className="details" data-testid="checkpoint-details-body" onClick={(e) => e.stopPropagation()}>
+      <dl className="kv">
+        {Object.entries(m.config).map(([k, v]) => (
+          <div key={k}><dt>{k}</dt><dd>{String(v)}</dd></div>
+        ))}
+        <div><dt>id</dt><dd className="mono">{m.id}</dd></div>
+        {m.trainable && <div><dt>trainable</dt><dd>{m.trainable.length} tensors</dd></div>}
+      </dl>
+      {t && (
+        <dl className="kv training">
+          <div><dt>steps</dt><dd>{t.steps}</dd></div>
+          <div><dt>tokens</dt><dd>{formatCount(t.tokens)}</dd></div>
+          <div><dt>final loss</dt><dd>{formatLoss(lastLoss)}</dd></div>
+          <div><dt>status</dt><dd>{t.status}</dd></div>
+          <div><dt>data</dt><dd>{t.settings.data.map((d) => `${d.corpus}×${d.weight}`).join(', ')}</dd></div>
+          <div><dt>lr · batch · seq</dt><dd>{t.settings.lr} · {t.settings.batchSize} · {t.settings.seqLen}</dd></div>
+        </dl>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+// Progress of the run shown: step of steps, tokens, throughput over the last points, time left,
+// status, and pause / resume / stop through the run's handle.
+import type { MetricPoint } from '../core/train/settings';
+import { useStudio } from '../state/store';
+import { formatCount, formatDuration } from './format';
+import { useShownRunId, useUi } from './uiState';
+
+/** Throughput is measured over this many recent points, so it follows speed changes. */
+const RATE_WINDOW = 20;
+
+export function RunProgress() {
+  const id = useShownRunId();
+  const view = useStudio((s) => (id ? s.runs[id] : undefined));
+  const handle = useUi((s) => (id ? s.handles[id] : undefined));
+  if (!id || !view) return null;
+  const steps = view.record.settings.steps;
+  const p = progress(view.metrics, steps);
+  const live = view.status === 'running' || view.status === 'paused';
+  const noHandle = 'this run was started outside this page; control it through the RunHandle studio.train returned';
+  return (
+    <div className="progress-box" data-testid="train-progress" data-status={view.status}>
+      <div className="progress-head">
+        <b title={view.record.id}>{view.record.settings.name}</b>
+        <span className={`status ${view.status}`} data-testid="train-status">{view.status}</span>
+      </div>
+      <div className="bar"><div style={{ width: `${(100 * p.step) / steps}%` }} /></div>
+      <div className="progress-stats">
+        <span>step {p.step}/{steps}</span>
+        <span>{formatCount(p.tokens)} tokens</span>
+        <span>{p.rate ? `${formatCount(p.rate)} tok/s` : '— tok/s'}</span>
+        {live && <span>ETA {formatDuration(p.eta)}</span>}
+        <span>{formatDuration(p.elapsed)} elapsed</span>
+      </div>
+      {live && (
+        <div className="actions">
+          {view.status === 'running' && <button data-testid="train-pause" disabled={!handle} title={handle ? undefined : noHandle} onClick={() => handle?.pause()}>Pause</button>}
+          {view.status === 'paused' && <button data-testid="train-resume" disabled={!handle} title={handle ? undefined : noHandle} onClick={() => handle?.resume()}>Resume</button>}
+          <button className="danger" data-testid="train-stop" disabled={!handle} title={handle ? 'stop and save a checkpoint of the weights so far' : noHandle} onClick={() => handle?.stop()}>Stop</button>
+        </div>
+      )}
+      {view.record.error && <p className="error-text">{view.record.error}</p>}
+    </div>
+  );
+}
+
+function progress(metrics: MetricPoint[], steps: number) {
+  const last = metrics[metrics.length - 1];
+  if (!last) return { step: 0, tokens: 0, elapsed: 0, rate: 0, eta: NaN };
+  const ref = metrics[Math.max(0, metrics.length - 1 - RATE_WINDOW)];
+  const dt = last.elapsed - ref.elapsed;
+  const rate = dt > 0 ? (last.tokens - ref.tokens) / dt : last.elapsed > 0 ? last.tokens / last.elapsed : 0;
+  const secPerStep = dt > 0 && last.step > ref.step ? dt / (last.step - ref.step) : last.step > 0 ? last.elapsed / last.step : NaN;
+  return { step: last.step, tokens: last.tokens, elapsed: last.elapsed, rate, eta: (steps - last.step) * secPerStep };
+}

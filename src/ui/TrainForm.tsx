@@ -1,0 +1,94 @@
+// The form for a training run. Start hands the options to studio.train, which validates them and
+// throws synchronously on a bad one; that message is shown under the button.
+import { useEffect, useState } from 'react';
+import { SCHEDULE_KINDS, type ScheduleKind } from '../core/train/schedule';
+import { useStudio } from '../state/store';
+import { DataMixEditor } from './DataMixEditor';
+import { useStudioApi } from './studioContext';
+import { INITIAL_DRAFT, type NumericTrainField, type TrainDraft, trainOptions } from './trainDraft';
+import { keepHandle, selectFrom, useUi } from './uiState';
+import { WatchPicker } from './WatchPicker';
+
+const FIELDS: { key: NumericTrainField; label: string; title?: string }[] = [
+  { key: 'steps', label: 'steps' },
+  { key: 'batchSize', label: 'batch size' },
+  { key: 'seqLen', label: 'seq len' },
+  { key: 'lr', label: 'lr' },
+  { key: 'warmupSteps', label: 'warmup steps' },
+  { key: 'decayFraction', label: 'decay fraction', title: 'wsd: share of steps decaying linearly to 0' },
+  { key: 'weightDecay', label: 'weight decay' },
+  { key: 'beta1', label: 'β1' },
+  { key: 'beta2', label: 'β2' },
+  { key: 'clip', label: 'grad clip', title: 'global gradient-norm clip; 0 turns it off' },
+  { key: 'seed', label: 'seed' },
+  { key: 'evalEvery', label: 'eval every', title: 'steps between evaluations of the watched corpora (0: start and end only)' },
+  { key: 'evalTokens', label: 'eval tokens', title: 'validation tokens per watched corpus and evaluation' },
+  { key: 'checkpointEvery', label: 'snapshot every', title: 'steps between resumable snapshots (0: only at the end)' },
+];
+
+export function TrainForm() {
+  const studio = useStudioApi();
+  const checkpoints = useStudio((s) => s.checkpoints);
+  const busy = useStudio((s) => (s.activeRunId ? ['running', 'paused'].includes(s.runs[s.activeRunId]?.status ?? '') : false));
+  const ready = useStudio((s) => !!s.backend.info);
+  const picked = useUi((s) => s.fromId);
+  const from = checkpoints.find((c) => c.id === picked) ?? checkpoints[0];
+  const maxPos = from?.config.max_position_embeddings;
+  const [draft, setDraft] = useState<TrainDraft>(INITIAL_DRAFT);
+  const [error, setError] = useState<string>();
+  const set = <K extends keyof TrainDraft>(k: K, v: TrainDraft[K]) => setDraft((d) => ({ ...d, [k]: v }));
+
+  // A model with a shorter context than the form's seq len: fit the form to it.
+  useEffect(() => {
+    if (maxPos && Number(draft.seqLen) > maxPos) setDraft((d) => ({ ...d, seqLen: String(maxPos) }));
+  }, [maxPos, draft.seqLen]);
+
+  function start() {
+    if (!from) return;
+    try {
+      keepHandle(studio.train(trainOptions(from.id, draft)));
+      setError(undefined);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  return (
+    <div className="train-form">
+      <div className="row-form">
+        <label className="field grow">
+          <span>from</span>
+          <select data-testid="train-from" value={from?.id ?? ''} onChange={(e) => selectFrom(e.target.value)}>
+            {!from && <option value="">no checkpoints yet</option>}
+            {checkpoints.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+          </select>
+        </label>
+        <label className="field grow">
+          <span>run name</span>
+          <input data-testid="train-name" placeholder={from ? `${from.name} +${draft.steps} steps` : ''} value={draft.name} onChange={(e) => set('name', e.target.value)} />
+        </label>
+      </div>
+      <DataMixEditor rows={draft.data} onChange={(rows) => set('data', rows)} />
+      <div className="grid-form">
+        {FIELDS.map((f) => (
+          <label key={f.key} className="field" title={f.title}>
+            <span>{f.label}{f.key === 'seqLen' && maxPos ? ` (≤${maxPos})` : ''}</span>
+            <input inputMode="decimal" data-testid={`train-${f.key}`} value={draft[f.key]} onChange={(e) => set(f.key, e.target.value)} />
+          </label>
+        ))}
+        <label className="field">
+          <span>schedule</span>
+          <select data-testid="train-schedule" value={draft.schedule} onChange={(e) => set('schedule', e.target.value as ScheduleKind)}>
+            {SCHEDULE_KINDS.map((k) => <option key={k} value={k}>{k}</option>)}
+          </select>
+        </label>
+      </div>
+      <WatchPicker value={draft.watch} onChange={(ids) => set('watch', ids)} />
+      <div className="actions">
+        <button className="primary" data-testid="train-start" disabled={!from || busy || !ready} onClick={start}>Start training</button>
+        {busy && <span className="muted small-text">a run is in progress</span>}
+      </div>
+      {error && <p className="error-text" data-testid="train-error">{error}</p>}
+    </div>
+  );
+}
