@@ -33,6 +33,8 @@ export interface StudioApi {
   runs: {
     list(): Promise<RunRecord[]>;
     resume(runId: string): Promise<RunHandle>;
+    /** Pauses, resumes or stops a run of this page, whoever started it. */
+    control(runId: string, action: 'pause' | 'resume' | 'stop'): Promise<void>;
     delete(runId: string): Promise<void>;
   };
   checkpoints: {
@@ -184,6 +186,10 @@ export function createStudio(services: Services = createServices()): StudioApi {
     runs: {
       list: () => s.runs.list(),
       resume: (runId) => runs.resume(runId),
+      async control(runId, action) {
+        if (action !== 'pause' && action !== 'resume' && action !== 'stop') throw new Error(`action must be 'pause', 'resume' or 'stop', got ${JSON.stringify(action)}`);
+        await runs.control(runId, action);
+      },
       async delete(runId) {
         if (useStudio.getState().runs[runId]?.status === 'running') throw new Error(`run ${runId} is running; stop it first`);
         await s.runs.delete(runId);

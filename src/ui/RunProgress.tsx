@@ -3,7 +3,9 @@
 import type { MetricPoint } from '../core/train/settings';
 import { useStudio } from '../state/store';
 import { formatCount, formatDuration } from './format';
-import { useShownRunId, useUi } from './uiState';
+import { useStudioApi } from './studioContext';
+import { report } from './report';
+import { useShownRunId } from './uiState';
 
 /** Throughput is measured over this many recent points, so it follows speed changes. */
 const RATE_WINDOW = 20;
@@ -11,12 +13,12 @@ const RATE_WINDOW = 20;
 export function RunProgress() {
   const id = useShownRunId();
   const view = useStudio((s) => (id ? s.runs[id] : undefined));
-  const handle = useUi((s) => (id ? s.handles[id] : undefined));
+  const studio = useStudioApi();
   if (!id || !view) return null;
   const steps = view.record.settings.steps;
   const p = progress(view.metrics, steps);
   const live = view.status === 'running' || view.status === 'paused';
-  const noHandle = 'this run was started outside this page; control it through the RunHandle studio.train returned';
+  const control = (action: 'pause' | 'resume' | 'stop') => report(studio.runs.control(id, action));
   return (
     <div className="progress-box" data-testid="train-progress" data-status={view.status}>
       <div className="progress-head">
@@ -33,9 +35,9 @@ export function RunProgress() {
       </div>
       {live && (
         <div className="actions">
-          {view.status === 'running' && <button data-testid="train-pause" disabled={!handle} title={handle ? undefined : noHandle} onClick={() => handle?.pause()}>Pause</button>}
-          {view.status === 'paused' && <button data-testid="train-resume" disabled={!handle} title={handle ? undefined : noHandle} onClick={() => handle?.resume()}>Resume</button>}
-          <button className="danger" data-testid="train-stop" disabled={!handle} title={handle ? 'stop and save a checkpoint of the weights so far' : noHandle} onClick={() => handle?.stop()}>Stop</button>
+          {view.status === 'running' && <button data-testid="train-pause" onClick={() => control('pause')}>Pause</button>}
+          {view.status === 'paused' && <button data-testid="train-resume" onClick={() => control('resume')}>Resume</button>}
+          <button className="danger" data-testid="train-stop" title="stop and save a checkpoint of the weights so far" onClick={() => control('stop')}>Stop</button>
         </div>
       )}
       {view.record.error && <p className="error-text">{view.record.error}</p>}
