@@ -64,6 +64,12 @@ export class EngineCache {
     return p;
   }
 
+  /** Records a model the engine created itself (a grown model), so it is not loaded again. */
+  adopt(id: string): void {
+    if (!this.models.includes(id)) this.models.push(id);
+    while (this.models.length > MAX_LOADED_MODELS) void this.unloadModel(this.models[0]);
+  }
+
   /** The engine dropped its models (a backend switch); they load again on next use. */
   forgetModels(): void {
     this.models = [];

@@ -16,10 +16,11 @@ import type { ParityReport } from '../gpu/parity';
 import { createServices, EngineCache, type Services } from './services';
 import { notify, useStudio } from './store';
 import { type RunHandle, RunManager } from './training';
+import { createGrowthActions, type GrowthActions } from './growth';
 
 export type { RunHandle } from './training';
 
-export interface StudioApi {
+export interface StudioApi extends GrowthActions {
   /** Resolves when the backend, corpora, checkpoints and runs are loaded. */
   ready: Promise<void>;
   backend(): Promise<BackendInfo>;
@@ -127,6 +128,7 @@ export function createStudio(services: Services = createServices()): StudioApi {
 
   const api: StudioApi = {
     ready,
+    ...createGrowthActions(s, cache, manifest),
     async backend() {
       await ready.catch(() => undefined);
       const info = useStudio.getState().backend.info;

@@ -28,6 +28,8 @@ async function handle(req: WorkerRequest): Promise<RequestMap[WorkerRequest['typ
       return session.control(req);
     case 'memory':
       return session.memory();
+    case 'grow':
+      return session.grow(req);
     case 'parity':
       return session.parity(req);
     default: {
@@ -37,6 +39,12 @@ async function handle(req: WorkerRequest): Promise<RequestMap[WorkerRequest['typ
   }
 }
 
+/** Buffers among a result's own fields (model tensors) move to the main thread without a copy. */
+function transferablesOf(result: unknown): Transferable[] {
+  if (typeof result !== 'object' || result === null) return [];
+  return Object.values(result).filter((v): v is ArrayBuffer => v instanceof ArrayBuffer);
+}
+
 // Requests run one after another: the engine's tensors are not safe under interleaved awaits
 // (a score request must not see a model half-loaded). Training loops run beside this queue.
 let queue: Promise<unknown> = Promise.resolve();
@@ -44,7 +52,8 @@ scope.onmessage = (e) => {
   const req = e.data;
   queue = queue.then(async () => {
     try {
-      post({ type: 'response', requestId: req.requestId, ok: true, result: await handle(req) });
+      const result = await handle(req);
+      post({ type: 'response', requestId: req.requestId, ok: true, result }, transferablesOf(result));
     } catch (err) {
       post({ type: 'response', requestId: req.requestId, ok: false, error: (err as Error).message ?? String(err) });
     }

@@ -5,6 +5,17 @@ import type { LlamaConfig } from '../core/model/config';
 import type { TokenizerSpec } from '../core/tokenizer/tokenizer';
 import type { MetricPoint, TrainSettings } from '../core/train/settings';
 import type { ParityReport } from '../gpu/parity';
+import type { ParamValues } from '../core/params';
+import type { ModelComparison } from '../core/eval/compare';
+
+export interface GrowOutcome {
+  /** safetensors of the grown model. */
+  tensors: ArrayBuffer;
+  config: LlamaConfig;
+  trainable?: string[];
+  layerMap?: number[];
+  check: ModelComparison & { corpusId: string };
+}
 
 export type BackendName = 'webgpu' | 'cpu';
 
@@ -34,6 +45,11 @@ export interface RequestMap {
   train: { args: { runId: string; modelId: string; settings: TrainSettings; trainable?: string[]; resume?: ResumeState }; result: null };
   control: { args: { runId: string; action: 'pause' | 'resume' | 'stop' }; result: null };
   memory: { args: Record<string, never>; result: MemoryInfo };
+  /**
+   * Grows loaded model parentId into a new model grownId (kept loaded) and compares the two on a
+   * corpus's validation text; with a tolerance, a larger difference fails and nothing is kept.
+   */
+  grow: { args: { parentId: string; grownId: string; method: string; params: ParamValues; check: { corpusId: string; seqLen: number; maxTokens: number; tolerance: number | null } }; result: GrowOutcome };
   parity: { args: { config: LlamaConfig; seed: number }; result: ParityReport };
 }
 

@@ -10,6 +10,8 @@ import { MixtureSampler } from '../core/data/sampler';
 import { decodeParams, encodeParams, readTensors, toTfTensors } from '../core/checkpoint/tensors';
 import { encodeSafetensors } from '../core/checkpoint/safetensors';
 import { scoreTexts, validationLoss } from '../core/eval/score';
+import { compareModels } from '../core/eval/compare';
+import { growWeights, planGrowth } from '../core/growth/grow';
 import { Trainer } from '../core/train/trainer';
 import type { MetricPoint } from '../core/train/settings';
 import { startBackend } from '../gpu/backend';
@@ -106,6 +108,25 @@ export class EngineSession {
   memory(): Awaited<Result<'memory'>> {
     const { numTensors, numBytes } = tf.memory();
     return { numTensors, numBytes };
+  }
+
+  async grow(a: Args<'grow'>): Result<'grow'> {
+    const parent = this.model(a.parentId);
+    const plan = planGrowth(parent.config, { method: a.method, ...a.params });
+    const named = await readTensors(parent.params);
+    const weights = new Map(named.map((t) => [t.name, { shape: t.shape, data: t.data as Float32Array }]));
+    const result = growWeights(parent.config, weights, plan);
+    this.unloadModel({ modelId: a.grownId });
+    const grown: LoadedModel = { config: result.config, params: toTfTensors([...result.weights].map(([name, t]) => ({ name, ...t }))), tokenizer: parent.tokenizer };
+    this.models.set(a.grownId, grown);
+    const c = a.check;
+    const comparison = await compareModels(parent, grown, parent.tokenizer.bos, this.corpus(c.corpusId).valid, { seqLen: c.seqLen, maxTokens: c.maxTokens });
+    if (c.tolerance !== null && !(comparison.maxAbsLogProbDiff <= c.tolerance)) {
+      this.unloadModel({ modelId: a.grownId });
+      throw new Error(`${a.method} should preserve the function, but the grown model's per-token log-probabilities differ from the parent's by up to ${comparison.maxAbsLogProbDiff.toExponential(3)} nats on ${c.corpusId} (tolerance ${c.tolerance}); nothing was saved`);
+    }
+    const tensors = (await encodeParams(grown.params)).buffer as ArrayBuffer;
+    return { tensors, config: result.config, trainable: result.trainable, layerMap: result.layerMap, check: { ...comparison, corpusId: c.corpusId } };
   }
 
   /** Compares the active backend with the CPU reference; refuses while a run trains. */

@@ -22,6 +22,16 @@ export interface TrainingRecord {
   metrics: MetricPoint[];
 }
 
+export interface GrowthRecord {
+  method: string;
+  params: Record<string, number | boolean>;
+  functionPreserving: boolean;
+  /** New layer i came from parent layer layerMap[i] (-1: inserted). */
+  layerMap?: number[];
+  /** The grown model against its parent on the parent's validation text. */
+  check: { corpusId: string; maxAbsLogProbDiff: number; lossA: number; lossB: number; tokens: number };
+}
+
 export interface CheckpointManifest {
   formatVersion: 1;
   id: string;
@@ -33,6 +43,7 @@ export interface CheckpointManifest {
   parents: string[];
   origin: Origin;
   training?: TrainingRecord;
+  growth?: GrowthRecord;
   /** Key of the safetensors blob in the tensor store. */
   tensorsKey: string;
   /** Size of that blob in bytes. */

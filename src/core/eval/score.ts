@@ -9,7 +9,7 @@ import type { Batch, TokenizedText } from '../data/tokens';
 import { evaluationWindows } from '../data/tokens';
 
 /** Sum of log p over the target positions where mask is 1, per row of a batch. */
-async function rowLogProbs(model: LlamaModel, b: Batch): Promise<{ sums: Float64Array; counts: Float64Array }> {
+export async function rowLogProbs(model: LlamaModel, b: Batch): Promise<{ sums: Float64Array; counts: Float64Array }> {
   const sums = new Float64Array(b.batchSize);
   const counts = new Float64Array(b.batchSize);
   const perRow = tf.tidy(() => {
@@ -28,7 +28,7 @@ async function rowLogProbs(model: LlamaModel, b: Batch): Promise<{ sums: Float64
 }
 
 /** Rows per forward pass so that a batch's logits stay near `budget` floats. */
-function rowsPerBatch(model: LlamaModel, seqLen: number, budget = 8_000_000): number {
+export function rowsPerBatch(model: LlamaModel, seqLen: number, budget = 8_000_000): number {
   return Math.max(1, Math.floor(budget / (seqLen * model.config.vocab_size)));
 }
 

@@ -113,4 +113,20 @@ describe('Trainer', () => {
     expect(new Set(counts.slice(2)).size).toBe(1);
     trainer.dispose();
   });
+
+  it('changes only the tensors marked trainable (the train-only-new option of block expansion)', async () => {
+    const config = tinyConfig({ vocab_size: 259, max_position_embeddings: 16 });
+    const params: Record<string, tf.Tensor> = {};
+    for (const [n, w] of initialWeights(config, 0)) params[n] = tf.tensor(w.data, w.shape);
+    const trainable = Object.keys(params).filter((n) => n.startsWith('model.layers.1.'));
+    const text = tokenizeBytes(new TextEncoder().encode('abc abd abe\n'.repeat(30)));
+    const settings = validateTrainSettings({ from: 'x', data: [{ corpus: 'c', weight: 1 }], steps: 3, batchSize: 2, seqLen: 8, lr: 1e-2 }, { corpusIds: ['c'], maxPositionEmbeddings: 16 });
+    const trainer = new Trainer(config, params, settings, new MixtureSampler([{ id: 'c', weight: 1, text }], 2, 8, 0, 256), trainable);
+    for (let i = 0; i < 3; i++) await trainer.runStep();
+    for (const [n, v] of Object.entries(trainer.variables)) {
+      const changed = tf.tidy(() => tf.max(tf.abs(tf.sub(v, params[n]))).dataSync()[0]) > 0;
+      expect(changed, n).toBe(trainable.includes(n));
+    }
+    trainer.dispose();
+  });
 });

@@ -1,0 +1,72 @@
+// Growth in the browser: grow a trained tiny model in the Grow panel, read the preservation
+// figure, and train the grown model further.
+import { expect, test } from '@playwright/test';
+import { openStudio, TINY_CONFIG, watchConsole } from './helpers';
+
+test('hyperclone a trained model in the UI: function preserved, the grown model trains', async ({ page }) => {
+  const errors = watchConsole(page);
+  await openStudio(page);
+  const trained = await page.evaluate(async (config) => {
+    const base = await window.studio.createModel({ name: 'grow base', config, seed: 4 });
+    const run = window.studio.train({ from: base, name: 'grow parent', data: [{ corpus: 'eng-brown', weight: 1 }], steps: 12, batchSize: 8, seqLen: 32, lr: 5e-3 });
+    return run.done;
+  }, TINY_CONFIG);
+
+  await page.getByTestId('grow-from').selectOption(trained);
+  await page.getByTestId('grow-method').selectOption('hyperclone');
+  await page.getByTestId('param-factor').fill('2');
+  await expect(page.getByTestId('grow-preview')).toContainText('64');
+  await page.getByTestId('grow-name').fill('grown x2');
+  await page.getByTestId('grow-run').click();
+  await expect(page.getByTestId('grow-result')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('grow-preservation')).toContainText('|Δ log p|');
+  await expect(page.getByTestId('checkpoint-row').filter({ hasText: 'grown x2' })).toHaveCount(1);
+
+  const grown = await page.evaluate(async () => (await window.studio.checkpoints.list()).find((c) => c.name === 'grown x2')!);
+  expect(grown.parents).toEqual([trained]);
+  expect(grown.config.hidden_size).toBe(64);
+  expect(grown.config.logit_scale).toBe(0.5);
+  expect(grown.growth!.check.corpusId).toBe('eng-brown');
+  expect(grown.growth!.check.maxAbsLogProbDiff).toBeLessThan(1e-4);
+  expect(Math.abs(grown.growth!.check.lossA - grown.growth!.check.lossB)).toBeLessThan(1e-5);
+  console.log(`preservation on WebGPU: max |Δ log p| = ${grown.growth!.check.maxAbsLogProbDiff.toExponential(2)}`);
+
+  const metrics = await page.evaluate(async (from) => {
+    const run = window.studio.train({ from, data: [{ corpus: 'eng-brown', weight: 1 }], steps: 10, batchSize: 8, seqLen: 32, lr: 3e-3 });
+    await run.done;
+    return run.metrics().map((m) => m.loss as number);
+  }, grown.id);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  expect(mean(metrics.slice(-3))).toBeLessThan(mean(metrics.slice(0, 3)));
+  expect(errors).toEqual([]);
+});
+
+test('depth up-scaling is flagged as not preserving; bad parameters are refused and nothing is written', async ({ page }) => {
+  await openStudio(page);
+  const r = await page.evaluate(async (config) => {
+    const s = window.studio;
+    const base = await s.createModel({ name: 'depth base', config });
+    const before = (await s.checkpoints.list()).length;
+    const grab = async (f: () => Promise<unknown>) => f().then(() => 'no error', (e: Error) => e.message);
+    const errors = [
+      await grab(() => s.grow(base, { method: 'hyperclone', factor: 1 })),
+      await grab(() => s.grow(base, { method: 'depth_upscale', k: 2 })),
+      await grab(() => s.grow(base, { method: 'block_expand', every: 0 })),
+    ];
+    const after = (await s.checkpoints.list()).length;
+    const deep = await s.grow(base, { method: 'depth_upscale', k: 1 });
+    const expanded = await s.grow(base, { method: 'block_expand', every: 1, trainOnlyNew: true });
+    return { errors, before, after, deep: await s.checkpoints.get(deep), expanded: await s.checkpoints.get(expanded), stats: await s.modelStats(expanded) };
+  }, TINY_CONFIG);
+  expect(r.errors[0]).toMatch(/hyperclone: factor must be from 2 to 8, got 1/);
+  expect(r.errors[1]).toMatch(/depth_upscale: k must be from 0 to 1 for a model of 2 layers/);
+  expect(r.errors[2]).toMatch(/block_expand: every must be from 1/);
+  expect(r.after).toBe(r.before);
+  expect(r.deep.config.num_hidden_layers).toBe(2);
+  expect(r.deep.growth!.functionPreserving).toBe(false);
+  expect(r.deep.growth!.layerMap).toEqual([0, 1]);
+  expect(r.expanded.config.num_hidden_layers).toBe(4);
+  expect(r.expanded.growth!.check.maxAbsLogProbDiff).toBeLessThan(1e-4);
+  expect(r.expanded.trainable!.every((n) => /^model\.layers\.[13]\./.test(n))).toBe(true);
+  expect(r.stats.parameters.total).toBe(r.expanded.parameterCount);
+});
