@@ -106,7 +106,7 @@ export class EngineCache {
     const fetchText = async (split: 'train' | 'valid') => {
       const url = `${import.meta.env.BASE_URL}corpora/${info.id}.${split}.txt`;
       const res = await fetch(url);
-      if (!res.ok) throw new Error(`could not read the embedded corpus file ${url} (${res.status}); run the corpus build step (npm run build:corpora)`);
+      if (!res.ok) throw new Error(`could not read the embedded corpus file ${url} (${res.status}); run the data build step (npm run build:data)`);
       return res.text();
     };
     return { valid: await fetchText('valid'), train: withTrain ? await fetchText('train') : undefined };

@@ -71,7 +71,7 @@ export function createStudio(services: Services = createServices()): StudioApi {
 
   async function loadCorpora(): Promise<void> {
     const res = await fetch(`${import.meta.env.BASE_URL}corpora/index.json`);
-    if (!res.ok) throw new Error(`the embedded corpora are missing (corpora/index.json: ${res.status}); run npm run build:corpora`);
+    if (!res.ok) throw new Error(`the embedded corpora are missing (corpora/index.json: ${res.status}); run npm run build:data`);
     const index = (await res.json()) as CorpusIndex;
     const user = (await s.userCorpora.list()).map<CorpusInfo>((c) => ({
       id: c.id, language: c.language, name: c.name, source: 'user', featured: true,

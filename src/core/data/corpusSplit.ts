@@ -90,7 +90,7 @@ export function cleanBrownDocument(tagged: string): string[] {
     .filter((s) => s !== '');
 }
 
-function detokenize(words: string[]): string {
+export function detokenize(words: string[]): string {
   let out = '';
   let glueNext = true; // no space before the first word, nor after an opening mark
   let singleQuoteOpen = false;
