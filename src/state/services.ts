@@ -6,6 +6,7 @@ import { CheckpointStore } from '../storage/checkpoints';
 import { UserCorpusStore } from '../storage/corpora';
 import { idbStore } from '../storage/kv';
 import { RunStore } from '../storage/runs';
+import { EvaluationStore, SuiteStore } from '../storage/suites';
 import { EngineClient } from '../worker/client';
 
 export interface Services {
@@ -13,6 +14,8 @@ export interface Services {
   checkpoints: CheckpointStore;
   runs: RunStore;
   userCorpora: UserCorpusStore;
+  suites: SuiteStore;
+  evaluations: EvaluationStore;
 }
 
 export function createServices(): Services {
@@ -22,6 +25,8 @@ export function createServices(): Services {
     checkpoints,
     runs: new RunStore(idbStore('runs'), checkpoints),
     userCorpora: new UserCorpusStore(idbStore('corpora')),
+    suites: new SuiteStore(idbStore('suites')),
+    evaluations: new EvaluationStore(idbStore('evaluations')),
   };
 }
 

@@ -6,6 +6,8 @@ import type { CorpusInfo } from '../core/data/corpusSplit';
 import type { MetricPoint } from '../core/train/settings';
 import type { RunRecord, RunStatus } from '../storage/runs';
 import type { BackendInfo } from '../worker/protocol';
+import type { EvaluationResult } from '../core/eval/report';
+import type { SuiteInfo } from '../core/eval/suites/types';
 
 export interface BackendSlice {
   backend: { info?: BackendInfo; starting: boolean; error?: string };
@@ -48,7 +50,16 @@ export interface NoticesSlice {
   notices: Notice[];
 }
 
-export type StudioState = BackendSlice & CorporaSlice & CheckpointsSlice & RunsSlice & NoticesSlice;
+export interface EvaluationSlice {
+  /** Built-in and imported minimal-pair suites (without their pairs). */
+  suites: SuiteInfo[];
+  /** Saved evaluation results, newest first. */
+  evaluations: EvaluationResult[];
+  /** The evaluation in progress: texts scored so far of all it needs. */
+  evaluationProgress?: { done: number; total: number; label: string };
+}
+
+export type StudioState = BackendSlice & CorporaSlice & CheckpointsSlice & RunsSlice & NoticesSlice & EvaluationSlice;
 
 export const useStudio = create<StudioState>()(() => ({
   backend: { starting: true },
@@ -57,6 +68,8 @@ export const useStudio = create<StudioState>()(() => ({
   damaged: [],
   runs: {},
   notices: [],
+  suites: [],
+  evaluations: [],
 }));
 
 let noticeId = 1;

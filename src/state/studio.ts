@@ -17,10 +17,11 @@ import { createServices, EngineCache, type Services } from './services';
 import { notify, useStudio } from './store';
 import { type RunHandle, RunManager } from './training';
 import { createGrowthActions, type GrowthActions } from './growth';
+import { createEvaluationActions, type EvaluationActions } from './evaluation';
 
 export type { RunHandle } from './training';
 
-export interface StudioApi extends GrowthActions {
+export interface StudioApi extends GrowthActions, EvaluationActions {
   /** Resolves when the backend, corpora, checkpoints and runs are loaded. */
   ready: Promise<void>;
   backend(): Promise<BackendInfo>;
@@ -129,6 +130,7 @@ export function createStudio(services: Services = createServices()): StudioApi {
   const api: StudioApi = {
     ready,
     ...createGrowthActions(s, cache, manifest),
+    ...createEvaluationActions(s, cache, manifest, ready),
     async backend() {
       await ready.catch(() => undefined);
       const info = useStudio.getState().backend.info;

@@ -1,0 +1,191 @@
+// Evaluation actions behind window.studio: list, import and delete minimal-pair suites; evaluate
+// checkpoints on suites (batched scoring in the engine, progress in the store) with per-language
+// validation loss; export results as CSV or JSON. Results are saved, so they survive a reload.
+import type { CheckpointManifest } from '../core/checkpoint/manifest';
+import { newId } from '../core/checkpoint/manifest';
+import type { CorpusInfo } from '../core/data/corpusSplit';
+import { scorePairs } from '../core/eval/minimalPairs';
+import { type EvaluationResult, evaluationCsv, type SuiteResultRow, type ValidationRow } from '../core/eval/report';
+import { type LoadError, parseBlimpJsonl, parseMultiBlimpTsv } from '../core/eval/suites/loaders';
+import { type MinimalPair, type Suite, type SuiteIndex, type SuiteInfo, suiteInfo } from '../core/eval/suites/types';
+import type { EngineCache, Services } from './services';
+import { useStudio } from './store';
+
+export type SuiteFormat = 'blimp' | 'multiblimp';
+
+export interface EvaluateOptions {
+  checkpoints: string[];
+  suites: string[];
+  /** Also measure validation loss and perplexity per language (default true). */
+  validation?: boolean;
+}
+
+export interface EvaluationActions {
+  suites(): Promise<SuiteInfo[]>;
+  importSuite(name: string, files: string | { name: string; text: string }[], format: SuiteFormat, options?: { language?: string }): Promise<{ id: string; pairs: number; errors: LoadError[] }>;
+  deleteSuite(id: string): Promise<void>;
+  evaluate(options: EvaluateOptions): Promise<EvaluationResult>;
+  evaluations(): Promise<EvaluationResult[]>;
+  exportEvaluation(id: string, format: 'csv' | 'json'): Promise<string>;
+}
+
+/** Texts per engine call: few round trips, yet the progress bar moves. */
+const SCORE_CHUNK = 512;
+
+/** The corpus whose validation split stands for a language: English is Brown, others UDHR. */
+export function corpusForLanguage(language: string, corpora: CorpusInfo[]): CorpusInfo | undefined {
+  if (language === 'eng') return corpora.find((c) => c.id === 'eng-brown');
+  const same = corpora.filter((c) => c.language === language);
+  return same.find((c) => c.featured && c.source !== 'user') ?? same.find((c) => c.source !== 'user') ?? same[0];
+}
+
+export function createEvaluationActions(s: Services, cache: EngineCache, manifest: (id: unknown) => Promise<CheckpointManifest>, ready: Promise<void>): EvaluationActions {
+  const builtinPairs = new Map<string, Promise<MinimalPair[]>>();
+
+  async function loadSuiteIndex(): Promise<void> {
+    const res = await fetch(`${import.meta.env.BASE_URL}suites/index.json`);
+    if (!res.ok) throw new Error(`the built-in suites are missing (suites/index.json: ${res.status}); run npm run build:data`);
+    const builtin = ((await res.json()) as SuiteIndex).suites;
+    const imported = (await s.suites.list()).map(suiteInfo);
+    useStudio.setState({ suites: [...imported, ...builtin] });
+  }
+
+  const loaded = (async () => {
+    await loadSuiteIndex();
+    useStudio.setState({ evaluations: await s.evaluations.list() });
+  })();
+
+  async function pairsOf(info: SuiteInfo): Promise<MinimalPair[]> {
+    if (info.source === 'blimp' || info.source === 'multiblimp') {
+      const suite = await s.suites.get(info.id);
+      if (!suite) throw new Error(`suite ${info.id} is missing from storage`);
+      return suite.pairs;
+    }
+    let p = builtinPairs.get(info.id);
+    if (!p) {
+      p = fetch(`${import.meta.env.BASE_URL}suites/${info.id}.json`).then(async (r) => {
+        if (!r.ok) throw new Error(`could not read suite ${info.id} (${r.status})`);
+        return ((await r.json()) as Suite).pairs;
+      });
+      p.catch(() => builtinPairs.delete(info.id));
+      builtinPairs.set(info.id, p);
+    }
+    return p;
+  }
+
+  function suiteById(id: unknown): SuiteInfo {
+    const info = useStudio.getState().suites.find((x) => x.id === id);
+    if (!info) throw new Error(`suite ${JSON.stringify(id)} is not known; see studio.suites()`);
+    return info;
+  }
+
+  async function scoreAll(modelId: string, texts: string[], progress: (n: number) => void): Promise<number[]> {
+    const out: number[] = [];
+    for (let i = 0; i < texts.length; i += SCORE_CHUNK) {
+      out.push(...(await s.engine.call('scoreTexts', { modelId, texts: texts.slice(i, i + SCORE_CHUNK) })));
+      progress(Math.min(SCORE_CHUNK, texts.length - i));
+    }
+    return out;
+  }
+
+  return {
+    async suites() {
+      await Promise.all([ready, loaded]);
+      return useStudio.getState().suites;
+    },
+
+    async importSuite(name, files, format, options = {}) {
+      await loaded;
+      if (typeof name !== 'string' || !name.trim()) throw new Error('name must be a non-empty string');
+      if (format !== 'blimp' && format !== 'multiblimp') throw new Error(`format must be 'blimp' (JSON Lines) or 'multiblimp' (tab-separated), got ${JSON.stringify(format)}`);
+      const list = typeof files === 'string' ? [{ name: `${name}.${format === 'blimp' ? 'jsonl' : 'tsv'}`, text: files }] : files;
+      if (!Array.isArray(list) || list.length === 0 || list.some((f) => typeof f?.name !== 'string' || typeof f?.text !== 'string')) {
+        throw new Error('files must be the file text, or a non-empty list of {name, text}');
+      }
+      const pairs: MinimalPair[] = [];
+      const errors: LoadError[] = [];
+      let language = options.language;
+      for (const f of list) {
+        const r = format === 'blimp' ? parseBlimpJsonl(f.name, f.text) : parseMultiBlimpTsv(f.name, f.text);
+        pairs.push(...r.pairs);
+        errors.push(...r.errors);
+        language ??= r.language;
+      }
+      language ??= format === 'blimp' ? 'eng' : undefined;
+      if (!language || !/^[a-z]{3}$/.test(language)) throw new Error(`language must be an ISO 639-3 code (three lowercase letters); none was given or found in the files (got ${JSON.stringify(language)})`);
+      if (pairs.length === 0) throw new Error(`no pairs could be read: ${errors.slice(0, 3).map((e) => `${e.file}${e.line ? `:${e.line}` : ''} ${e.message}`).join('; ')}`);
+      const id = newId('suite');
+      const suite: Suite = { ...suiteInfo({ id, name: name.trim(), language, source: format, proxy: false, description: `Imported from ${list.map((f) => f.name).join(', ')}`, pairCount: 0, paradigms: [], pairs }), pairs };
+      await s.suites.put(suite);
+      await loadSuiteIndex();
+      return { id, pairs: pairs.length, errors };
+    },
+
+    async deleteSuite(id) {
+      const info = suiteById(id);
+      if (info.source !== 'blimp' && info.source !== 'multiblimp') throw new Error(`suite ${id} is built in; only imported suites can be deleted`);
+      await s.suites.delete(id);
+      await loadSuiteIndex();
+    },
+
+    async evaluate(options) {
+      await Promise.all([ready, loaded]);
+      if (typeof options !== 'object' || options === null) throw new Error('evaluate needs {checkpoints: string[], suites: string[]}');
+      const { checkpoints, suites, validation = true } = options;
+      if (!Array.isArray(checkpoints) || checkpoints.length === 0) throw new Error('checkpoints must be a non-empty list of checkpoint ids');
+      if (!Array.isArray(suites) || suites.length === 0) throw new Error('suites must be a non-empty list of suite ids; see studio.suites()');
+      const models = await Promise.all(checkpoints.map((id) => manifest(id)));
+      const infos = suites.map(suiteById);
+      const pairSets = await Promise.all(infos.map(pairsOf));
+      const st = useStudio.getState();
+      const languages = [...new Set(infos.map((x) => x.language))];
+      const valCorpora = validation ? languages.flatMap((l) => { const c = corpusForLanguage(l, st.corpora); return c ? [{ language: l, corpus: c }] : []; }) : [];
+      const total = models.length * (pairSets.reduce((a, p) => a + 2 * p.length, 0) + valCorpora.length);
+      let done = 0;
+      const progress = (n: number, label: string) => {
+        done += n;
+        useStudio.setState({ evaluationProgress: { done, total, label } });
+      };
+      const rows: SuiteResultRow[] = [];
+      const valRows: ValidationRow[] = [];
+      try {
+        for (const m of models) {
+          await cache.ensureModel(m.id);
+          for (let k = 0; k < infos.length; k++) {
+            const pairs = pairSets[k];
+            const scores = await scoreAll(m.id, [...pairs.map((p) => p.good), ...pairs.map((p) => p.bad)], (n) => progress(n, `${m.name}: ${infos[k].name}`));
+            const score = scorePairs(pairs, scores.slice(0, pairs.length), scores.slice(pairs.length));
+            rows.push({ checkpoint: m.id, suite: infos[k].id, language: infos[k].language, accuracy: score.accuracy, pairAccuracy: score.pairAccuracy, pairs: score.pairs, paradigms: score.paradigms });
+          }
+          for (const { language, corpus } of valCorpora) {
+            await cache.ensureCorpus(corpus, false);
+            const seqLen = Math.min(128, m.config.max_position_embeddings);
+            const loss = await s.engine.call('validationLoss', { modelId: m.id, corpusId: corpus.id, seqLen, maxTokens: 4096 });
+            valRows.push({ checkpoint: m.id, language, corpus: corpus.id, loss, perplexity: Math.exp(loss) });
+            progress(1, `${m.name}: validation ${corpus.id}`);
+          }
+        }
+      } finally {
+        useStudio.setState({ evaluationProgress: undefined });
+      }
+      const result: EvaluationResult = { id: newId('eval'), createdAt: new Date().toISOString(), checkpoints: models.map((m) => ({ id: m.id, name: m.name })), suites: infos, rows, validation: valRows };
+      await s.evaluations.put(result);
+      useStudio.setState((x) => ({ evaluations: [result, ...x.evaluations] }));
+      return result;
+    },
+
+    async evaluations() {
+      await loaded;
+      return useStudio.getState().evaluations;
+    },
+
+    async exportEvaluation(id, format) {
+      await loaded;
+      const r = useStudio.getState().evaluations.find((e) => e.id === id);
+      if (!r) throw new Error(`no evaluation with id ${JSON.stringify(id)}; see studio.evaluations()`);
+      if (format === 'csv') return evaluationCsv(r);
+      if (format === 'json') return JSON.stringify(r, null, 2);
+      throw new Error(`format must be 'csv' or 'json', got ${JSON.stringify(format)}`);
+    },
+  };
+}
