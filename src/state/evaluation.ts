@@ -7,7 +7,8 @@ import type { CorpusInfo } from '../core/data/corpusSplit';
 import { scorePairs } from '../core/eval/minimalPairs';
 import { type EvaluationResult, evaluationCsv, type SuiteResultRow, type ValidationRow } from '../core/eval/report';
 import { type LoadError, parseBlimpJsonl, parseMultiBlimpTsv } from '../core/eval/suites/loaders';
-import { type MinimalPair, type Suite, type SuiteIndex, type SuiteInfo, suiteInfo } from '../core/eval/suites/types';
+import { type MinimalPair, type Suite, type SuiteInfo, suiteInfo } from '../core/eval/suites/types';
+import { isImported, type SuiteLibrary } from './suiteLibrary';
 import type { EngineCache, Services } from './services';
 import { useStudio } from './store';
 
@@ -39,45 +40,11 @@ export function corpusForLanguage(language: string, corpora: CorpusInfo[]): Corp
   return same.find((c) => c.featured && c.source !== 'user') ?? same.find((c) => c.source !== 'user') ?? same[0];
 }
 
-export function createEvaluationActions(s: Services, cache: EngineCache, manifest: (id: unknown) => Promise<CheckpointManifest>, ready: Promise<void>): EvaluationActions {
-  const builtinPairs = new Map<string, Promise<MinimalPair[]>>();
-
-  async function loadSuiteIndex(): Promise<void> {
-    const res = await fetch(`${import.meta.env.BASE_URL}suites/index.json`);
-    if (!res.ok) throw new Error(`the built-in suites are missing (suites/index.json: ${res.status}); run npm run build:data`);
-    const builtin = ((await res.json()) as SuiteIndex).suites;
-    const imported = (await s.suites.list()).map(suiteInfo);
-    useStudio.setState({ suites: [...imported, ...builtin] });
-  }
-
+export function createEvaluationActions(s: Services, cache: EngineCache, lib: SuiteLibrary, manifest: (id: unknown) => Promise<CheckpointManifest>, ready: Promise<void>): EvaluationActions {
   const loaded = (async () => {
-    await loadSuiteIndex();
+    await lib.loaded;
     useStudio.setState({ evaluations: await s.evaluations.list() });
   })();
-
-  async function pairsOf(info: SuiteInfo): Promise<MinimalPair[]> {
-    if (info.source === 'blimp' || info.source === 'multiblimp') {
-      const suite = await s.suites.get(info.id);
-      if (!suite) throw new Error(`suite ${info.id} is missing from storage`);
-      return suite.pairs;
-    }
-    let p = builtinPairs.get(info.id);
-    if (!p) {
-      p = fetch(`${import.meta.env.BASE_URL}suites/${info.id}.json`).then(async (r) => {
-        if (!r.ok) throw new Error(`could not read suite ${info.id} (${r.status})`);
-        return ((await r.json()) as Suite).pairs;
-      });
-      p.catch(() => builtinPairs.delete(info.id));
-      builtinPairs.set(info.id, p);
-    }
-    return p;
-  }
-
-  function suiteById(id: unknown): SuiteInfo {
-    const info = useStudio.getState().suites.find((x) => x.id === id);
-    if (!info) throw new Error(`suite ${JSON.stringify(id)} is not known; see studio.suites()`);
-    return info;
-  }
 
   async function scoreAll(modelId: string, texts: string[], progress: (n: number) => void): Promise<number[]> {
     const out: number[] = [];
@@ -117,15 +84,15 @@ export function createEvaluationActions(s: Services, cache: EngineCache, manifes
       const id = newId('suite');
       const suite: Suite = { ...suiteInfo({ id, name: name.trim(), language, source: format, proxy: false, description: `Imported from ${list.map((f) => f.name).join(', ')}`, pairCount: 0, paradigms: [], pairs }), pairs };
       await s.suites.put(suite);
-      await loadSuiteIndex();
+      await lib.refresh();
       return { id, pairs: pairs.length, errors };
     },
 
     async deleteSuite(id) {
-      const info = suiteById(id);
-      if (info.source !== 'blimp' && info.source !== 'multiblimp') throw new Error(`suite ${id} is built in; only imported suites can be deleted`);
+      const info = lib.byId(id);
+      if (!isImported(info)) throw new Error(`suite ${id} is built in; only imported suites can be deleted`);
       await s.suites.delete(id);
-      await loadSuiteIndex();
+      await lib.refresh();
     },
 
     async evaluate(options) {
@@ -135,8 +102,8 @@ export function createEvaluationActions(s: Services, cache: EngineCache, manifes
       if (!Array.isArray(checkpoints) || checkpoints.length === 0) throw new Error('checkpoints must be a non-empty list of checkpoint ids');
       if (!Array.isArray(suites) || suites.length === 0) throw new Error('suites must be a non-empty list of suite ids; see studio.suites()');
       const models = await Promise.all(checkpoints.map((id) => manifest(id)));
-      const infos = suites.map(suiteById);
-      const pairSets = await Promise.all(infos.map(pairsOf));
+      const infos = suites.map((id) => lib.byId(id));
+      const pairSets = await Promise.all(infos.map((x) => lib.pairs(x)));
       const st = useStudio.getState();
       const languages = [...new Set(infos.map((x) => x.language))];
       const valCorpora = validation ? languages.flatMap((l) => { const c = corpusForLanguage(l, st.corpora); return c ? [{ language: l, corpus: c }] : []; }) : [];

@@ -18,10 +18,12 @@ import { notify, useStudio } from './store';
 import { type RunHandle, RunManager } from './training';
 import { createGrowthActions, type GrowthActions } from './growth';
 import { createEvaluationActions, type EvaluationActions } from './evaluation';
+import { SuiteLibrary } from './suiteLibrary';
+import { type AdaptActions, createAdaptActions } from './adapt';
 
 export type { RunHandle } from './training';
 
-export interface StudioApi extends GrowthActions, EvaluationActions {
+export interface StudioApi extends GrowthActions, EvaluationActions, AdaptActions {
   /** Resolves when the backend, corpora, checkpoints and runs are loaded. */
   ready: Promise<void>;
   backend(): Promise<BackendInfo>;
@@ -61,7 +63,8 @@ const DEFAULT_EVAL_TOKENS = 4096;
 export function createStudio(services: Services = createServices()): StudioApi {
   const s = services;
   const cache = new EngineCache(s);
-  const runs = new RunManager(s, cache);
+  const suites = new SuiteLibrary(s);
+  const runs = new RunManager(s, cache, suites);
 
   async function refreshCheckpoints(): Promise<void> {
     const { checkpoints, damaged } = await s.checkpoints.list();
@@ -82,12 +85,13 @@ export function createStudio(services: Services = createServices()): StudioApi {
   }
 
   async function loadRuns(): Promise<void> {
-    // A run still marked running or paused was cut off by a reload or a crash.
+    // A run still marked running or paused was cut off by a reload or a crash. Its curve keeps
+    // every saved point; continuing it trims the points after its snapshot, which it recomputes.
     const records = await s.runs.list();
     const views: Record<string, ReturnType<typeof useStudio.getState>['runs'][string]> = {};
     for (let r of records) {
       if (r.status === 'running' || r.status === 'paused') {
-        r = { ...r, status: 'interrupted', metrics: r.metrics.filter((m) => m.step <= (r.snapshot?.step ?? 0)) };
+        r = { ...r, status: 'interrupted' };
         await s.runs.put(r);
       }
       views[r.id] = { record: r, status: r.status, metrics: r.metrics, version: 1 };
@@ -127,10 +131,12 @@ export function createStudio(services: Services = createServices()): StudioApi {
     return c;
   }
 
+  const growth = createGrowthActions(s, cache, manifest);
   const api: StudioApi = {
     ready,
-    ...createGrowthActions(s, cache, manifest),
-    ...createEvaluationActions(s, cache, manifest, ready),
+    ...growth,
+    ...createAdaptActions(runs, growth),
+    ...createEvaluationActions(s, cache, suites, manifest, ready),
     async backend() {
       await ready.catch(() => undefined);
       const info = useStudio.getState().backend.info;

@@ -9,6 +9,7 @@ import type { RunRecord, RunStatus } from '../storage/runs';
 import type { TrainEvent } from '../worker/protocol';
 import type { EngineCache, Services } from './services';
 import { ownBuffer } from './services';
+import type { SuiteLibrary } from './suiteLibrary';
 import { notify, useStudio } from './store';
 
 export interface RunHandle {
@@ -33,7 +34,7 @@ interface ActiveRun {
 export class RunManager {
   private active = new Map<string, ActiveRun>();
 
-  constructor(private readonly s: Services, private readonly cache: EngineCache) {
+  constructor(private readonly s: Services, private readonly cache: EngineCache, private readonly suites: SuiteLibrary) {
     s.engine.onTrainEvent((e) => this.onEvent(e));
   }
 
@@ -43,12 +44,17 @@ export class RunManager {
     const fromId = (options as { from?: unknown })?.from;
     const from = st.checkpoints.find((c) => c.id === fromId);
     if (!from) throw new Error(`from ${JSON.stringify(fromId)} is not a checkpoint id; see studio.checkpoints.list()`);
-    const settings = validateTrainSettings(options, { corpusIds: st.corpora.map((c) => c.id), maxPositionEmbeddings: from.config.max_position_embeddings });
+    const settings = validateTrainSettings(options, { corpusIds: st.corpora.map((c) => c.id), suiteIds: st.suites.map((x) => x.id), maxPositionEmbeddings: from.config.max_position_embeddings });
     return { settings, from };
   }
 
   start(options: unknown): RunHandle {
     const { settings, from } = this.validate(options);
+    return this.startSettings(settings, from);
+  }
+
+  /** Starts a run from settings already validated (adapt builds its own). */
+  startSettings(settings: TrainSettings, from: CheckpointManifest): RunHandle {
     const record: RunRecord = { id: newId('run'), createdAt: new Date().toISOString(), settings: { ...settings, name: settings.name || `${from.name} +${settings.steps} steps` }, status: 'running', metrics: [] };
     return this.launch(record, from, undefined);
   }
@@ -62,7 +68,9 @@ export class RunManager {
     const from = useStudio.getState().checkpoints.find((c) => c.id === record.settings.from);
     if (!from) throw new Error(`run ${runId} started from checkpoint ${record.settings.from}, which was deleted`);
     const snapshotStep = record.snapshot?.step ?? 0;
-    const trimmed: RunRecord = { ...record, status: 'running', metrics: record.metrics.filter((m) => m.step <= snapshotStep) };
+    // Records from before a setting existed get its default.
+    const settings: TrainSettings = { ...record.settings, evalSuites: record.settings.evalSuites ?? [], evalPairs: record.settings.evalPairs ?? 256 };
+    const trimmed: RunRecord = { ...record, settings, status: 'running', metrics: record.metrics.filter((m) => m.step <= snapshotStep) };
     return this.launch(trimmed, from, record.snapshot ? await this.s.runs.snapshotBytes(record) : undefined);
   }
 
@@ -82,6 +90,9 @@ export class RunManager {
       await this.cache.ensureModel(from.id);
       for (const d of record.settings.data) await this.cache.ensureCorpus(corpusInfo(d.corpus), true);
       for (const w of record.settings.watch) await this.cache.ensureCorpus(corpusInfo(w), false);
+      for (const id of record.settings.evalSuites ?? []) {
+        await this.s.engine.call('loadSuite', { suiteId: id, pairs: await this.suites.pairs(this.suites.byId(id)) });
+      }
       const state = snapshot ? ownBuffer(snapshot) : undefined;
       await this.s.engine.call(
         'train',
@@ -135,6 +146,13 @@ export class RunManager {
         if (!view) return;
         view.metrics.push(...e.points); // appended in place; `version` tells subscribers
         useStudio.setState((s) => ({ runs: { ...s.runs, [e.runId]: { ...view, version: view.version + 1 } } }));
+        // Evaluation points are saved as they come, so a curve survives a reload.
+        if (e.points.some((p) => p.valid || p.pairs)) {
+          this.enqueue(run, async () => {
+            run.record = { ...run.record, metrics: view.metrics.slice() };
+            await this.s.runs.put(run.record);
+          });
+        }
         return;
       }
       case 'trainStatus':

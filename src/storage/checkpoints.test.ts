@@ -81,7 +81,7 @@ describe('RunStore', () => {
   it('replaces a snapshot only after the new one is written and trims metrics to its step', async () => {
     const blobs = memoryStore<Uint8Array>();
     const runs = new RunStore(memoryStore(), new CheckpointStore(memoryStore(), blobs));
-    const metric = (step: number) => ({ step, tokens: step * 8, loss: 1, lr: 1, gradNorm: 1, elapsed: step, numTensors: 1 });
+    const metric = (step: number) => ({ step, tokens: step * 8, flops: step * 100, loss: 1, lr: 1, gradNorm: 1, elapsed: step, numTensors: 1 });
     let r: RunRecord = { id: 'r', createdAt: 'now', settings: {} as RunRecord['settings'], status: 'running', metrics: [1, 2, 3, 4].map(metric) };
     r = await runs.saveSnapshot(r, { step: 2, tokens: 16, elapsed: 2, state: new Uint8Array([1]) });
     expect(r.metrics.map((m) => m.step)).toEqual([1, 2]);

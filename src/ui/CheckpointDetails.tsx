@@ -1,6 +1,9 @@
-// A checkpoint's config fields and, for a trained one, what its run did.
+// A checkpoint's config fields, the tensors training may change, and where it came from: for a
+// trained one what its run did, for a grown one its growth record.
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
+import { weightSpecs } from '../core/model/weights';
 import { formatCount, formatLoss } from './format';
+import { GrowthDetails } from './GrowthDetails';
 
 export function CheckpointDetails({ manifest: m }: { manifest: CheckpointManifest }) {
   const t = m.training;
@@ -12,7 +15,7 @@ export function CheckpointDetails({ manifest: m }: { manifest: CheckpointManifes
           <div key={k}><dt>{k}</dt><dd>{String(v)}</dd></div>
         ))}
         <div><dt>id</dt><dd className="mono">{m.id}</dd></div>
-        {m.trainable && <div><dt>trainable</dt><dd>{m.trainable.length} tensors</dd></div>}
+        {m.trainable && <div data-testid="checkpoint-trainable"><dt>trainable</dt><dd>trains {m.trainable.length} of {weightSpecs(m.config).length} tensors</dd></div>}
       </dl>
       {t && (
         <dl className="kv training">
@@ -24,6 +27,7 @@ export function CheckpointDetails({ manifest: m }: { manifest: CheckpointManifes
           <div><dt>lr · batch · seq</dt><dd>{t.settings.lr} · {t.settings.batchSize} · {t.settings.seqLen}</dd></div>
         </dl>
       )}
+      {m.growth && <GrowthDetails growth={m.growth} />}
     </div>
   );
 }

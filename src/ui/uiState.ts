@@ -1,12 +1,15 @@
 // UI-only state that the studio store does not hold: which checkpoint the Train panel starts
-// from, which run the charts show, and the RunHandles of runs started or continued from this page
-// (the store has no handle, and pause/resume/stop go through one).
+// from (and the Grow panel's own pick), which run the charts show, and the RunHandles of runs
+// started or continued from this page (the store has no handle, and pause/resume/stop go through
+// one).
 import { create } from 'zustand';
 import type { RunHandle } from '../state/studio';
 import { notify, useStudio } from '../state/store';
 
 interface UiState {
   fromId?: string;
+  /** Picked in the Grow panel; it holds while fromId is still `over` (what it was when picked). */
+  growFrom?: { id: string; over?: string };
   viewRunId?: string;
   handles: Record<string, RunHandle>;
 }
@@ -15,6 +18,20 @@ export const useUi = create<UiState>()(() => ({ handles: {} }));
 
 export function selectFrom(id: string): void {
   useUi.setState({ fromId: id });
+}
+
+export function pickGrowFrom(id: string): void {
+  useUi.setState((s) => ({ growFrom: { id, over: s.fromId } }));
+}
+
+/** After a growth: train the grown model next, keep growing from its parent. */
+export function selectGrown(parentId: string, grownId: string): void {
+  useUi.setState({ fromId: grownId, growFrom: { id: parentId, over: grownId } });
+}
+
+/** The checkpoint the Grow panel grows: its own pick, else the Train panel's, else the newest. */
+export function useGrowFromId(): string | undefined {
+  return useUi((s) => (s.growFrom && s.growFrom.over === s.fromId ? s.growFrom.id : s.fromId));
 }
 
 export function viewRun(id: string | undefined): void {

@@ -18,6 +18,8 @@ async function handle(req: WorkerRequest): Promise<RequestMap[WorkerRequest['typ
       return session.unloadModel(req);
     case 'loadCorpus':
       return session.loadCorpus(req);
+    case 'loadSuite':
+      return session.loadSuite(req);
     case 'scoreTexts':
       return session.scoreTexts(req);
     case 'validationLoss':

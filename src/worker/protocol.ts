@@ -7,6 +7,7 @@ import type { MetricPoint, TrainSettings } from '../core/train/settings';
 import type { ParityReport } from '../gpu/parity';
 import type { ParamValues } from '../core/params';
 import type { ModelComparison } from '../core/eval/compare';
+import type { MinimalPair } from '../core/eval/suites/types';
 
 export interface GrowOutcome {
   /** safetensors of the grown model. */
@@ -40,6 +41,7 @@ export interface RequestMap {
   unloadModel: { args: { modelId: string }; result: null };
   /** UTF-8 text, one sentence or paragraph a line; train may be left out for evaluation only. */
   loadCorpus: { args: { corpusId: string; train?: ArrayBuffer; valid: ArrayBuffer }; result: { trainTokens: number; validTokens: number } };
+  loadSuite: { args: { suiteId: string; pairs: MinimalPair[] }; result: null };
   scoreTexts: { args: { modelId: string; texts: string[] }; result: number[] };
   validationLoss: { args: { modelId: string; corpusId: string; seqLen: number; maxTokens: number }; result: number };
   train: { args: { runId: string; modelId: string; settings: TrainSettings; trainable?: string[]; resume?: ResumeState }; result: null };

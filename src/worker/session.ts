@@ -11,6 +11,9 @@ import { decodeParams, encodeParams, readTensors, toTfTensors } from '../core/ch
 import { encodeSafetensors } from '../core/checkpoint/safetensors';
 import { scoreTexts, validationLoss } from '../core/eval/score';
 import { compareModels } from '../core/eval/compare';
+import { pairAccuracy, samplePairs } from '../core/eval/minimalPairs';
+import type { MinimalPair } from '../core/eval/suites/types';
+import { trainingFlopsPerToken } from '../core/model/weights';
 import { growWeights, planGrowth } from '../core/growth/grow';
 import { Trainer } from '../core/train/trainer';
 import type { MetricPoint } from '../core/train/settings';
@@ -44,6 +47,7 @@ export class EngineSession {
   private models = new Map<string, LoadedModel>();
   private corpora = new Map<string, LoadedCorpus>();
   private runs = new Map<string, RunControl>();
+  private suites = new Map<string, MinimalPair[]>();
 
   constructor(private readonly emit: (event: TrainEvent, transfer?: Transferable[]) => void) {}
 
@@ -87,6 +91,18 @@ export class EngineSession {
     const m = this.models.get(id);
     if (!m) throw new Error(`model ${id} is not loaded in the engine`);
     return m;
+  }
+
+  /** Minimal pairs the main thread handed over, for evaluation while training. */
+  loadSuite(a: Args<'loadSuite'>): Awaited<Result<'loadSuite'>> {
+    this.suites.set(a.suiteId, a.pairs);
+    return null;
+  }
+
+  private suite(id: string): MinimalPair[] {
+    const p = this.suites.get(id);
+    if (!p) throw new Error(`suite ${id} is not loaded in the engine`);
+    return p;
   }
 
   private corpus(id: string): LoadedCorpus {
@@ -159,6 +175,7 @@ export class EngineSession {
       return { id: d.corpus, weight: d.weight, text: train };
     });
     for (const w of s.watch) this.corpus(w);
+    for (const id of s.evalSuites) this.suite(id);
     const sampler = new MixtureSampler(sources, s.batchSize, s.seqLen, s.seed, m.tokenizer.bos);
     const trainer = new Trainer(m.config, m.params, s, sampler, a.trainable);
     if (a.resume) {
@@ -205,9 +222,14 @@ export class EngineSession {
   private async loop(runId: string, trainer: Trainer, m: LoadedModel, control: RunControl, elapsed0: number): Promise<void> {
     const s = trainer.settings;
     const tokensPerStep = s.batchSize * s.seqLen;
-    const evaluate = async (): Promise<Record<string, number>> => {
-      const out: Record<string, number> = {};
-      for (const id of s.watch) out[id] = await validationLoss(trainer.model, m.tokenizer.bos, this.corpus(id).valid, { seqLen: s.seqLen, maxTokens: s.evalTokens });
+    const flopsPerStep = trainingFlopsPerToken(m.config, s.seqLen) * tokensPerStep;
+    const evaluates = s.watch.length > 0 || s.evalSuites.length > 0;
+    const evaluate = async (): Promise<Pick<MetricPoint, 'valid' | 'pairs'>> => {
+      const out: Pick<MetricPoint, 'valid' | 'pairs'> = {};
+      if (s.watch.length) out.valid = {};
+      for (const id of s.watch) out.valid![id] = await validationLoss(trainer.model, m.tokenizer.bos, this.corpus(id).valid, { seqLen: s.seqLen, maxTokens: s.evalTokens });
+      if (s.evalSuites.length) out.pairs = {};
+      for (const id of s.evalSuites) out.pairs![id] = await pairAccuracy(samplePairs(this.suite(id), s.evalPairs), (texts) => scoreTexts(trainer.model, m.tokenizer, texts));
       return out;
     };
     let pending: MetricPoint[] = [];
@@ -225,8 +247,8 @@ export class EngineSession {
       clock = now;
     };
     try {
-      if (trainer.step === 0 && s.watch.length) {
-        pending.push({ step: 0, tokens: 0, loss: null, lr: 0, gradNorm: 0, elapsed: 0, numTensors: tf.memory().numTensors, valid: await evaluate() });
+      if (trainer.step === 0 && evaluates) {
+        pending.push({ step: 0, tokens: 0, flops: 0, loss: null, lr: 0, gradNorm: 0, elapsed: 0, numTensors: tf.memory().numTensors, ...(await evaluate()) });
         flush();
       }
       tick();
@@ -244,14 +266,15 @@ export class EngineSession {
         const r = await trainer.runStep();
         if (!Number.isFinite(r.loss)) throw new Error(`training diverged at step ${r.step}: loss is ${r.loss}; lower lr (${s.lr}) or keep clipping on`);
         tick();
-        const point: MetricPoint = { step: r.step, tokens: r.step * tokensPerStep, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, elapsed, numTensors: tf.memory().numTensors };
+        const point: MetricPoint = { step: r.step, tokens: r.step * tokensPerStep, flops: r.step * flopsPerStep, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, elapsed, numTensors: tf.memory().numTensors };
         const last = r.step === s.steps || control.stopRequested;
-        if (s.watch.length && ((s.evalEvery > 0 && r.step % s.evalEvery === 0) || last)) {
-          point.valid = await evaluate();
+        const evaluated = evaluates && ((s.evalEvery > 0 && r.step % s.evalEvery === 0) || last);
+        if (evaluated) {
+          Object.assign(point, await evaluate());
           clock = performance.now(); // evaluation time is not training time
         }
         pending.push(point);
-        if (point.valid || last || performance.now() - lastFlush > METRIC_FLUSH_MS) flush();
+        if (evaluated || last || performance.now() - lastFlush > METRIC_FLUSH_MS) flush();
         if (s.checkpointEvery > 0 && r.step % s.checkpointEvery === 0 && !last) {
           const state = await this.snapshot(trainer);
           this.emit({ type: 'trainCheckpoint', runId, step: r.step, tokens: r.step * tokensPerStep, elapsed, state }, [state]);

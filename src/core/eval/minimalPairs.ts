@@ -35,3 +35,23 @@ export function scorePairs(pairs: MinimalPair[], good: number[], bad: number[]):
   const accuracy = paradigms.length ? paradigms.reduce((a, p) => a + p.accuracy, 0) / paradigms.length : NaN;
   return { accuracy, pairAccuracy: pairs.length ? correct / pairs.length : NaN, pairs: pairs.length, paradigms };
 }
+
+/**
+ * At most `max` pairs spread over the paradigms: paradigms take turns, each giving its pairs in
+ * file order, so a small evaluation budget still covers every paradigm. Deterministic.
+ */
+export function samplePairs(pairs: MinimalPair[], max: number): MinimalPair[] {
+  if (pairs.length <= max) return pairs;
+  const by = new Map<string, MinimalPair[]>();
+  for (const p of pairs) by.set(p.paradigm, [...(by.get(p.paradigm) ?? []), p]);
+  const queues = [...by.values()];
+  const out: MinimalPair[] = [];
+  for (let i = 0; out.length < max; i++) for (const q of queues) if (i < q.length && out.length < max) out.push(q[i]);
+  return out;
+}
+
+/** Macro accuracy of a model on pairs, scoring good and bad sentences in one batched call. */
+export async function pairAccuracy(pairs: MinimalPair[], score: (texts: string[]) => Promise<number[]>): Promise<number> {
+  const s = await score([...pairs.map((p) => p.good), ...pairs.map((p) => p.bad)]);
+  return scorePairs(pairs, s.slice(0, pairs.length), s.slice(pairs.length)).accuracy;
+}

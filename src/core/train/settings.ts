@@ -32,8 +32,25 @@ export interface TrainSettings {
   watch: string[];
   /** Tokens of validation text per watched corpus and evaluation. */
   evalTokens: number;
+  /** Minimal-pair suites scored at every evaluation (macro accuracy per suite). */
+  evalSuites: string[];
+  /** Pairs per suite and evaluation at most, spread over its paradigms (the rest are skipped). */
+  evalPairs: number;
+  /** Set for continued pretraining on a new language (studio.adapt): what the run was asked. */
+  adapt?: AdaptRecord;
   /** Save a resumable checkpoint every this many steps (0: only at the end). */
   checkpointEvery: number;
+}
+
+export interface AdaptRecord {
+  target: string;
+  /** Share of each batch's rows drawn from the replay corpus. */
+  replay: number;
+  replayCorpus: string;
+  /** The budget as given; `steps` of the settings is derived from it. */
+  budget: { kind: 'steps' | 'tokens' | 'flops'; value: number };
+  /** Training FLOPs per step of this model at this batch shape. */
+  flopsPerStep: number;
 }
 
 export interface MetricPoint {
@@ -48,12 +65,17 @@ export interface MetricPoint {
   elapsed: number;
   /** Live tensors in the engine after the step; flat across steps when nothing leaks. */
   numTensors: number;
+  /** Training FLOPs spent after this step (6N + attention + head per token, see weights.ts). */
+  flops: number;
+  /** Macro minimal-pair accuracy per evaluated suite, at evaluation steps. */
+  pairs?: Record<string, number>;
   /** Validation loss per watched corpus, at evaluation steps. */
   valid?: Record<string, number>;
 }
 
 export interface TrainContext {
   corpusIds: string[];
+  suiteIds?: string[];
   maxPositionEmbeddings: number;
 }
 
@@ -69,6 +91,8 @@ const DEFAULTS = {
   evalEvery: 0,
   watch: [] as string[],
   evalTokens: 4096,
+  evalSuites: [] as string[],
+  evalPairs: 256,
   checkpointEvery: 0,
 };
 
@@ -120,6 +144,11 @@ export function validateTrainSettings(input: unknown, ctx: TrainContext): TrainS
   if (!Array.isArray(watch) || watch.some((w) => typeof w !== 'string' || !ctx.corpusIds.includes(w))) {
     throw new Error(`watch must be a list of corpus ids; unknown: ${JSON.stringify((Array.isArray(watch) ? watch : [watch]).filter((w) => !ctx.corpusIds.includes(w as string)))}`);
   }
+  const evalSuites = raw.evalSuites;
+  const suiteIds = ctx.suiteIds ?? [];
+  if (!Array.isArray(evalSuites) || evalSuites.some((w) => typeof w !== 'string' || !suiteIds.includes(w))) {
+    throw new Error(`evalSuites must be a list of suite ids (see studio.suites()); unknown: ${JSON.stringify((Array.isArray(evalSuites) ? evalSuites : [evalSuites]).filter((w) => !suiteIds.includes(w as string)))}`);
+  }
   if (typeof raw.schedule !== 'string' || !SCHEDULE_KINDS.includes(raw.schedule as ScheduleKind)) {
     throw new Error(`schedule must be one of ${SCHEDULE_KINDS.join(', ')}, got ${JSON.stringify(raw.schedule)}`);
   }
@@ -143,6 +172,8 @@ export function validateTrainSettings(input: unknown, ctx: TrainContext): TrainS
     evalEvery: int(raw, 'evalEvery', 0),
     watch: watch as string[],
     evalTokens: int(raw, 'evalTokens', 2, 10_000_000),
+    evalSuites: evalSuites as string[],
+    evalPairs: int(raw, 'evalPairs', 2, 100_000),
     checkpointEvery: int(raw, 'checkpointEvery', 0),
   };
   if (s.beta1 >= 1 || s.beta2 >= 1) throw new Error('beta1 and beta2 must be below 1');

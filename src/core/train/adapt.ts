@@ -1,0 +1,94 @@
+// Continued pretraining on a new language, as settings: the target corpus mixed with a replay
+// share of the source language, a budget in steps, tokens or FLOPs turned into steps, and the
+// curves that matter: target gain and source forgetting, both against the parent's values
+// (the run's step-0 evaluation).
+import type { LlamaConfig } from '../model/config';
+import { trainingFlopsPerToken } from '../model/weights';
+import type { AdaptRecord, DataMixEntry, MetricPoint } from './settings';
+
+export const MAX_REPLAY = 0.5;
+
+export type BudgetKind = AdaptRecord['budget']['kind'];
+
+export interface AdaptBudget {
+  kind: BudgetKind;
+  value: number;
+}
+
+/** Reads exactly one of steps, tokens, flops; throws naming the problem. */
+export function budgetOf(o: { steps?: unknown; tokens?: unknown; flops?: unknown }): AdaptBudget {
+  const given = (['steps', 'tokens', 'flops'] as const).filter((k) => o[k] !== undefined);
+  if (given.length !== 1) throw new Error(`give exactly one budget: steps, tokens or flops (got ${given.length ? given.join(' and ') : 'none'})`);
+  const kind = given[0];
+  const value = o[kind];
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new Error(`${kind} must be a positive number, got ${JSON.stringify(value)}`);
+  if (kind === 'steps' && !Number.isInteger(value)) throw new Error(`steps must be a whole number, got ${value}`);
+  return { kind, value };
+}
+
+/** Training FLOPs of one optimiser step of `config` on batchSize x seqLen tokens. */
+export function flopsPerStep(config: LlamaConfig, batchSize: number, seqLen: number): number {
+  return trainingFlopsPerToken(config, seqLen) * batchSize * seqLen;
+}
+
+/** Steps a budget buys: the last step may overshoot a token or FLOP budget by less than one step. */
+export function stepsForBudget(budget: AdaptBudget, config: LlamaConfig, batchSize: number, seqLen: number): number {
+  switch (budget.kind) {
+    case 'steps':
+      return budget.value;
+    case 'tokens':
+      return Math.max(1, Math.ceil(budget.value / (batchSize * seqLen)));
+    case 'flops':
+      return Math.max(1, Math.ceil(budget.value / flopsPerStep(config, batchSize, seqLen)));
+  }
+}
+
+/** The data mix: the target with weight 1 - replay, the replay corpus with weight replay. */
+export function adaptMix(target: string, replayCorpus: string, replay: number): DataMixEntry[] {
+  if (typeof replay !== 'number' || !Number.isFinite(replay) || replay < 0 || replay > MAX_REPLAY) {
+    throw new Error(`replay must be a share from 0 to ${MAX_REPLAY} (0 to ${MAX_REPLAY * 100} % of each batch), got ${JSON.stringify(replay)}`);
+  }
+  if (replay > 0 && replayCorpus === target) throw new Error(`replayCorpus must differ from the target (${target})`);
+  return replay > 0 ? [{ corpus: target, weight: 1 - replay }, { corpus: replayCorpus, weight: replay }] : [{ corpus: target, weight: 1 }];
+}
+
+export interface CurvePoint {
+  step: number;
+  tokens: number;
+  flops: number;
+  /** Parent's validation loss minus the current one: positive = learnt. */
+  gain?: Record<string, number>;
+  /** Current validation loss minus the parent's: positive = forgotten. */
+  forgetting?: Record<string, number>;
+  /** Minimal-pair accuracy per suite. */
+  accuracy?: Record<string, number>;
+  /** Parent's accuracy minus the current: positive = forgotten grammar. */
+  accuracyDrop?: Record<string, number>;
+}
+
+/**
+ * Gain and forgetting at every evaluation point, against the step-0 evaluation (the parent
+ * checkpoint, evaluated once at the start). Corpora in `targets` give gain, the others forgetting.
+ */
+export function adaptationCurves(metrics: MetricPoint[], targets: string[]): CurvePoint[] {
+  const base = metrics.find((m) => m.step === 0 && (m.valid || m.pairs));
+  if (!base) return [];
+  const out: CurvePoint[] = [];
+  for (const m of metrics) {
+    if (!m.valid && !m.pairs) continue;
+    const p: CurvePoint = { step: m.step, tokens: m.tokens, flops: m.flops };
+    for (const [corpus, loss] of Object.entries(m.valid ?? {})) {
+      const ref = base.valid?.[corpus];
+      if (ref === undefined) continue;
+      if (targets.includes(corpus)) (p.gain ??= {})[corpus] = ref - loss;
+      else (p.forgetting ??= {})[corpus] = loss - ref;
+    }
+    for (const [suite, acc] of Object.entries(m.pairs ?? {})) {
+      (p.accuracy ??= {})[suite] = acc;
+      const ref = base.pairs?.[suite];
+      if (ref !== undefined) (p.accuracyDrop ??= {})[suite] = ref - acc;
+    }
+    out.push(p);
+  }
+  return out;
+}
