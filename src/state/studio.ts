@@ -20,6 +20,7 @@ import { createGrowthActions, type GrowthActions } from './growth';
 import { createEvaluationActions, type EvaluationActions } from './evaluation';
 import { SuiteLibrary } from './suiteLibrary';
 import { type AdaptActions, createAdaptActions } from './adapt';
+import { type ForgetDemoHandle, startForgetDemo } from './educatorPresets';
 
 export type { RunHandle } from './training';
 
@@ -51,6 +52,8 @@ export interface StudioApi extends GrowthActions, EvaluationActions, AdaptAction
   validationLoss(id: string, corpus: string, options?: { seqLen?: number; maxTokens?: number }): Promise<number>;
   tokenize(id: string, text: string): Promise<number[]>;
   memory(): Promise<MemoryInfo>;
+  /** The educator's demonstration: English first, then Icelandic without replay (see educatorPresets.ts). */
+  watchAModelForget(size?: 'tiny' | 'gpu'): ForgetDemoHandle;
   /** Loss and gradients of a tiny model on the active backend against the CPU reference. */
   checkBackendParity(config?: unknown, seed?: number): Promise<ParityReport>;
   storage(): Promise<{ usage: number; quota: number; checkpointBytes: number }>;
@@ -132,10 +135,12 @@ export function createStudio(services: Services = createServices()): StudioApi {
   }
 
   const growth = createGrowthActions(s, cache, manifest);
+  const adaptActions = createAdaptActions(runs, growth);
   const api: StudioApi = {
     ready,
     ...growth,
-    ...createAdaptActions(runs, growth),
+    ...adaptActions,
+    watchAModelForget: (size) => startForgetDemo(api.createModel, runs, adaptActions.adapt, size),
     ...createEvaluationActions(s, cache, suites, manifest, ready),
     async backend() {
       await ready.catch(() => undefined);
