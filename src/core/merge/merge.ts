@@ -1,0 +1,163 @@
+// Planning and running a merge: check the request against the method's schema and the models'
+// architectures (every tensor name and shape must match, or the error lists them), then merge
+// tensor by tensor, so memory holds one tensor per model at a time, with interference
+// diagnostics for each tensor.
+import * as tf from '@tensorflow/tfjs';
+import type { LlamaConfig } from '../model/config';
+import { weightSpecs } from '../model/weights';
+import { validateParams, type ParamValues } from '../params';
+import { hashString, mulberry32 } from '../rng';
+import { mergeMethod } from './registry';
+import type { MergeMethod } from './types';
+
+export interface MergeRequest {
+  method: string;
+  base?: string;
+  models: ({ id: string } & Record<string, unknown>)[];
+  params?: Record<string, unknown>;
+}
+
+export interface MergePlan {
+  method: MergeMethod;
+  base?: string;
+  models: { id: string; params: ParamValues }[];
+  global: ParamValues;
+}
+
+/** Checks the request against the method's parameter schema; throws naming what is wrong. */
+export function planMerge(req: MergeRequest): MergePlan {
+  if (typeof req !== 'object' || req === null) throw new Error('merge needs {method, base?, models: [{id, weight, ...}], params?}');
+  const method = mergeMethod(req.method);
+  if (!Array.isArray(req.models) || req.models.length < (method.expertCount ?? 2)) {
+    throw new Error(`${method.id} needs ${method.expertCount ? `exactly ${method.expertCount}` : 'at least 2'} models, got ${Array.isArray(req.models) ? req.models.length : 'none'}`);
+  }
+  if (method.expertCount && req.models.length !== method.expertCount) throw new Error(`${method.id} needs exactly ${method.expertCount} models, got ${req.models.length}`);
+  if (method.base === 'required' && !req.base) throw new Error(`${method.id} needs a base model (the model the experts were trained from): give base`);
+  if (method.base === 'none' && req.base) throw new Error(`${method.id} uses no base model; leave base out`);
+  const models = req.models.map((m, i) => {
+    if (!m || typeof m.id !== 'string') throw new Error(`models[${i}].id must be a checkpoint id`);
+    const { id, ...params } = m;
+    return { id, params: validateParams(method.modelParams, params, `${method.id} models[${i}]`) };
+  });
+  const ids = models.map((m) => m.id);
+  if (new Set(ids).size !== ids.length) throw new Error('each model may appear once in models');
+  if (req.base && ids.includes(req.base)) throw new Error('the base model cannot also be one of the models');
+  const global = validateParams(method.globalParams, req.params ?? {}, method.id);
+  const weightSum = models.reduce((a, m) => a + ((m.params.weight as number | undefined) ?? 1), 0);
+  if (global.normalize && Math.abs(weightSum) < 1e-12) throw new Error(`${method.id}: the weights sum to 0, so normalize cannot divide by them`);
+  return { method, base: req.base, models, global };
+}
+
+const SHAPE_FIELDS: (keyof LlamaConfig)[] = ['hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads', 'vocab_size', 'tie_word_embeddings', 'hidden_act', 'logit_scale'];
+
+/** Throws listing every tensor whose name or shape differs between the models. */
+export function checkCompatible(models: { name: string; config: LlamaConfig }[]): void {
+  const [first, ...rest] = models;
+  const ref = new Map(weightSpecs(first.config).map((s) => [s.name, s.shape.join('x')]));
+  const problems: string[] = [];
+  for (const m of rest) {
+    const specs = new Map(weightSpecs(m.config).map((s) => [s.name, s.shape.join('x')]));
+    for (const [name, shape] of ref) {
+      if (!specs.has(name)) problems.push(`${m.name} lacks ${name}`);
+      else if (specs.get(name) !== shape) problems.push(`${name} is ${specs.get(name)} in ${m.name} but ${shape} in ${first.name}`);
+    }
+    for (const name of specs.keys()) if (!ref.has(name)) problems.push(`${m.name} has ${name}, ${first.name} does not`);
+    for (const f of SHAPE_FIELDS) if (m.config[f] !== first.config[f] && !problems.length) problems.push(`${f} is ${m.config[f]} in ${m.name} but ${first.config[f]} in ${first.name}`);
+  }
+  if (problems.length) throw new Error(`the models cannot be merged, their tensors differ: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more` : ''}`);
+}
+
+export interface TensorDiagnostics {
+  name: string;
+  layer: number | null;
+  /** Share of entries where the experts' task vectors disagree in sign (some > 0, some < 0). */
+  disagreeBefore: number;
+  /** The same among the entries the method keeps. */
+  disagreeAfter: number;
+  /** Share of (model, entry) task-vector values that reach the merged tensor. */
+  kept: number;
+}
+
+/** Reads one tensor of one model (from a checkpoint file, a Fisher blob, ...). */
+export type TensorReader = (name: string) => Promise<Float32Array>;
+
+export interface MergeSources {
+  base?: TensorReader;
+  models: TensorReader[];
+  fisher?: TensorReader[];
+}
+
+/** The uniform noise DARE draws for model i's copy of tensor `name`: a function of the seed only. */
+export function uniformNoise(name: string, modelIndex: number, seed: number, n: number): Float32Array {
+  const rand = mulberry32(hashString(`${name}#${modelIndex}`, seed));
+  return Float32Array.from({ length: n }, rand);
+}
+
+function disagreement(contrib: tf.Tensor): tf.Tensor {
+  const anyPos = tf.any(tf.greater(contrib, 0), 0);
+  const anyNeg = tf.any(tf.less(contrib, 0), 0);
+  return tf.mean(tf.cast(tf.logicalAnd(anyPos, anyNeg), 'float32'));
+}
+
+/**
+ * Merges every tensor of `config` in order, handing each result to `emit` before the next is
+ * read. With `diagnosticsOnly`, computes the diagnostics and emits nothing.
+ */
+export async function runMerge(
+  plan: MergePlan,
+  config: LlamaConfig,
+  src: MergeSources,
+  emit: (name: string, shape: number[], data: Float32Array) => void,
+  progress: (done: number, total: number, d: TensorDiagnostics | null) => void,
+  diagnosticsOnly = false,
+): Promise<TensorDiagnostics[]> {
+  const specs = weightSpecs(config);
+  const diagnostics: TensorDiagnostics[] = [];
+  const seed = (plan.global.seed as number | undefined) ?? 0;
+  for (let k = 0; k < specs.length; k++) {
+    const spec = specs[k];
+    const [base, models, fisher] = await Promise.all([
+      src.base?.(spec.name),
+      Promise.all(src.models.map((r) => r(spec.name))),
+      src.fisher ? Promise.all(src.fisher.map((r) => r(spec.name))) : undefined,
+    ]);
+    let kept: tf.Tensor | undefined;
+    const outputs = tf.tidy(() => {
+      const t = (d: Float32Array) => tf.tensor(d, spec.shape);
+      const baseT = base ? t(base) : undefined;
+      const modelT = models.map(t);
+      const merged = plan.method.mergeTensor({
+        name: spec.name,
+        base: baseT,
+        models: modelT,
+        perModel: plan.models.map((m) => m.params),
+        global: plan.global,
+        fisher: fisher?.map(t),
+        uniform: (i) => tf.tensor(uniformNoise(spec.name, i, seed, models[i].length), spec.shape),
+        reportKept: (mask) => void (kept = tf.keep(mask)),
+      });
+      if (!baseT) return { merged, stats: undefined };
+      const taus = tf.stack(modelT.map((m) => tf.sub(m, baseT)));
+      const keptMask = kept ?? tf.onesLike(taus);
+      const stats = tf.stack([disagreement(taus), disagreement(tf.mul(taus, keptMask)), tf.mean(keptMask)]);
+      return { merged, stats };
+    });
+    kept?.dispose();
+    let d: TensorDiagnostics | null = null;
+    if (outputs.stats) {
+      const [before, after, share] = await outputs.stats.data();
+      outputs.stats.dispose();
+      d = { name: spec.name, layer: spec.layer, disagreeBefore: before, disagreeAfter: after, kept: share };
+      diagnostics.push(d);
+    }
+    if (diagnosticsOnly) outputs.merged.dispose();
+    else {
+      const data = (await outputs.merged.data()) as Float32Array;
+      outputs.merged.dispose();
+      if (!data.every(Number.isFinite)) throw new Error(`${plan.method.id} produced non-finite values in ${spec.name}; check the weights and parameters`);
+      emit(spec.name, spec.shape, data);
+    }
+    progress(k + 1, specs.length, d);
+  }
+  return diagnostics;
+}

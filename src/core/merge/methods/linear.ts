@@ -1,0 +1,21 @@
+// Linear averaging (model soups, Wortsman et al. 2022): Σ w θ / Σ w (no base needed).
+import * as tf from '@tensorflow/tfjs';
+import { WEIGHT } from '../taskArithmetic';
+import type { MergeMethod } from '../types';
+
+export const linear: MergeMethod = {
+  id: 'linear',
+  label: 'Linear',
+  description: 'Weighted average of the experts\' weights: Σ w θ / Σ w (or Σ w θ without normalize).',
+  paper: { title: 'Wortsman et al. 2022, Model soups: averaging weights of multiple fine-tuned models', url: 'https://arxiv.org/abs/2203.05482' },
+  mergekitName: 'linear',
+  base: 'none',
+  globalParams: [{ name: 'normalize', kind: 'boolean', label: 'normalize', help: 'divide by the sum of the weights', default: true }],
+  modelParams: [WEIGHT],
+  mergeTensor({ models, perModel, global }) {
+    const w = perModel.map((p) => p.weight as number);
+    // tf.stack + tf.sum rather than tf.addN, which the WebGPU backend gets wrong for many inputs.
+    const sum = tf.sum(tf.stack(models.map((m, i) => tf.mul(m, w[i]))), 0);
+    return global.normalize ? tf.div(sum, w.reduce((a, b) => a + b, 0)) : sum;
+  },
+};

@@ -1,0 +1,15 @@
+// Every merge method the studio offers, in the order the UI lists them. Adding one = a file in
+// methods/ (or a configuration of generalized task arithmetic) plus a line here and its test.
+import { fisher } from './methods/fisher';
+import { modelStock, multislerp, slerp } from './methods/geometric';
+import { breadcrumbs, dareLinear, dareTies, taskArithmetic, ties, tiesSlack } from './methods/gta';
+import { linear } from './methods/linear';
+import type { MergeMethod } from './types';
+
+export const MERGE_METHODS: MergeMethod[] = [linear, taskArithmetic, ties, dareTies, dareLinear, breadcrumbs, modelStock, slerp, multislerp, fisher, tiesSlack];
+
+export function mergeMethod(id: unknown): MergeMethod {
+  const m = MERGE_METHODS.find((x) => x.id === id);
+  if (!m) throw new Error(`method must be one of ${MERGE_METHODS.map((x) => x.id).join(', ')}, got ${JSON.stringify(id)}`);
+  return m;
+}

@@ -1,0 +1,44 @@
+// The contract of a merge method: its parameters (global and per model, with defaults and
+// ranges, as mergekit declares them), whether it needs a base model, and the merge of one tensor
+// from the experts' (and base's) versions of it. Methods run tensor by tensor, so a merge holds
+// one tensor per model at a time.
+import type * as tf from '@tensorflow/tfjs';
+import type { ParamSpec, ParamValues } from '../params';
+
+export interface TensorMergeInput {
+  name: string;
+  /** The base model's tensor (θ0); absent for methods that do not use one. */
+  base?: tf.Tensor;
+  /** Each expert's tensor (θt), in model order. */
+  models: tf.Tensor[];
+  /** Each expert's parameters (weight, density, ...), defaults filled. */
+  perModel: ParamValues[];
+  global: ParamValues;
+  /** Diagonal Fisher of each expert for this tensor (fisher merging only). */
+  fisher?: tf.Tensor[];
+  /** Uniform [0, 1) noise of the tensor's size for model i, reproducible from the merge seed. */
+  uniform(modelIndex: number): tf.Tensor;
+  /**
+   * Receives, for diagnostics, the (n, ...) 0/1 mask of task-vector entries that reach the merge
+   * after sparsification and consensus. Methods without such a mask do not call it.
+   */
+  reportKept?(mask: tf.Tensor): void;
+}
+
+export interface MergeMethod {
+  id: string;
+  label: string;
+  description: string;
+  paper: { title: string; url: string };
+  /** The method's name in mergekit's YAML; null when mergekit has no such method. */
+  mergekitName: string | null;
+  /** Our own formulation, not from a paper: the UI says so. */
+  ours?: boolean;
+  base: 'required' | 'optional' | 'none';
+  /** Exact number of experts when the method is defined only for that many (slerp: 2). */
+  expertCount?: number;
+  globalParams: ParamSpec[];
+  modelParams: ParamSpec[];
+  /** Merges one tensor; call inside tf.tidy. */
+  mergeTensor(input: TensorMergeInput): tf.Tensor;
+}
