@@ -14,10 +14,20 @@ export class StorageFullError extends Error {
   }
 }
 
+/**
+ * Tensor blobs are stored as Blobs: the browser keeps them on disk and reads slices on demand, so
+ * a merge can read one tensor of each model at a time. Older values may be Uint8Arrays.
+ */
+export type StoredBytes = Blob | Uint8Array;
+
+export async function bytesOf(v: StoredBytes): Promise<Uint8Array> {
+  return v instanceof Uint8Array ? v : new Uint8Array(await v.arrayBuffer());
+}
+
 export class CheckpointStore {
   constructor(
     private readonly manifests: KeyValueStore<CheckpointManifest>,
-    readonly blobs: KeyValueStore<Uint8Array>,
+    readonly blobs: KeyValueStore<StoredBytes>,
   ) {}
 
   /** Valid manifests, newest first; damaged ones are reported apart instead of breaking the list. */
@@ -41,6 +51,11 @@ export class CheckpointStore {
   }
 
   async tensors(id: string): Promise<Uint8Array> {
+    return bytesOf(await this.tensorBlob(id));
+  }
+
+  /** The checkpoint's safetensors file as stored (a Blob whose slices read lazily). */
+  async tensorBlob(id: string): Promise<StoredBytes> {
     const m = await this.get(id);
     if (!m) throw new Error(`no checkpoint with id ${id}`);
     const bytes = await this.blobs.get(m.tensorsKey);
@@ -48,11 +63,20 @@ export class CheckpointStore {
     return bytes;
   }
 
+  /** Replaces a manifest's descriptive fields (never its tensors); one atomic write. */
+  async update(id: string, patch: Partial<Pick<CheckpointManifest, 'name' | 'fisher'>>): Promise<CheckpointManifest> {
+    const m = await this.get(id);
+    if (!m) throw new Error(`no checkpoint with id ${id}`);
+    const next = { ...m, ...patch };
+    await this.manifests.set(id, next);
+    return next;
+  }
+
   /** Saves tensors, then the manifest. On any failure nothing of this checkpoint remains. */
   async save(manifest: Omit<CheckpointManifest, 'tensorsKey' | 'bytes'>, tensors: Uint8Array): Promise<CheckpointManifest> {
     const full: CheckpointManifest = { ...manifest, tensorsKey: `ckpt:${manifest.id}`, bytes: tensors.byteLength };
     validateManifest(full);
-    await this.writeBlob(full.tensorsKey, tensors, `checkpoint "${full.name}"`);
+    await this.writeBlob(full.tensorsKey, new Blob([tensors as Uint8Array<ArrayBuffer>]), `checkpoint "${full.name}"`);
     try {
       await this.manifests.set(full.id, full);
     } catch (e) {
@@ -62,34 +86,30 @@ export class CheckpointStore {
     return full;
   }
 
-  async writeBlob(key: string, bytes: Uint8Array, what: string): Promise<void> {
+  async writeBlob(key: string, bytes: StoredBytes, what: string): Promise<void> {
     try {
       await this.blobs.set(key, bytes);
     } catch (e) {
       await this.blobs.del(key).catch(() => undefined);
-      throw isQuotaError(e) ? new StorageFullError(what, bytes.byteLength) : e;
+      throw isQuotaError(e) ? new StorageFullError(what, bytes instanceof Blob ? bytes.size : bytes.byteLength) : e;
     }
   }
 
   async rename(id: string, name: string): Promise<CheckpointManifest> {
     if (typeof name !== 'string' || !name.trim()) throw new Error('name must be a non-empty string');
-    const m = await this.get(id);
-    if (!m) throw new Error(`no checkpoint with id ${id}`);
-    const renamed = { ...m, name: name.trim() };
-    await this.manifests.set(id, renamed);
-    return renamed;
+    return this.update(id, { name: name.trim() });
   }
 
   async delete(id: string): Promise<void> {
     const m = await this.get(id);
     if (!m) throw new Error(`no checkpoint with id ${id}`);
     await this.manifests.del(id);
-    await this.blobs.del(m.tensorsKey);
+    for (const key of [m.tensorsKey, ...(m.fisher ?? []).map((f) => f.key)]) await this.blobs.del(key);
   }
 
   /** Deletes blobs that no manifest and none of `alsoKeep` refers to; returns how many. */
   async sweepOrphans(alsoKeep: Set<string>): Promise<number> {
-    const used = new Set((await this.manifests.values()).map((m) => m.tensorsKey));
+    const used = new Set((await this.manifests.values()).flatMap((m) => [m.tensorsKey, ...(m.fisher ?? []).map((f) => f.key)]));
     let n = 0;
     for (const k of await this.blobs.keys()) {
       if (!used.has(k) && !alsoKeep.has(k)) {

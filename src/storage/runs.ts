@@ -2,7 +2,7 @@
 // a pointer to its latest resumable snapshot (parameters + optimizer moments) in the blob store.
 // A new snapshot is written before the record points to it; the old one is deleted after.
 import type { MetricPoint, TrainSettings } from '../core/train/settings';
-import type { CheckpointStore } from './checkpoints';
+import { bytesOf, type CheckpointStore } from './checkpoints';
 import type { KeyValueStore } from './kv';
 
 export type RunStatus = 'running' | 'paused' | 'interrupted' | 'completed' | 'stopped' | 'failed';
@@ -50,7 +50,8 @@ export class RunStore {
   }
 
   async snapshotBytes(record: RunRecord): Promise<Uint8Array | undefined> {
-    return record.snapshot ? this.checkpoints.blobs.get(record.snapshot.key) : undefined;
+    const v = record.snapshot ? await this.checkpoints.blobs.get(record.snapshot.key) : undefined;
+    return v === undefined ? undefined : bytesOf(v);
   }
 
   /** Marks the run finished and frees its snapshot. */

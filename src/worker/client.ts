@@ -1,6 +1,6 @@
 // The main thread's handle on the engine worker: typed request/response calls and a subscription
 // to training events. Nothing else on the main thread talks to the worker directly.
-import type { RequestMap, RequestType, TrainEvent, WorkerEvent, WorkerRequest } from './protocol';
+import type { EngineEvent, RequestMap, RequestType, TrainEvent, WorkerEvent, WorkerRequest } from './protocol';
 
 type Listener = (event: TrainEvent) => void;
 
@@ -8,6 +8,7 @@ export class EngineClient {
   private nextId = 1;
   private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private listeners = new Set<Listener>();
+  private jobListeners = new Map<string, (done: number, total: number) => void>();
 
   constructor(private readonly worker: Worker) {
     worker.onmessage = (e: MessageEvent<WorkerEvent>) => this.receive(e.data);
@@ -30,18 +31,28 @@ export class EngineClient {
     });
   }
 
+  /** Follows the progress of a merge or Fisher job until `off` is called. */
+  onJobProgress(jobId: string, listener: (done: number, total: number) => void): () => void {
+    this.jobListeners.set(jobId, listener);
+    return () => this.jobListeners.delete(jobId);
+  }
+
   onTrainEvent(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private receive(msg: WorkerEvent): void {
+  private receive(msg: WorkerEvent | EngineEvent): void {
     if (msg.type === 'response') {
       const p = this.pending.get(msg.requestId);
       if (!p) return;
       this.pending.delete(msg.requestId);
       if (msg.ok) p.resolve(msg.result);
       else p.reject(new Error(msg.error));
+      return;
+    }
+    if (msg.type === 'jobProgress') {
+      this.jobListeners.get(msg.jobId)?.(msg.done, msg.total);
       return;
     }
     for (const l of this.listeners) l(msg);

@@ -32,6 +32,10 @@ async function handle(req: WorkerRequest): Promise<RequestMap[WorkerRequest['typ
       return session.memory();
     case 'grow':
       return session.grow(req);
+    case 'merge':
+      return session.merge(req);
+    case 'fisher':
+      return session.fisher(req);
     case 'parity':
       return session.parity(req);
     default: {

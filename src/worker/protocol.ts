@@ -8,6 +8,7 @@ import type { ParityReport } from '../gpu/parity';
 import type { ParamValues } from '../core/params';
 import type { ModelComparison } from '../core/eval/compare';
 import type { MinimalPair } from '../core/eval/suites/types';
+import type { TensorDiagnostics } from '../core/merge/merge';
 
 export interface GrowOutcome {
   /** safetensors of the grown model. */
@@ -52,6 +53,13 @@ export interface RequestMap {
    * corpus's validation text; with a tolerance, a larger difference fails and nothing is kept.
    */
   grow: { args: { parentId: string; grownId: string; method: string; params: ParamValues; check: { corpusId: string; seqLen: number; maxTokens: number; tolerance: number | null } }; result: GrowOutcome };
+  /**
+   * Merges tensor by tensor from safetensors Blobs (read a slice at a time); with
+   * diagnosticsOnly, only measures interference. Progress arrives as mergeProgress events.
+   */
+  merge: { args: { jobId: string; method: string; base?: string; models: { id: string; params: ParamValues }[]; global: ParamValues; config: LlamaConfig; baseBlob?: Blob; modelBlobs: Blob[]; fisherBlobs?: Blob[]; diagnosticsOnly: boolean }; result: { tensors?: ArrayBuffer; diagnostics: TensorDiagnostics[] } };
+  /** Diagonal Fisher of a loaded model on a corpus's training text, as safetensors. */
+  fisher: { args: { jobId: string; modelId: string; corpusId: string; samples: number; seqLen: number; sampledLabels: boolean }; result: { tensors: ArrayBuffer } };
   parity: { args: { config: LlamaConfig; seed: number }; result: ParityReport };
 }
 
@@ -75,9 +83,12 @@ export type WorkerEvent =
   /** A resumable snapshot: parameters and optimizer moments after `step` steps. */
   | { type: 'trainCheckpoint'; runId: string; step: number; tokens: number; elapsed: number; state: ArrayBuffer }
   | { type: 'trainFinished'; runId: string; status: 'completed' | 'stopped'; step: number; tokens: number; params: ArrayBuffer }
-  | { type: 'trainFailed'; runId: string; error: string };
+  | { type: 'trainFailed'; runId: string; error: string }
+  /** Progress of a merge or Fisher job: done of total units (tensors or samples). */
+  | { type: 'jobProgress'; jobId: string; done: number; total: number };
 
-export type TrainEvent = Exclude<WorkerEvent, { type: 'response' }>;
+export type EngineEvent = Exclude<WorkerEvent, { type: 'response' }>;
+export type TrainEvent = Exclude<EngineEvent, { type: 'jobProgress' }>;
 
 export const OPTIMIZER_M_PREFIX = 'optimizer.m.';
 export const OPTIMIZER_V_PREFIX = 'optimizer.v.';

@@ -8,7 +8,11 @@ import { tokenizerFromSpec } from '../core/tokenizer/byte';
 import { tokenizeLines, type TokenizedText } from '../core/data/tokens';
 import { MixtureSampler } from '../core/data/sampler';
 import { decodeParams, encodeParams, readTensors, toTfTensors } from '../core/checkpoint/tensors';
-import { encodeSafetensors } from '../core/checkpoint/safetensors';
+import { encodeSafetensors, type NamedTensor } from '../core/checkpoint/safetensors';
+import { blobTensorReader } from '../core/checkpoint/blobReader';
+import { runMerge } from '../core/merge/merge';
+import { mergeMethod } from '../core/merge/registry';
+import { diagonalFisher } from '../core/eval/fisher';
 import { scoreTexts, validationLoss } from '../core/eval/score';
 import { compareModels } from '../core/eval/compare';
 import { pairAccuracy, samplePairs } from '../core/eval/minimalPairs';
@@ -19,7 +23,7 @@ import { Trainer } from '../core/train/trainer';
 import type { MetricPoint } from '../core/train/settings';
 import { startBackend } from '../gpu/backend';
 import { checkBackendParity } from '../gpu/parity';
-import type { RequestMap, TrainEvent } from './protocol';
+import type { EngineEvent, RequestMap } from './protocol';
 import { OPTIMIZER_M_PREFIX, OPTIMIZER_V_PREFIX } from './protocol';
 
 type Args<K extends keyof RequestMap> = RequestMap[K]['args'];
@@ -49,7 +53,7 @@ export class EngineSession {
   private runs = new Map<string, RunControl>();
   private suites = new Map<string, MinimalPair[]>();
 
-  constructor(private readonly emit: (event: TrainEvent, transfer?: Transferable[]) => void) {}
+  constructor(private readonly emit: (event: EngineEvent, transfer?: Transferable[]) => void) {}
 
   /**
    * Starts a backend. Switching drops every loaded model first: tfjs would otherwise move their
@@ -143,6 +147,29 @@ export class EngineSession {
     }
     const tensors = (await encodeParams(grown.params)).buffer as ArrayBuffer;
     return { tensors, config: result.config, trainable: result.trainable, layerMap: result.layerMap, check: { ...comparison, corpusId: c.corpusId } };
+  }
+
+  async merge(a: Args<'merge'>): Result<'merge'> {
+    const plan = { method: mergeMethod(a.method), base: a.base, models: a.models, global: a.global };
+    const open = (b: Blob, what: string) => blobTensorReader(b, what, a.config).then((r) => r.read);
+    const sources = {
+      base: a.baseBlob ? await open(a.baseBlob, 'the base model') : undefined,
+      models: await Promise.all(a.modelBlobs.map((b, i) => open(b, `model ${a.models[i].id}`))),
+      fisher: a.fisherBlobs ? await Promise.all(a.fisherBlobs.map((b, i) => open(b, `the Fisher of ${a.models[i].id}`))) : undefined,
+    };
+    const out: NamedTensor[] = [];
+    const diagnostics = await runMerge(plan, a.config, sources, (name, shape, data) => out.push({ name, shape, data }), (done, total) => this.emit({ type: 'jobProgress', jobId: a.jobId, done, total }), a.diagnosticsOnly);
+    if (a.diagnosticsOnly) return { diagnostics };
+    return { tensors: encodeSafetensors(out, { format: 'pt' }).buffer as ArrayBuffer, diagnostics };
+  }
+
+  async fisher(a: Args<'fisher'>): Result<'fisher'> {
+    const m = this.model(a.modelId);
+    const train = this.corpus(a.corpusId).train;
+    if (!train) throw new Error(`corpus ${a.corpusId} has no training text loaded`);
+    const F = await diagonalFisher(m, train, { samples: a.samples, seqLen: a.seqLen, sampledLabels: a.sampledLabels, seed: 0, bos: m.tokenizer.bos }, (done) => this.emit({ type: 'jobProgress', jobId: a.jobId, done, total: a.samples }));
+    const named = Object.entries(F).map(([name, data]) => ({ name, shape: m.params[name].shape.slice(), data }));
+    return { tensors: encodeSafetensors(named, { format: 'pt', fisher: a.sampledLabels ? 'sampled' : 'empirical', samples: String(a.samples) }).buffer as ArrayBuffer };
   }
 
   /** Compares the active backend with the CPU reference; refuses while a run trains. */

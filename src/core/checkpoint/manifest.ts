@@ -32,6 +32,27 @@ export interface GrowthRecord {
   check: { corpusId: string; maxAbsLogProbDiff: number; lossA: number; lossB: number; tokens: number };
 }
 
+/** A diagonal Fisher estimate stored with a checkpoint (computed once, reused by merges). */
+export interface FisherRecord {
+  /** Blob key of the safetensors with one Fisher tensor per parameter. */
+  key: string;
+  /** 'sampled': labels drawn from the model (the Fisher); 'empirical': the observed next tokens. */
+  labels: 'sampled' | 'empirical';
+  samples: number;
+  corpus: string;
+  seqLen: number;
+  createdAt: string;
+}
+
+export interface MergeRecord {
+  method: string;
+  base?: string;
+  models: { id: string; params: Record<string, number | boolean> }[];
+  global: Record<string, number | boolean>;
+  /** Per tensor: sign disagreement of the task vectors before and after, and the share kept. */
+  diagnostics: { name: string; layer: number | null; disagreeBefore: number; disagreeAfter: number; kept: number }[];
+}
+
 export interface CheckpointManifest {
   formatVersion: 1;
   id: string;
@@ -44,6 +65,8 @@ export interface CheckpointManifest {
   origin: Origin;
   training?: TrainingRecord;
   growth?: GrowthRecord;
+  merge?: MergeRecord;
+  fisher?: FisherRecord[];
   /** Key of the safetensors blob in the tensor store. */
   tensorsKey: string;
   /** Size of that blob in bytes. */
