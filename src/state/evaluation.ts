@@ -4,7 +4,7 @@
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { newId } from '../core/checkpoint/manifest';
 import type { CorpusInfo } from '../core/data/corpusSplit';
-import { scorePairs } from '../core/eval/minimalPairs';
+import { samplePairs, scorePairs } from '../core/eval/minimalPairs';
 import { type EvaluationResult, evaluationCsv, type SuiteResultRow, type ValidationRow } from '../core/eval/report';
 import { type LoadError, parseBlimpJsonl, parseMultiBlimpTsv } from '../core/eval/suites/loaders';
 import { type MinimalPair, type Suite, type SuiteInfo, suiteInfo } from '../core/eval/suites/types';
@@ -19,6 +19,8 @@ export interface EvaluateOptions {
   suites: string[];
   /** Also measure validation loss and perplexity per language (default true). */
   validation?: boolean;
+  /** At most this many pairs per suite, spread over its paradigms (default: all). */
+  maxPairs?: number;
 }
 
 export interface EvaluationActions {
@@ -98,12 +100,13 @@ export function createEvaluationActions(s: Services, cache: EngineCache, lib: Su
     async evaluate(options) {
       await Promise.all([ready, loaded]);
       if (typeof options !== 'object' || options === null) throw new Error('evaluate needs {checkpoints: string[], suites: string[]}');
-      const { checkpoints, suites, validation = true } = options;
+      const { checkpoints, suites, validation = true, maxPairs } = options;
+      if (maxPairs !== undefined && (!Number.isInteger(maxPairs) || maxPairs < 1)) throw new Error(`maxPairs must be a positive integer, got ${JSON.stringify(maxPairs)}`);
       if (!Array.isArray(checkpoints) || checkpoints.length === 0) throw new Error('checkpoints must be a non-empty list of checkpoint ids');
       if (!Array.isArray(suites) || suites.length === 0) throw new Error('suites must be a non-empty list of suite ids; see studio.suites()');
       const models = await Promise.all(checkpoints.map((id) => manifest(id)));
       const infos = suites.map((id) => lib.byId(id));
-      const pairSets = await Promise.all(infos.map((x) => lib.pairs(x)));
+      const pairSets = (await Promise.all(infos.map((x) => lib.pairs(x)))).map((p) => (maxPairs ? samplePairs(p, maxPairs) : p));
       const st = useStudio.getState();
       const languages = [...new Set(infos.map((x) => x.language))];
       const valCorpora = validation ? languages.flatMap((l) => { const c = corpusForLanguage(l, st.corpora); return c ? [{ language: l, corpus: c }] : []; }) : [];

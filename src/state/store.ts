@@ -57,6 +57,8 @@ export interface EvaluationSlice {
   evaluations: EvaluationResult[];
   /** The evaluation in progress: texts scored so far of all it needs. */
   evaluationProgress?: { done: number; total: number; label: string };
+  /** The merge or Fisher estimate in progress: tensors or samples done. */
+  mergeProgress?: { done: number; total: number; label: string };
 }
 
 export type StudioState = BackendSlice & CorporaSlice & CheckpointsSlice & RunsSlice & NoticesSlice & EvaluationSlice;

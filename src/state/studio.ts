@@ -20,11 +20,12 @@ import { createGrowthActions, type GrowthActions } from './growth';
 import { createEvaluationActions, type EvaluationActions } from './evaluation';
 import { SuiteLibrary } from './suiteLibrary';
 import { type AdaptActions, createAdaptActions } from './adapt';
+import { createMergeActions, type MergeActions } from './merge';
 import { type ForgetDemoHandle, startForgetDemo } from './educatorPresets';
 
 export type { RunHandle } from './training';
 
-export interface StudioApi extends GrowthActions, EvaluationActions, AdaptActions {
+export interface StudioApi extends GrowthActions, EvaluationActions, AdaptActions, MergeActions {
   /** Resolves when the backend, corpora, checkpoints and runs are loaded. */
   ready: Promise<void>;
   backend(): Promise<BackendInfo>;
@@ -140,6 +141,7 @@ export function createStudio(services: Services = createServices()): StudioApi {
     ready,
     ...growth,
     ...adaptActions,
+    ...createMergeActions(s, cache, manifest),
     watchAModelForget: (size) => startForgetDemo(api.createModel, runs, adaptActions.adapt, size),
     ...createEvaluationActions(s, cache, suites, manifest, ready),
     async backend() {
