@@ -24,7 +24,7 @@ test('import a JSONL suite, evaluate two checkpoints, table and heatmap match th
   await page.getByTestId('suite-format').selectOption('blimp');
   await page.getByTestId('suite-name').fill('tiny agreement');
   await page.getByTestId('suite-file').setInputFiles({ name: 'tiny_agreement.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(SUITE) });
-  await expect(page.getByTestId('notice').filter({ hasText: 'tiny_agreement.jsonl:8' })).toBeVisible();
+  await expect(page.getByTestId('notice').filter({ hasText: 'tiny_agreement.jsonl:7' })).toBeVisible();
   const suite = await page.evaluate(async () => (await window.studio.suites()).find((s) => s.name === 'tiny agreement')!);
   expect(suite.pairCount).toBe(6);
   expect(suite.paradigms).toEqual(['agr_be', 'agr_verb']);

@@ -24,6 +24,9 @@ export async function startBackend(wanted: BackendName | 'auto'): Promise<Backen
   const webgpuAvailable = probe.adapter !== undefined;
   if (wanted === 'webgpu' && !webgpuAvailable) throw new Error(`WebGPU is not available: ${probe.error}`);
   const name: BackendName = wanted === 'cpu' || !webgpuAvailable ? 'cpu' : 'webgpu';
+  // Submit every program at once: with tfjs-backend-webgpu 4.22's deferred batches, a read could
+  // overtake programs still waiting in the batch and return zeros (found by checkMergeParity).
+  tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', 1);
   if (tf.getBackend() !== name) {
     const ok = await tf.setBackend(name);
     if (!ok) throw new Error(`the tfjs ${name} backend failed to start`);

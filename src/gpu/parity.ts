@@ -5,7 +5,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from '../core/model/config';
 import { initialWeights } from '../core/model/init';
 import { lossOf } from '../core/model/llama';
-import { mulberry32 } from '../core/rng';
+import { hashString, mulberry32 } from '../core/rng';
+import { weightSpecs } from '../core/model/weights';
+import { planMerge, runMerge } from '../core/merge/merge';
+import { MERGE_METHODS, mergeMethod } from '../core/merge/registry';
 import { clipByGlobalNorm } from '../core/train/clip';
 
 export interface ParityReport {
@@ -57,4 +60,56 @@ export async function checkBackendParity(config: LlamaConfig, seed = 0, b = 2, t
     return { name, maxAbsDiff: d, cpuNorm: norm(c.grads[name]), activeNorm: norm(a.grads[name]) };
   });
   return { backend: active, loss: { active: a.loss, cpu: c.loss }, gradNorm: { active: a.gradNorm, cpu: c.gradNorm }, grads, maxAbsGradDiff: Math.max(...grads.map((g) => g.maxAbsDiff)) };
+}
+
+export interface MergeParity {
+  method: string;
+  /** Largest |difference| of merged values between the active backend and the CPU. */
+  maxAbsDiff: number;
+  /** Largest |difference| of the interference diagnostics. */
+  diagnosticsDiff: number;
+}
+
+/**
+ * Every merge method on random experts of a tiny model, on the active backend and on the CPU.
+ * DARE's random masks come from the CPU generator, so all methods must agree to float rounding.
+ */
+export async function checkMergeParity(config: LlamaConfig, seed = 0): Promise<MergeParity[]> {
+  const specs = weightSpecs(config);
+  const data = new Map<string, Float32Array[]>();
+  for (const s of specs) {
+    const n = s.shape.reduce((a, b) => a * b, 1);
+    const rand = mulberry32(hashString(s.name, seed));
+    const base = Float32Array.from({ length: n }, () => rand() - 0.5);
+    data.set(s.name, [base, ...[0, 1, 2].map(() => Float32Array.from(base, (v) => v + (rand() - 0.5) * 0.2)), ...[0, 1, 2].map(() => Float32Array.from({ length: n }, () => rand()))]);
+  }
+  const reader = (i: number) => async (name: string) => data.get(name)![i];
+  const run = async (methodId: string) => {
+    const m = mergeMethod(methodId);
+    const models = (m.expertCount ?? 3) === 2 ? [1, 2] : [1, 2, 3];
+    const plan = planMerge({ method: methodId, base: m.base === 'none' ? undefined : 'base', models: models.map((i) => ({ id: `m${i}` })), params: methodId === 'fisher' ? { samples: 1 } : {} });
+    const out: Float32Array[] = [];
+    const diags = await runMerge(plan, config, { base: plan.base ? reader(0) : undefined, models: models.map(reader), fisher: methodId === 'fisher' ? models.map((i) => reader(i + 3)) : undefined }, (_n, _s, d) => out.push(d), () => undefined);
+    return { out, diags };
+  };
+  const active = tf.getBackend();
+  const results: MergeParity[] = [];
+  for (const m of MERGE_METHODS) {
+    const a = await run(m.id);
+    await tf.setBackend('cpu');
+    let c: Awaited<ReturnType<typeof run>>;
+    try {
+      c = await run(m.id);
+    } finally {
+      await tf.setBackend(active);
+    }
+    let maxAbsDiff = 0;
+    a.out.forEach((t, k) => t.forEach((v, i) => (maxAbsDiff = Math.max(maxAbsDiff, Math.abs(v - c.out[k][i])))));
+    let diagnosticsDiff = 0;
+    a.diags.forEach((d, k) => {
+      for (const f of ['disagreeBefore', 'disagreeAfter', 'kept'] as const) diagnosticsDiff = Math.max(diagnosticsDiff, Math.abs(d[f] - c.diags[k][f]));
+    });
+    results.push({ method: m.id, maxAbsDiff, diagnosticsDiff });
+  }
+  return results;
 }

@@ -12,7 +12,7 @@ import { encodeSafetensors } from '../core/checkpoint/safetensors';
 import { ByteTokenizer, tokenizerFromSpec } from '../core/tokenizer/byte';
 import type { RunRecord } from '../storage/runs';
 import type { BackendInfo, BackendName, MemoryInfo } from '../worker/protocol';
-import type { ParityReport } from '../gpu/parity';
+import type { MergeParity, ParityReport } from '../gpu/parity';
 import { createServices, EngineCache, type Services } from './services';
 import { notify, useStudio } from './store';
 import { type RunHandle, RunManager } from './training';
@@ -57,6 +57,8 @@ export interface StudioApi extends GrowthActions, EvaluationActions, AdaptAction
   watchAModelForget(size?: 'tiny' | 'gpu'): ForgetDemoHandle;
   /** Loss and gradients of a tiny model on the active backend against the CPU reference. */
   checkBackendParity(config?: unknown, seed?: number): Promise<ParityReport>;
+  /** Every merge method on random experts, active backend against the CPU reference. */
+  checkMergeParity(config?: unknown, seed?: number): Promise<MergeParity[]>;
   storage(): Promise<{ usage: number; quota: number; checkpointBytes: number }>;
 }
 
@@ -263,6 +265,9 @@ export function createStudio(services: Services = createServices()): StudioApi {
     memory: () => s.engine.call('memory', {}),
     async checkBackendParity(config = MODEL_PRESETS[0].config, seed = 0) {
       return s.engine.call('parity', { config: validateConfig(config), seed });
+    },
+    async checkMergeParity(config = MODEL_PRESETS[0].config, seed = 0) {
+      return s.engine.call('mergeParity', { config: validateConfig(config), seed });
     },
     async storage() {
       const est = await navigator.storage?.estimate?.();

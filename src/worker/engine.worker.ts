@@ -38,6 +38,8 @@ async function handle(req: WorkerRequest): Promise<RequestMap[WorkerRequest['typ
       return session.fisher(req);
     case 'parity':
       return session.parity(req);
+    case 'mergeParity':
+      return session.mergeParity(req);
     default: {
       const never: never = req;
       throw new Error(`unknown request ${JSON.stringify(never)}`);

@@ -4,7 +4,7 @@
 import type { LlamaConfig } from '../core/model/config';
 import type { TokenizerSpec } from '../core/tokenizer/tokenizer';
 import type { MetricPoint, TrainSettings } from '../core/train/settings';
-import type { ParityReport } from '../gpu/parity';
+import type { MergeParity, ParityReport } from '../gpu/parity';
 import type { ParamValues } from '../core/params';
 import type { ModelComparison } from '../core/eval/compare';
 import type { MinimalPair } from '../core/eval/suites/types';
@@ -61,6 +61,7 @@ export interface RequestMap {
   /** Diagonal Fisher of a loaded model on a corpus's training text, as safetensors. */
   fisher: { args: { jobId: string; modelId: string; corpusId: string; samples: number; seqLen: number; sampledLabels: boolean }; result: { tensors: ArrayBuffer } };
   parity: { args: { config: LlamaConfig; seed: number }; result: ParityReport };
+  mergeParity: { args: { config: LlamaConfig; seed: number }; result: MergeParity[] };
 }
 
 export type RequestType = keyof RequestMap;

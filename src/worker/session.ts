@@ -22,7 +22,7 @@ import { growWeights, planGrowth } from '../core/growth/grow';
 import { Trainer } from '../core/train/trainer';
 import type { MetricPoint } from '../core/train/settings';
 import { startBackend } from '../gpu/backend';
-import { checkBackendParity } from '../gpu/parity';
+import { checkBackendParity, checkMergeParity } from '../gpu/parity';
 import type { EngineEvent, RequestMap } from './protocol';
 import { OPTIMIZER_M_PREFIX, OPTIMIZER_V_PREFIX } from './protocol';
 
@@ -176,6 +176,11 @@ export class EngineSession {
   async parity(a: Args<'parity'>): Result<'parity'> {
     if (this.runs.size) throw new Error('the backend parity check switches backends; wait until training has finished');
     return checkBackendParity(a.config, a.seed);
+  }
+
+  async mergeParity(a: Args<'mergeParity'>): Result<'mergeParity'> {
+    if (this.runs.size) throw new Error('the merge parity check switches backends; wait until training has finished');
+    return checkMergeParity(a.config, a.seed);
   }
 
   control(a: Args<'control'>): Awaited<Result<'control'>> {

@@ -94,8 +94,10 @@ export function uniformNoise(name: string, modelIndex: number, seed: number, n: 
 }
 
 function disagreement(contrib: tf.Tensor): tf.Tensor {
-  const anyPos = tf.any(tf.greater(contrib, 0), 0);
-  const anyNeg = tf.any(tf.less(contrib, 0), 0);
+  // max/min over the experts rather than tf.any, whose boolean reduction disagrees with the CPU
+  // on the WebGPU backend (caught by checkMergeParity).
+  const anyPos = tf.greater(tf.max(contrib, 0), 0);
+  const anyNeg = tf.less(tf.min(contrib, 0), 0);
   return tf.mean(tf.cast(tf.logicalAnd(anyPos, anyNeg), 'float32'));
 }
 
