@@ -1,0 +1,50 @@
+// Starts an evaluation of the chosen checkpoints on the chosen suites (optionally with validation
+// loss per language) and shows its progress from the store while it runs.
+import { useState } from 'react';
+import { useStudio } from '../state/store';
+import { report } from './report';
+import { useStudioApi } from './studioContext';
+
+export function EvalRunBar({ checkpoints, suites }: { checkpoints: string[]; suites: string[] }) {
+  const studio = useStudioApi();
+  const running = useStudio((s) => s.evaluationProgress !== undefined);
+  const [validation, setValidation] = useState(true);
+  const [busy, setBusy] = useState(false);
+
+  async function run() {
+    setBusy(true);
+    await report(studio.evaluate({ checkpoints, suites, validation }));
+    setBusy(false);
+  }
+
+  return (
+    <div>
+      <div className="actions">
+        <button className="primary" data-testid="eval-run" disabled={busy || running || checkpoints.length === 0 || suites.length === 0} onClick={() => void run()}>
+          Evaluate {checkpoints.length} × {suites.length}
+        </button>
+        <label className="check-line">
+          <input type="checkbox" data-testid="eval-validation" checked={validation} onChange={(e) => setValidation(e.target.checked)} />
+          <span>validation loss</span>
+        </label>
+        {(checkpoints.length === 0 || suites.length === 0) && <span className="muted small-text">choose at least one checkpoint and one suite</span>}
+      </div>
+      <EvalProgress />
+    </div>
+  );
+}
+
+function EvalProgress() {
+  const p = useStudio((s) => s.evaluationProgress);
+  if (!p) return null;
+  const pct = p.total > 0 ? (100 * p.done) / p.total : 0;
+  return (
+    <div className="progress-box" data-testid="eval-progress">
+      <div className="progress-head">
+        <span>{p.label}</span>
+        <span className="num muted">{p.done}/{p.total} ({pct.toFixed(0)}%)</span>
+      </div>
+      <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={p.total} aria-valuenow={p.done}><div style={{ width: `${pct}%` }} /></div>
+    </div>
+  );
+}
