@@ -4,20 +4,14 @@ import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { newId } from '../core/checkpoint/manifest';
 import { flopMatchedTokens, type GrowthPlan, type ModelStats, modelStats, planGrowth, PRESERVATION_TOLERANCE } from '../core/growth/grow';
 import { GROWTH_METHODS } from '../core/growth/registry';
+import type { GrowthMethod } from '../core/growth/types';
 import type { LlamaConfig } from '../core/model/config';
 import { countParameters } from '../core/model/weights';
-import type { ParamSpec } from '../core/params';
 import type { EngineCache, Services } from './services';
 import { useStudio } from './store';
 
-export interface GrowthMethodInfo {
-  id: string;
-  label: string;
-  description: string;
-  paper: { title: string; url: string };
-  functionPreserving: boolean;
-  params: ParamSpec[];
-}
+/** A growth method as the UI and automation see it: everything but the weight transformation. */
+export type GrowthMethodInfo = Pick<GrowthMethod, 'id' | 'label' | 'description' | 'paper' | 'functionPreserving' | 'params'>;
 
 export interface GrowthPreview {
   method: string;

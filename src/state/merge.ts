@@ -6,25 +6,15 @@ import { newId } from '../core/checkpoint/manifest';
 import { checkCompatible, type MergePlan, type MergeRequest, planMerge, type TensorDiagnostics } from '../core/merge/merge';
 import { type MergekitConfig, mergekitToRequest, mergekitYaml, parseMergekitYaml } from '../core/merge/mergekit';
 import { MERGE_METHODS } from '../core/merge/registry';
+import type { MergeMethod } from '../core/merge/types';
 import { countParameters } from '../core/model/weights';
-import type { ParamSpec } from '../core/params';
 import type { StoredBytes } from '../storage/checkpoints';
 import { trainingCorpusOf } from './growth';
 import type { EngineCache, Services } from './services';
 import { useStudio } from './store';
 
-export interface MergeMethodInfo {
-  id: string;
-  label: string;
-  description: string;
-  paper: { title: string; url: string };
-  mergekitName: string | null;
-  ours: boolean;
-  base: 'required' | 'optional' | 'none';
-  expertCount?: number;
-  globalParams: ParamSpec[];
-  modelParams: ParamSpec[];
-}
+/** A merge method as the UI and automation see it: everything but the tensor merge. */
+export type MergeMethodInfo = Omit<MergeMethod, 'mergeTensor' | 'ours'> & { ours: boolean };
 
 export interface MergekitImport {
   config: MergekitConfig;
