@@ -1,10 +1,16 @@
-// The studio's shell: header with the backend, notices, and the foundation's panels — models and
-// corpora on the left; model creation, training and its live charts in the main area. Every
+// The studio's shell: header with the backend, notices, and the panels — models and corpora on
+// the left; model creation and growth, training and its live charts, adaptation with its
+// forgetting curves, run comparison, merging and evaluation in the main area. Every
 // panel is visible at once (no tabs), so each test id is on the first page.
 import type { StudioApi } from '../state/studio';
 import { BackendBar } from './BackendBar';
+import { AdaptPanel } from './AdaptPanel';
+import { CompareRunsPanel } from './CompareRunsPanel';
 import { CorporaPanel } from './CorporaPanel';
 import { CreateModelPanel } from './CreateModelPanel';
+import { EvaluatePanel } from './EvaluatePanel';
+import { GrowPanel } from './GrowPanel';
+import { MergePanel } from './MergePanel';
 import { ModelsPanel } from './ModelsPanel';
 import { Notices } from './Notices';
 import { StudioContext } from './studioContext';
@@ -23,10 +29,17 @@ export function App({ studio }: { studio: StudioApi }) {
           </aside>
           <main className="main">
             <div className="main-top">
-              <CreateModelPanel />
+              <div className="stack">
+                <CreateModelPanel />
+                <GrowPanel />
+              </div>
               <TrainPanel />
             </div>
             <TrainingCharts />
+            <AdaptPanel />
+            <CompareRunsPanel />
+            <MergePanel />
+            <EvaluatePanel />
           </main>
         </div>
         <Notices />

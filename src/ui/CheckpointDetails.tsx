@@ -4,6 +4,7 @@ import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { weightSpecs } from '../core/model/weights';
 import { formatCount, formatLoss } from './format';
 import { GrowthDetails } from './GrowthDetails';
+import { MergeDetails } from './MergeDetails';
 
 export function CheckpointDetails({ manifest: m }: { manifest: CheckpointManifest }) {
   const t = m.training;
@@ -28,6 +29,7 @@ export function CheckpointDetails({ manifest: m }: { manifest: CheckpointManifes
         </dl>
       )}
       {m.growth && <GrowthDetails growth={m.growth} />}
+      {m.merge && <MergeDetails merge={m.merge} />}
     </div>
   );
 }

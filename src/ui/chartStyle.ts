@@ -1,7 +1,8 @@
-// Shared look of the training charts: line colours and axis and tooltip settings.
+// Shared look of the training charts: line colours, axis and tooltip settings, and the x axis a
+// chart may switch between (steps, tokens or FLOPs; steps unless a chart asks otherwise).
 import type { ComponentProps } from 'react';
 import type { Tooltip, XAxis, YAxis } from 'recharts';
-import { formatLoss } from './format';
+import { formatCount, formatLoss } from './format';
 
 export const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 
@@ -9,8 +10,29 @@ export const CHART_HEIGHT = 240;
 
 export const CHART_MARGIN = { top: 4, right: 12, bottom: 4, left: 0 };
 
+/** What a chart's x axis counts; every metric point carries all three. */
+export type XKind = 'step' | 'tokens' | 'flops';
+
+export const X_KINDS: { id: XKind; label: string }[] = [
+  { id: 'step', label: 'steps' },
+  { id: 'tokens', label: 'tokens' },
+  { id: 'flops', label: 'FLOPs' },
+];
+
 export function stepAxis(steps: number | undefined): ComponentProps<typeof XAxis> {
   return { dataKey: 'step', type: 'number', domain: [0, steps ?? 'dataMax'], tick: { fontSize: 11 } };
+}
+
+/** An x axis of `x`; tokens and FLOPs run into the billions, so their ticks read "1.2G". */
+export function xAxis(x: XKind, steps: number | undefined): ComponentProps<typeof XAxis> {
+  if (x === 'step') return stepAxis(steps);
+  return { dataKey: x, type: 'number', domain: [0, 'dataMax'], tick: { fontSize: 11 }, tickFormatter: (v: number) => formatCount(v) };
+}
+
+/** The tooltip's heading for a point at x value `v`. */
+export function xLabel(x: XKind, v: unknown): string {
+  const n = Number(v);
+  return x === 'step' ? `step ${v}` : x === 'tokens' ? `${formatCount(n)} tokens` : `${formatCount(n)} FLOP`;
 }
 
 export const LOSS_AXIS: ComponentProps<typeof YAxis> = { domain: ['auto', 'auto'], tick: { fontSize: 11 }, width: 44, tickFormatter: (v: number) => v.toFixed(2) };

@@ -1,0 +1,48 @@
+// Evaluates a merged checkpoint against its experts: English agreement and word order plus the
+// word-order suite of each expert's training language (those that exist), 200 pairs a suite,
+// then shows the newest such evaluation as merged-and-experts × languages.
+import { useState } from 'react';
+import type { CheckpointManifest } from '../core/checkpoint/manifest';
+import { trainingCorpusOf } from '../state/growth';
+import { useStudio } from '../state/store';
+import { MergeHeatmap } from './MergeHeatmap';
+import { MergeEvalProgress } from './MergeProgress';
+import { report } from './report';
+import { useStudioApi } from './studioContext';
+
+const ENGLISH_SUITES = ['agreement-eng', 'wordorder-eng-brown'];
+
+export function MergeEvaluate({ merged }: { merged: CheckpointManifest }) {
+  const studio = useStudioApi();
+  const checkpoints = useStudio((s) => s.checkpoints);
+  const suites = useStudio((s) => s.suites);
+  const running = useStudio((s) => s.evaluationProgress !== undefined);
+  const [busy, setBusy] = useState(false);
+  const result = useStudio((s) => s.evaluations.find((e) => e.checkpoints[0]?.id === merged.id));
+  const experts = (merged.merge?.models ?? []).map((m) => m.id);
+  const expertSuites = experts.flatMap((id) => {
+    const m = checkpoints.find((c) => c.id === id);
+    return m ? [`wordorder-${trainingCorpusOf(m, checkpoints, 'eng-brown')}`] : [];
+  });
+  const chosen = [...new Set([...ENGLISH_SUITES, ...expertSuites])].filter((id) => suites.some((x) => x.id === id));
+
+  async function evaluate() {
+    setBusy(true);
+    const live = experts.filter((id) => checkpoints.some((c) => c.id === id));
+    await report(studio.evaluate({ checkpoints: [merged.id, ...live], suites: chosen, maxPairs: 200 }));
+    setBusy(false);
+  }
+
+  return (
+    <div className="merge-evaluate">
+      <div className="actions">
+        <button data-testid="merge-evaluate" disabled={busy || running || chosen.length === 0} onClick={() => void evaluate()}>
+          {busy ? 'Evaluating…' : 'Evaluate merge vs experts'}
+        </button>
+        <span className="muted small-text">{chosen.length ? `on ${chosen.join(', ')}` : 'no suites loaded yet'}</span>
+      </div>
+      <MergeEvalProgress pending={busy} />
+      {result && <MergeHeatmap result={result} mergedId={merged.id} />}
+    </div>
+  );
+}
