@@ -51,7 +51,7 @@ test('a FLOP-matched pair gives the small model and its HyperCloned twin equal c
   const r = await page.evaluate(async (config) => {
     const s = window.studio;
     const base = await s.createModel({ name: 'pair base', config, seed: 7 });
-    const pair = await s.flopMatchedPair({ from: base, target: 'udhr-fao', replay: 0, tokens: 8 * 32 * 12, batchSize: 8, seqLen: 32, lr: 3e-3, evalPairs: 8, evalTokens: 256 });
+    const pair = await s.flopMatchedPair({ from: base, target: 'udhr-fao', replay: 0, tokens: 8 * 32 * 12, batchSize: 8, seqLen: 32, lr: 3e-3, evalEvery: 4, evalPairs: 8, evalTokens: 256 });
     const out = await pair.done;
     const runs = await s.runs.list();
     const small = runs.find((x) => x.id === out.small.runId)!;
