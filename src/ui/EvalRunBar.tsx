@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useStudio } from '../state/store';
 import { report } from './report';
 import { useStudioApi } from './studioContext';
+import { ProgressBox } from './ProgressBox';
 
 export function EvalRunBar({ checkpoints, suites }: { checkpoints: string[]; suites: string[] }) {
   const studio = useStudioApi();
@@ -36,15 +37,5 @@ export function EvalRunBar({ checkpoints, suites }: { checkpoints: string[]; sui
 
 function EvalProgress() {
   const p = useStudio((s) => s.evaluationProgress);
-  if (!p) return null;
-  const pct = p.total > 0 ? (100 * p.done) / p.total : 0;
-  return (
-    <div className="progress-box" data-testid="eval-progress">
-      <div className="progress-head">
-        <span>{p.label}</span>
-        <span className="num muted">{p.done}/{p.total} ({pct.toFixed(0)}%)</span>
-      </div>
-      <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={p.total} aria-valuenow={p.done}><div style={{ width: `${pct}%` }} /></div>
-    </div>
-  );
+  return p ? <ProgressBox progress={p} testId="eval-progress" /> : null;
 }
