@@ -56,7 +56,14 @@ test('depth up-scaling is flagged as not preserving; bad parameters are refused 
     const after = (await s.checkpoints.list()).length;
     const deep = await s.grow(base, { method: 'depth_upscale', k: 1 });
     const expanded = await s.grow(base, { method: 'block_expand', every: 1, trainOnlyNew: true });
-    return { errors, before, after, deep: await s.checkpoints.get(deep), expanded: await s.checkpoints.get(expanded), stats: await s.modelStats(expanded) };
+    const hyper = await s.grow(base, { method: 'hyperclone', factor: 2 });
+    const files = await s.exportCheckpoint(hyper, { dtype: 'BF16' });
+    const exported = {
+      names: files.map((f) => f.name),
+      config: JSON.parse(new TextDecoder().decode(files.find((f) => f.name === 'config.json')!.bytes)),
+      header: new TextDecoder().decode(files[0].bytes.subarray(8, 8 + Number(new DataView(files[0].bytes.buffer, files[0].bytes.byteOffset).getBigUint64(0, true)))),
+    };
+    return { errors, before, after, deep: await s.checkpoints.get(deep), expanded: await s.checkpoints.get(expanded), stats: await s.modelStats(expanded), exported };
   }, TINY_CONFIG);
   expect(r.errors[0]).toMatch(/hyperclone: factor must be from 2 to 8, got 1/);
   expect(r.errors[1]).toMatch(/depth_upscale: k must be from 0 to 1 for a model of 2 layers/);
@@ -69,4 +76,7 @@ test('depth up-scaling is flagged as not preserving; bad parameters are refused 
   expect(r.expanded.growth!.check.maxAbsLogProbDiff).toBeLessThan(1e-4);
   expect(r.expanded.trainable!.every((n) => /^model\.layers\.[13]\./.test(n))).toBe(true);
   expect(r.stats.parameters.total).toBe(r.expanded.parameterCount);
+  expect(r.exported.names).toEqual(['model.safetensors', 'config.json', 'tokenizer.json', 'tokenizer_config.json', 'studio.json']);
+  expect(r.exported.config).toMatchObject({ architectures: ['LlamaForCausalLM'], hidden_size: 64, num_attention_heads: 8, num_key_value_heads: 4, torch_dtype: 'bfloat16', studio_logit_scale: 0.5 });
+  expect(JSON.parse(r.exported.header)['model.layers.0.self_attn.q_proj.weight']).toMatchObject({ dtype: 'BF16', shape: [64, 64] });
 });

@@ -9,6 +9,7 @@ import { MODEL_PRESETS, type ModelPreset, validateConfig } from '../core/model/c
 import { initialWeights } from '../core/model/init';
 import { countParameters } from '../core/model/weights';
 import { encodeSafetensors } from '../core/checkpoint/safetensors';
+import { type ExportDtype, type ExportFile, exportCheckpointFiles } from '../core/checkpoint/hfExport';
 import { ByteTokenizer, tokenizerFromSpec } from '../core/tokenizer/byte';
 import type { RunRecord } from '../storage/runs';
 import type { BackendInfo, BackendName, MemoryInfo } from '../worker/protocol';
@@ -53,6 +54,8 @@ export interface StudioApi extends GrowthActions, EvaluationActions, AdaptAction
   validationLoss(id: string, corpus: string, options?: { seqLen?: number; maxTokens?: number }): Promise<number>;
   tokenize(id: string, text: string): Promise<number[]>;
   memory(): Promise<MemoryInfo>;
+  /** model.safetensors (F32, or F16/BF16), config.json, tokenizer files and studio.json. */
+  exportCheckpoint(id: string, options?: { dtype?: ExportDtype }): Promise<ExportFile[]>;
   /** The educator's demonstration: English first, then Icelandic without replay (see educatorPresets.ts). */
   watchAModelForget(size?: 'tiny' | 'gpu'): ForgetDemoHandle;
   /** Loss and gradients of a tiny model on the active backend against the CPU reference. */
@@ -263,6 +266,10 @@ export function createStudio(services: Services = createServices()): StudioApi {
       return [tok.bos, ...tok.encode(text)];
     },
     memory: () => s.engine.call('memory', {}),
+    async exportCheckpoint(id, options = {}) {
+      const m = await manifest(id);
+      return exportCheckpointFiles(m, await s.checkpoints.tensors(id), options.dtype ?? 'F32');
+    },
     async checkBackendParity(config = MODEL_PRESETS[0].config, seed = 0) {
       return s.engine.call('parity', { config: validateConfig(config), seed });
     },

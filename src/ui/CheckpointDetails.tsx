@@ -5,6 +5,7 @@ import { weightSpecs } from '../core/model/weights';
 import { formatCount, formatLoss } from './format';
 import { GrowthDetails } from './GrowthDetails';
 import { MergeDetails } from './MergeDetails';
+import { CheckpointExport } from './CheckpointExport';
 
 export function CheckpointDetails({ manifest: m }: { manifest: CheckpointManifest }) {
   const t = m.training;
@@ -30,6 +31,7 @@ export function CheckpointDetails({ manifest: m }: { manifest: CheckpointManifes
       )}
       {m.growth && <GrowthDetails growth={m.growth} />}
       {m.merge && <MergeDetails merge={m.merge} />}
+      <CheckpointExport manifest={m} />
     </div>
   );
 }

@@ -1,0 +1,26 @@
+// Export of a checkpoint as Hugging Face files (model.safetensors in the chosen dtype,
+// config.json, tokenizer files, studio.json), downloaded one by one, with the logit-scale caveat.
+import { useState } from 'react';
+import type { CheckpointManifest } from '../core/checkpoint/manifest';
+import { EXPORT_DTYPES, type ExportDtype } from '../core/checkpoint/hfExport';
+import { downloadBlob } from './download';
+import { report } from './report';
+import { useStudioApi } from './studioContext';
+
+export function CheckpointExport({ manifest: m }: { manifest: CheckpointManifest }) {
+  const studio = useStudioApi();
+  const [dtype, setDtype] = useState<ExportDtype>('F32');
+  const run = async () => {
+    const files = await report(studio.exportCheckpoint(m.id, { dtype }));
+    for (const f of files ?? []) downloadBlob(`${m.name.replace(/[^\w.-]+/g, '_')}-${f.name}`, new Blob([f.bytes as Uint8Array<ArrayBuffer>]));
+  };
+  return (
+    <div className="row" data-testid="checkpoint-export">
+      <select value={dtype} onChange={(e) => setDtype(e.target.value as ExportDtype)} data-testid="export-dtype">
+        {EXPORT_DTYPES.map((d) => <option key={d} value={d}>{d}</option>)}
+      </select>
+      <button onClick={() => void run()} data-testid="export-run">Export safetensors + config.json</button>
+      {m.config.logit_scale !== 1 && <span className="muted small-text">logit_scale {m.config.logit_scale} has no transformers field: it is written as studio_logit_scale; multiply the logits by it after loading.</span>}
+    </div>
+  );
+}
