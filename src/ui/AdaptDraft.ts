@@ -1,6 +1,7 @@
 // The Adapt panel's form as typed text, its starting values, and the options object it hands to
 // studio.adapt and studio.flopMatchedPair (which validate them and throw naming the bad one).
 import type { BudgetKind } from '../core/train/adapt';
+import { parseCount } from './format';
 
 export const BUDGET_KINDS: { id: BudgetKind; label: string }[] = [
   { id: 'steps', label: 'steps' },
@@ -46,11 +47,6 @@ export const INITIAL_ADAPT: AdaptDraft = {
 };
 
 /** "1,000,000", "1_000_000", "1e6" → 1000000; an empty field is NaN so validation names it. */
-export function parseCount(text: string): number {
-  const t = text.replace(/[,_\s]/g, '');
-  return t === '' ? NaN : Number(t);
-}
-
 export function adaptOptions(from: string, d: AdaptDraft): { from: string; target: string; [k: string]: unknown } {
   const o: { from: string; target: string; [k: string]: unknown } = { from, target: d.target, replay: parseCount(d.replay) / 100, [d.budgetKind]: parseCount(d.budget) };
   for (const f of ADAPT_FIELDS) {

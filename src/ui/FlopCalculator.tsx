@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { flopMatchedTokens } from '../core/growth/grow';
 import type { LlamaConfig } from '../core/model/config';
 import { trainingFlopsPerToken } from '../core/model/weights';
-import { formatCount, formatFlops } from './format';
+import { formatCount, formatFlops, parseCount } from './format';
 
 const DEFAULT_TOKENS = '1,000,000';
 
@@ -55,7 +55,3 @@ export function FlopCalculator({ parent, grown }: { parent: LlamaConfig; grown: 
 }
 
 /** "1,000,000", "1_000_000", "1e6" → 1000000. */
-function parseCount(text: string): number {
-  const t = text.replace(/[,_\s]/g, '');
-  return t === '' ? NaN : Number(t);
-}

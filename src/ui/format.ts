@@ -54,3 +54,9 @@ export function formatTime(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
+
+/** A number typed by a user, allowing 1,000,000 or 1_000_000; NaN when empty or not a number. */
+export function parseCount(text: string): number {
+  const t = text.replace(/[,_\s]/g, '');
+  return t === '' ? NaN : Number(t);
+}
