@@ -75,11 +75,15 @@ export function createStudio(services: Services = createServices()): StudioApi {
   const suites = new SuiteLibrary(s);
   const runs = new RunManager(s, cache, suites);
 
+  async function refreshStorageEstimate(): Promise<void> {
+    const est = await navigator.storage?.estimate?.().catch(() => undefined);
+    if (est) useStudio.setState({ storage: { usage: est.usage ?? 0, quota: est.quota ?? 0 } });
+  }
+
   async function refreshCheckpoints(): Promise<void> {
     const { checkpoints, damaged } = await s.checkpoints.list();
     useStudio.setState({ checkpoints, damaged });
-    const est = await navigator.storage?.estimate?.().catch(() => undefined);
-    if (est) useStudio.setState({ storage: { usage: est.usage ?? 0, quota: est.quota ?? 0 } });
+    await refreshStorageEstimate();
   }
 
   async function loadCorpora(): Promise<void> {
@@ -198,7 +202,7 @@ export function createStudio(services: Services = createServices()): StudioApi {
         encodeSafetensors(weights, { format: 'pt' }),
       );
       useStudio.setState((st) => ({ checkpoints: [m, ...st.checkpoints] }));
-      void refreshCheckpoints();
+      void refreshStorageEstimate();
       return id;
     },
     train(options) {

@@ -1,5 +1,5 @@
 // The user's own corpora (from .txt or .jsonl files), kept in IndexedDB with their split.
-import type { KeyValueStore } from './kv';
+import { RecordStore } from './kv';
 
 export interface UserCorpus {
   id: string;
@@ -11,18 +11,4 @@ export interface UserCorpus {
   valid: string;
 }
 
-export class UserCorpusStore {
-  constructor(private readonly kv: KeyValueStore<UserCorpus>) {}
-  list(): Promise<UserCorpus[]> {
-    return this.kv.values();
-  }
-  get(id: string): Promise<UserCorpus | undefined> {
-    return this.kv.get(id);
-  }
-  put(c: UserCorpus): Promise<void> {
-    return this.kv.set(c.id, c);
-  }
-  delete(id: string): Promise<void> {
-    return this.kv.del(id);
-  }
-}
+export class UserCorpusStore extends RecordStore<UserCorpus> {}

@@ -39,3 +39,20 @@ export function isQuotaError(e: unknown): boolean {
   const message = (e as { message?: string })?.message ?? '';
   return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED' || /quota/i.test(message);
 }
+
+/** Records keyed by their own id: the shape of every small store (user corpora, suites, results). */
+export class RecordStore<T extends { id: string }> {
+  constructor(private readonly kv: KeyValueStore<T>) {}
+  list(): Promise<T[]> {
+    return this.kv.values();
+  }
+  get(id: string): Promise<T | undefined> {
+    return this.kv.get(id);
+  }
+  put(record: T): Promise<void> {
+    return this.kv.set(record.id, record);
+  }
+  delete(id: string): Promise<void> {
+    return this.kv.del(id);
+  }
+}
