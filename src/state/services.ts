@@ -7,6 +7,8 @@ import { UserCorpusStore } from '../storage/corpora';
 import { idbStore } from '../storage/kv';
 import { RunStore } from '../storage/runs';
 import { EvaluationStore, SuiteStore } from '../storage/suites';
+import { TokenizerStore } from '../storage/tokenizers';
+import type { TokenizerSpec } from '../core/tokenizer/tokenizer';
 import { EngineClient } from '../worker/client';
 
 export interface Services {
@@ -16,6 +18,7 @@ export interface Services {
   userCorpora: UserCorpusStore;
   suites: SuiteStore;
   evaluations: EvaluationStore;
+  tokenizers: TokenizerStore;
 }
 
 export function createServices(): Services {
@@ -27,6 +30,7 @@ export function createServices(): Services {
     userCorpora: new UserCorpusStore(idbStore('corpora')),
     suites: new SuiteStore(idbStore('suites')),
     evaluations: new EvaluationStore(idbStore('evaluations')),
+    tokenizers: new TokenizerStore(idbStore('tokenizers')),
   };
 }
 
@@ -43,6 +47,7 @@ export class EngineCache {
   private models: string[] = [];
   private loadingModels = new Map<string, Promise<void>>();
   private corpora = new Map<string, Promise<boolean>>();
+  private tokenizers = new Map<string, Promise<void>>();
 
   constructor(private readonly s: Services) {}
 
@@ -58,15 +63,32 @@ export class EngineCache {
       p = (async () => {
         const m = await this.s.checkpoints.get(id);
         if (!m) throw new Error(`no checkpoint with id ${id}; see studio.checkpoints.list()`);
-        const bytes = await this.s.checkpoints.tensors(id);
-        const tensors = ownBuffer(bytes);
-        await this.s.engine.call('loadModel', { modelId: id, config: m.config, tokenizer: m.tokenizer, tensors }, [tensors]);
+        await this.ensureTokenizer(m.tokenizer);
+        const stored = await this.s.checkpoints.tensorBlob(id);
+        const tensors = stored instanceof Blob ? stored : new Blob([stored as Uint8Array<ArrayBuffer>]);
+        await this.s.engine.call('loadModel', { modelId: id, config: m.config, tokenizer: m.tokenizer, tensors });
         this.models.push(id);
         while (this.models.length > MAX_LOADED_MODELS) await this.unloadModel(this.models[0]);
       })().finally(() => this.loadingModels.delete(id));
       this.loadingModels.set(id, p);
     }
     return p;
+  }
+
+  /** Hands an imported tokenizer's files to the engine once (the byte tokenizer is built in). */
+  async ensureTokenizer(spec: TokenizerSpec): Promise<void> {
+    if (spec.kind === 'byte') return;
+    let p = this.tokenizers.get(spec.id);
+    if (!p) {
+      p = (async () => {
+        const files = await this.s.tokenizers.get(spec.id);
+        if (!files) throw new Error(`the files of tokenizer ${spec.id.slice(0, 12)}… (${spec.description}) are missing from storage; import the model again`);
+        await this.s.engine.call('loadTokenizer', { spec, files: { tokenizer: files.tokenizer, config: files.config } });
+      })();
+      p.catch(() => this.tokenizers.delete(spec.id));
+      this.tokenizers.set(spec.id, p);
+    }
+    await p;
   }
 
   /** Records a model the engine created itself (a grown model), so it is not loaded again. */

@@ -59,6 +59,8 @@ export interface EvaluationSlice {
   evaluationProgress?: { done: number; total: number; label: string };
   /** The merge or Fisher estimate in progress: tensors or samples done. */
   mergeProgress?: { done: number; total: number; label: string };
+  /** The Hugging Face import in progress: bytes of tensors read of all there are. */
+  importProgress?: { done: number; total: number; label: string; unit: 'bytes' };
 }
 
 export type StudioState = BackendSlice & CorporaSlice & CheckpointsSlice & RunsSlice & NoticesSlice & EvaluationSlice;

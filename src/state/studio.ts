@@ -9,8 +9,7 @@ import { MODEL_PRESETS, type ModelPreset, validateConfig } from '../core/model/c
 import { initialWeights } from '../core/model/init';
 import { countParameters } from '../core/model/weights';
 import { encodeSafetensors } from '../core/checkpoint/safetensors';
-import { type ExportDtype, type ExportFile, exportCheckpointFiles } from '../core/checkpoint/hfExport';
-import { ByteTokenizer, tokenizerFromSpec } from '../core/tokenizer/byte';
+import { ByteTokenizer } from '../core/tokenizer/byte';
 import type { RunRecord } from '../storage/runs';
 import type { BackendInfo, BackendName, MemoryInfo } from '../worker/protocol';
 import type { MergeParity, ParityReport } from '../gpu/parity';
@@ -22,11 +21,12 @@ import { createEvaluationActions, type EvaluationActions } from './evaluation';
 import { SuiteLibrary } from './suiteLibrary';
 import { type AdaptActions, createAdaptActions } from './adapt';
 import { createMergeActions, type MergeActions } from './merge';
+import { createInteropActions, type InteropActions } from './interop';
 import { type ForgetDemoHandle, startForgetDemo } from './educatorPresets';
 
 export type { RunHandle } from './training';
 
-export interface StudioApi extends GrowthActions, EvaluationActions, AdaptActions, MergeActions {
+export interface StudioApi extends GrowthActions, EvaluationActions, AdaptActions, MergeActions, InteropActions {
   /** Resolves when the backend, corpora, checkpoints and runs are loaded. */
   ready: Promise<void>;
   backend(): Promise<BackendInfo>;
@@ -54,8 +54,6 @@ export interface StudioApi extends GrowthActions, EvaluationActions, AdaptAction
   validationLoss(id: string, corpus: string, options?: { seqLen?: number; maxTokens?: number }): Promise<number>;
   tokenize(id: string, text: string): Promise<number[]>;
   memory(): Promise<MemoryInfo>;
-  /** model.safetensors (F32, or F16/BF16), config.json, tokenizer files and studio.json. */
-  exportCheckpoint(id: string, options?: { dtype?: ExportDtype }): Promise<ExportFile[]>;
   /** The educator's demonstration: English first, then Icelandic without replay (see educatorPresets.ts). */
   watchAModelForget(size?: 'tiny' | 'gpu'): ForgetDemoHandle;
   /** Loss and gradients of a tiny model on the active backend against the CPU reference. */
@@ -151,6 +149,7 @@ export function createStudio(services: Services = createServices()): StudioApi {
     ...growth,
     ...adaptActions,
     ...createMergeActions(s, cache, manifest),
+    ...createInteropActions(s, cache, manifest, ready),
     watchAModelForget: (size) => startForgetDemo(api.createModel, runs, adaptActions.adapt, size),
     ...createEvaluationActions(s, cache, suites, manifest, ready),
     async backend() {
@@ -266,14 +265,10 @@ export function createStudio(services: Services = createServices()): StudioApi {
     async tokenize(id, text) {
       const m = await manifest(id);
       if (typeof text !== 'string') throw new Error('text must be a string');
-      const tok = tokenizerFromSpec(m.tokenizer);
-      return [tok.bos, ...tok.encode(text)];
+      await cache.ensureModel(m.id);
+      return s.engine.call('tokenize', { modelId: m.id, text });
     },
     memory: () => s.engine.call('memory', {}),
-    async exportCheckpoint(id, options = {}) {
-      const m = await manifest(id);
-      return exportCheckpointFiles(m, await s.checkpoints.tensors(id), options.dtype ?? 'F32');
-    },
     async checkBackendParity(config = MODEL_PRESETS[0].config, seed = 0) {
       return s.engine.call('parity', { config: validateConfig(config), seed });
     },

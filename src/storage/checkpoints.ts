@@ -73,15 +73,16 @@ export class CheckpointStore {
   }
 
   /** Saves tensors, then the manifest. On any failure nothing of this checkpoint remains. */
-  async save(manifest: Omit<CheckpointManifest, 'tensorsKey' | 'bytes'>, tensors: Uint8Array): Promise<CheckpointManifest> {
-    const full: CheckpointManifest = { ...manifest, tensorsKey: `ckpt:${manifest.id}`, bytes: tensors.byteLength };
+  async save(manifest: Omit<CheckpointManifest, 'tensorsKey' | 'bytes'>, tensors: Uint8Array | Blob): Promise<CheckpointManifest> {
+    const blob = tensors instanceof Blob ? tensors : new Blob([tensors as Uint8Array<ArrayBuffer>]);
+    const full: CheckpointManifest = { ...manifest, tensorsKey: `ckpt:${manifest.id}`, bytes: blob.size };
     validateManifest(full);
-    await this.writeBlob(full.tensorsKey, new Blob([tensors as Uint8Array<ArrayBuffer>]), `checkpoint "${full.name}"`);
+    await this.writeBlob(full.tensorsKey, blob, `checkpoint "${full.name}"`);
     try {
       await this.manifests.set(full.id, full);
     } catch (e) {
       await this.blobs.del(full.tensorsKey).catch(() => undefined);
-      throw isQuotaError(e) ? new StorageFullError(`checkpoint "${full.name}"`, tensors.byteLength) : e;
+      throw isQuotaError(e) ? new StorageFullError(`checkpoint "${full.name}"`, blob.size) : e;
     }
     return full;
   }

@@ -9,6 +9,7 @@ import { CompareRunsPanel } from './CompareRunsPanel';
 import { CorporaPanel } from './CorporaPanel';
 import { CreateModelPanel } from './CreateModelPanel';
 import { EvaluatePanel } from './EvaluatePanel';
+import { ImportModelPanel } from './ImportModelPanel';
 import { GrowPanel } from './GrowPanel';
 import { MergePanel } from './MergePanel';
 import { ModelsPanel } from './ModelsPanel';
@@ -31,6 +32,7 @@ export function App({ studio }: { studio: StudioApi }) {
             <div className="main-top">
               <div className="stack">
                 <CreateModelPanel />
+                <ImportModelPanel />
                 <GrowPanel />
               </div>
               <TrainPanel />

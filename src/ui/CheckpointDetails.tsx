@@ -1,5 +1,6 @@
 // A checkpoint's config fields, the tensors training may change, and where it came from: for a
 // trained one what its run did, for a grown one its growth record.
+import { describeTokenizer } from '../core/tokenizer/tokenizer';
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { weightSpecs } from '../core/model/weights';
 import { formatCount, formatLoss } from './format';
@@ -17,6 +18,8 @@ export function CheckpointDetails({ manifest: m }: { manifest: CheckpointManifes
           <div key={k}><dt>{k}</dt><dd>{String(v)}</dd></div>
         ))}
         <div><dt>id</dt><dd className="mono">{m.id}</dd></div>
+        <div><dt>tokenizer</dt><dd>{describeTokenizer(m.tokenizer)}</dd></div>
+        {m.origin.method === 'import' && <div data-testid="checkpoint-import"><dt>imported</dt><dd>{(m.origin.params.files as string[]).join(', ')} ({(m.origin.params.dtypes as string[]).join('/')}){(m.origin.params.notes as string[]).map((n) => <div key={n} className="muted small-text">{n}</div>)}</dd></div>}
         {m.trainable && <div data-testid="checkpoint-trainable"><dt>trainable</dt><dd>trains {m.trainable.length} of {weightSpecs(m.config).length} tensors</dd></div>}
       </dl>
       {t && (

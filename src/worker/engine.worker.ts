@@ -14,6 +14,12 @@ async function handle(req: WorkerRequest): Promise<RequestMap[WorkerRequest['typ
       return session.init(req);
     case 'loadModel':
       return session.loadModel(req);
+    case 'loadTokenizer':
+      return session.loadTokenizer(req);
+    case 'importWeights':
+      return session.importWeights(req);
+    case 'tokenize':
+      return session.tokenize(req);
     case 'unloadModel':
       return session.unloadModel(req);
     case 'loadCorpus':

@@ -3,6 +3,8 @@
 // (safetensors bytes), metrics in appended batches.
 import type { LlamaConfig } from '../core/model/config';
 import type { TokenizerSpec } from '../core/tokenizer/tokenizer';
+import type { HfTokenizerFiles } from '../core/tokenizer/hf';
+import type { ImportSource } from '../core/checkpoint/hfImport';
 import type { MetricPoint, TrainSettings } from '../core/train/settings';
 import type { MergeParity, ParityReport } from '../gpu/parity';
 import type { ParamValues } from '../core/params';
@@ -38,10 +40,19 @@ export interface MemoryInfo {
 /** Request name -> its arguments and the result of its response. */
 export interface RequestMap {
   init: { args: { backend: BackendName | 'auto' }; result: BackendInfo };
-  loadModel: { args: { modelId: string; config: LlamaConfig; tokenizer: TokenizerSpec; tensors: ArrayBuffer }; result: null };
+  /** Tensors are read from the Blob one at a time straight into backend tensors. */
+  loadModel: { args: { modelId: string; config: LlamaConfig; tokenizer: TokenizerSpec; tensors: Blob }; result: null };
+  /** An imported tokenizer's files; needed before any model that uses it loads. */
+  loadTokenizer: { args: { spec: Extract<TokenizerSpec, { kind: 'hf' }>; files: HfTokenizerFiles }; result: null };
+  /**
+   * Imports Hugging Face safetensors (one file or shards + index text) as model modelId, kept
+   * loaded; returns the studio's F32 safetensors to store. Progress arrives as jobProgress bytes.
+   */
+  importWeights: { args: { jobId: string; modelId: string; config: LlamaConfig; tokenizer: TokenizerSpec; sources: ImportSource[]; indexText?: string }; result: { blob: Blob; skipped: string[]; dtypes: string[]; sourceBytes: number } };
+  tokenize: { args: { modelId: string; text: string }; result: number[] };
   unloadModel: { args: { modelId: string }; result: null };
   /** UTF-8 text, one sentence or paragraph a line; train may be left out for evaluation only. */
-  loadCorpus: { args: { corpusId: string; train?: ArrayBuffer; valid: ArrayBuffer }; result: { trainTokens: number; validTokens: number } };
+  loadCorpus: { args: { corpusId: string; train?: ArrayBuffer; valid: ArrayBuffer }; result: { trainChars: number; validChars: number } };
   loadSuite: { args: { suiteId: string; pairs: MinimalPair[] }; result: null };
   scoreTexts: { args: { modelId: string; texts: string[] }; result: number[] };
   validationLoss: { args: { modelId: string; corpusId: string; seqLen: number; maxTokens: number }; result: number };

@@ -4,8 +4,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaModel } from '../core/model/llama';
 import type { Tokenizer } from '../core/tokenizer/tokenizer';
-import { tokenizerFromSpec } from '../core/tokenizer/byte';
-import { tokenizeLines, type TokenizedText } from '../core/data/tokens';
 import { MixtureSampler } from '../core/data/sampler';
 import { decodeParams, encodeParams, readTensors, toTfTensors } from '../core/checkpoint/tensors';
 import { encodeSafetensors, type NamedTensor } from '../core/checkpoint/safetensors';
@@ -24,6 +22,9 @@ import type { MetricPoint } from '../core/train/settings';
 import { startBackend } from '../gpu/backend';
 import { checkBackendParity, checkMergeParity } from '../gpu/parity';
 import type { EngineEvent, RequestMap } from './protocol';
+import { TextLibrary, type TokenizedCorpus } from './texts';
+import { planWeights, readPlannedWeights } from '../core/checkpoint/hfImport';
+import { weightSpecs } from '../core/model/weights';
 import { OPTIMIZER_M_PREFIX, OPTIMIZER_V_PREFIX } from './protocol';
 
 type Args<K extends keyof RequestMap> = RequestMap[K]['args'];
@@ -31,11 +32,6 @@ type Result<K extends keyof RequestMap> = Promise<RequestMap[K]['result']>;
 
 interface LoadedModel extends LlamaModel {
   tokenizer: Tokenizer;
-}
-
-interface LoadedCorpus {
-  train?: TokenizedText;
-  valid: TokenizedText;
 }
 
 interface RunControl {
@@ -49,7 +45,7 @@ const METRIC_FLUSH_MS = 250;
 
 export class EngineSession {
   private models = new Map<string, LoadedModel>();
-  private corpora = new Map<string, LoadedCorpus>();
+  private texts = new TextLibrary();
   private runs = new Map<string, RunControl>();
   private suites = new Map<string, MinimalPair[]>();
 
@@ -66,10 +62,47 @@ export class EngineSession {
   }
 
   async loadModel(a: Args<'loadModel'>): Result<'loadModel'> {
-    const { params } = decodeParams(new Uint8Array(a.tensors), a.config, `checkpoint ${a.modelId}`);
+    const tokenizer = this.texts.tokenizer(a.tokenizer);
+    const { read } = await blobTensorReader(a.tensors, `checkpoint ${a.modelId}`, a.config);
     this.unloadModel({ modelId: a.modelId });
-    this.models.set(a.modelId, { config: a.config, params: toTfTensors(params), tokenizer: tokenizerFromSpec(a.tokenizer) });
+    const params: Record<string, tf.Tensor> = {};
+    try {
+      for (const spec of weightSpecs(a.config)) params[spec.name] = tf.tensor(await read(spec.name), spec.shape);
+    } catch (e) {
+      for (const t of Object.values(params)) t.dispose();
+      throw e;
+    }
+    this.models.set(a.modelId, { config: a.config, params, tokenizer });
     return null;
+  }
+
+  loadTokenizer(a: Args<'loadTokenizer'>): Awaited<Result<'loadTokenizer'>> {
+    this.texts.addTokenizer(a.spec, a.files);
+    return null;
+  }
+
+  async importWeights(a: Args<'importWeights'>): Result<'importWeights'> {
+    const tokenizer = this.texts.tokenizer(a.tokenizer);
+    const plan = await planWeights(a.sources, a.indexText, a.config);
+    this.unloadModel({ modelId: a.modelId });
+    const params: Record<string, tf.Tensor> = {};
+    try {
+      const blob = await readPlannedWeights(
+        plan,
+        (name, shape, data) => void (params[name] = tf.tensor(data, shape)),
+        (done, total) => this.emit({ type: 'jobProgress', jobId: a.jobId, done, total }),
+      );
+      this.models.set(a.modelId, { config: a.config, params, tokenizer });
+      return { blob, skipped: plan.skipped, dtypes: plan.dtypes, sourceBytes: plan.sourceBytes };
+    } catch (e) {
+      for (const t of Object.values(params)) t.dispose();
+      throw e;
+    }
+  }
+
+  tokenize(a: Args<'tokenize'>): Awaited<Result<'tokenize'>> {
+    const m = this.model(a.modelId);
+    return [m.tokenizer.bos, ...m.tokenizer.encode(a.text)];
   }
 
   unloadModel(a: Args<'unloadModel'>): Awaited<Result<'unloadModel'>> {
@@ -80,15 +113,8 @@ export class EngineSession {
   }
 
   async loadCorpus(a: Args<'loadCorpus'>): Result<'loadCorpus'> {
-    // Corpora are tokenized with the byte tokenizer, the only one models use so far.
-    const tok = tokenizerFromSpec({ kind: 'byte' });
     const decode = (b: ArrayBuffer) => new TextDecoder().decode(b);
-    const corpus: LoadedCorpus = {
-      train: a.train ? tokenizeLines(tok, decode(a.train)) : this.corpora.get(a.corpusId)?.train,
-      valid: tokenizeLines(tok, decode(a.valid)),
-    };
-    this.corpora.set(a.corpusId, corpus);
-    return { trainTokens: corpus.train?.ids.length ?? 0, validTokens: corpus.valid.ids.length };
+    return this.texts.addCorpus(a.corpusId, decode(a.valid), a.train ? decode(a.train) : undefined);
   }
 
   private model(id: string): LoadedModel {
@@ -109,10 +135,9 @@ export class EngineSession {
     return p;
   }
 
-  private corpus(id: string): LoadedCorpus {
-    const c = this.corpora.get(id);
-    if (!c) throw new Error(`corpus ${id} is not loaded in the engine`);
-    return c;
+  /** The corpus as `model`'s tokenizer sees it. */
+  private corpus(id: string, model: LoadedModel): TokenizedCorpus {
+    return this.texts.corpus(id, model.tokenizer);
   }
 
   async scoreTexts(a: Args<'scoreTexts'>): Result<'scoreTexts'> {
@@ -122,7 +147,7 @@ export class EngineSession {
 
   async validationLoss(a: Args<'validationLoss'>): Result<'validationLoss'> {
     const m = this.model(a.modelId);
-    return validationLoss(m, m.tokenizer.bos, this.corpus(a.corpusId).valid, { seqLen: a.seqLen, maxTokens: a.maxTokens });
+    return validationLoss(m, m.tokenizer.bos, this.corpus(a.corpusId, m).valid, { seqLen: a.seqLen, maxTokens: a.maxTokens });
   }
 
   memory(): Awaited<Result<'memory'>> {
@@ -140,7 +165,7 @@ export class EngineSession {
     const grown: LoadedModel = { config: result.config, params: toTfTensors([...result.weights].map(([name, t]) => ({ name, ...t }))), tokenizer: parent.tokenizer };
     this.models.set(a.grownId, grown);
     const c = a.check;
-    const comparison = await compareModels(parent, grown, parent.tokenizer.bos, this.corpus(c.corpusId).valid, { seqLen: c.seqLen, maxTokens: c.maxTokens });
+    const comparison = await compareModels(parent, grown, parent.tokenizer.bos, this.corpus(c.corpusId, parent).valid, { seqLen: c.seqLen, maxTokens: c.maxTokens });
     if (c.tolerance !== null && !(comparison.maxAbsLogProbDiff <= c.tolerance)) {
       this.unloadModel({ modelId: a.grownId });
       throw new Error(`${a.method} should preserve the function, but the grown model's per-token log-probabilities differ from the parent's by up to ${comparison.maxAbsLogProbDiff.toExponential(3)} nats on ${c.corpusId} (tolerance ${c.tolerance}); nothing was saved`);
@@ -165,7 +190,7 @@ export class EngineSession {
 
   async fisher(a: Args<'fisher'>): Result<'fisher'> {
     const m = this.model(a.modelId);
-    const train = this.corpus(a.corpusId).train;
+    const train = this.corpus(a.corpusId, m).train;
     if (!train) throw new Error(`corpus ${a.corpusId} has no training text loaded`);
     const F = await diagonalFisher(m, train, { samples: a.samples, seqLen: a.seqLen, sampledLabels: a.sampledLabels, seed: 0, bos: m.tokenizer.bos }, (done) => this.emit({ type: 'jobProgress', jobId: a.jobId, done, total: a.samples }));
     const named = Object.entries(F).map(([name, data]) => ({ name, shape: m.params[name].shape.slice(), data }));
@@ -199,14 +224,14 @@ export class EngineSession {
     const m = this.model(a.modelId);
     const s = a.settings;
     const sources = s.data.map((d) => {
-      const train = this.corpus(d.corpus).train;
+      const train = this.corpus(d.corpus, m).train;
       if (!train) throw new Error(`corpus ${d.corpus} has no training text loaded`);
       if (train.ids.length < s.seqLen + 1) {
         throw new Error(`corpus ${d.corpus} has ${train.ids.length} training tokens, fewer than one sequence of seqLen ${s.seqLen}; choose a shorter seqLen or a bigger corpus`);
       }
       return { id: d.corpus, weight: d.weight, text: train };
     });
-    for (const w of s.watch) this.corpus(w);
+    for (const w of s.watch) this.corpus(w, m);
     for (const id of s.evalSuites) this.suite(id);
     const sampler = new MixtureSampler(sources, s.batchSize, s.seqLen, s.seed, m.tokenizer.bos);
     const trainer = new Trainer(m.config, m.params, s, sampler, a.trainable);
@@ -259,7 +284,7 @@ export class EngineSession {
     const evaluate = async (): Promise<Pick<MetricPoint, 'valid' | 'pairs'>> => {
       const out: Pick<MetricPoint, 'valid' | 'pairs'> = {};
       if (s.watch.length) out.valid = {};
-      for (const id of s.watch) out.valid![id] = await validationLoss(trainer.model, m.tokenizer.bos, this.corpus(id).valid, { seqLen: s.seqLen, maxTokens: s.evalTokens });
+      for (const id of s.watch) out.valid![id] = await validationLoss(trainer.model, m.tokenizer.bos, this.corpus(id, m).valid, { seqLen: s.seqLen, maxTokens: s.evalTokens });
       if (s.evalSuites.length) out.pairs = {};
       for (const id of s.evalSuites) out.pairs![id] = await pairAccuracy(samplePairs(this.suite(id), s.evalPairs), (texts) => scoreTexts(trainer.model, m.tokenizer, texts));
       return out;

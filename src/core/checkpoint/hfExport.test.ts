@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { byteTokenizerJson, bytesToUnicode, exportCheckpointFiles, hfConfigJson } from './hfExport';
+import { exportCheckpointFiles, hfConfigJson } from './hfExport';
+import { byteTokenizerJson, bytesToUnicode } from '../tokenizer/byte';
 import { decodeSafetensors } from './safetensors';
 import { encodeParams } from './tensors';
 import { tinyModel } from '../testing/fixtures';

@@ -1,10 +1,13 @@
 // Export in the formats the field uses: model.safetensors (Hugging Face names and [out, in]
-// layouts, F32 or F16/BF16), a config.json transformers' LlamaForCausalLM loads, the byte-level
-// tokenizer as tokenizer.json + tokenizer_config.json, and studio.json with the lineage.
+// layouts, F32 or F16/BF16), a config.json transformers' LlamaForCausalLM loads, the tokenizer
+// (the byte-level one as a tokenizer.json, or an imported one's own files), studio.json.
 import type { LlamaConfig } from '../model/config';
 import { headDim } from '../model/config';
 import type { CheckpointManifest } from './manifest';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
+import { byteTokenizerJson } from '../tokenizer/byte';
+import type { HfTokenizerFiles } from '../tokenizer/hf';
+import type { TokenizerSpec } from '../tokenizer/tokenizer';
 
 export type ExportDtype = 'F32' | 'F16' | 'BF16';
 export const EXPORT_DTYPES: ExportDtype[] = ['F32', 'F16', 'BF16'];
@@ -15,7 +18,8 @@ const TORCH_DTYPE: Record<ExportDtype, string> = { F32: 'float32', F16: 'float16
  * transformers field: it is kept as studio_logit_scale, and loading the file in transformers
  * gives logits that many times too large (the same argmax, a sharper distribution).
  */
-export function hfConfigJson(c: LlamaConfig, dtype: ExportDtype): Record<string, unknown> {
+export function hfConfigJson(c: LlamaConfig, dtype: ExportDtype, tokenizer: TokenizerSpec = { kind: 'byte' }): Record<string, unknown> {
+  const ids = tokenizer.kind === 'byte' ? { bos: 256, eos: 257, pad: 258 } : tokenizer;
   return {
     architectures: ['LlamaForCausalLM'],
     model_type: 'llama',
@@ -38,47 +42,11 @@ export function hfConfigJson(c: LlamaConfig, dtype: ExportDtype): Record<string,
     pretraining_tp: 1,
     initializer_range: 0.02,
     use_cache: true,
-    bos_token_id: 256,
-    eos_token_id: 257,
-    pad_token_id: 258,
+    bos_token_id: ids.bos,
+    eos_token_id: ids.eos,
+    pad_token_id: ids.pad,
     torch_dtype: TORCH_DTYPE[dtype],
     ...(c.logit_scale !== 1 ? { studio_logit_scale: c.logit_scale } : {}),
-  };
-}
-
-/** GPT-2's byte -> printable character map, which byte-level tokenizers use for their vocabulary. */
-export function bytesToUnicode(): string[] {
-  const printable: number[] = [];
-  for (let b = 33; b <= 126; b++) printable.push(b);
-  for (let b = 161; b <= 172; b++) printable.push(b);
-  for (let b = 174; b <= 255; b++) printable.push(b);
-  const map: string[] = new Array(256);
-  let n = 0;
-  for (let b = 0; b < 256; b++) map[b] = String.fromCodePoint(printable.includes(b) ? b : 256 + n++);
-  return map;
-}
-
-/** The studio's byte tokenizer as a Hugging Face tokenizers file: byte-level BPE with no merges. */
-export function byteTokenizerJson(): Record<string, unknown> {
-  const chars = bytesToUnicode();
-  const vocab = Object.fromEntries(chars.map((ch, b) => [ch, b]));
-  const special = (id: number, content: string) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
-  const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false };
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: [special(256, '<s>'), special(257, '</s>'), special(258, '<pad>')],
-    normalizer: null,
-    pre_tokenizer: byteLevel,
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
-      pair: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }],
-      special_tokens: { '<s>': { id: '<s>', ids: [256], tokens: ['<s>'] } },
-    },
-    decoder: byteLevel,
-    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges: [] },
   };
 }
 
@@ -89,15 +57,27 @@ export interface ExportFile {
 
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 2) + '\n');
 
-export function exportCheckpointFiles(m: CheckpointManifest, safetensors: Uint8Array, dtype: ExportDtype): ExportFile[] {
+/** The byte tokenizer's files, or an imported tokenizer's files exactly as they were imported. */
+function tokenizerFiles(m: CheckpointManifest, imported?: HfTokenizerFiles): ExportFile[] {
+  if (m.tokenizer.kind === 'hf') {
+    if (!imported) throw new Error(`checkpoint ${m.id} uses an imported tokenizer whose files were not given`);
+    const text = (t: string) => new TextEncoder().encode(t);
+    return [{ name: 'tokenizer.json', bytes: text(imported.tokenizer) }, ...(imported.config !== undefined ? [{ name: 'tokenizer_config.json', bytes: text(imported.config) }] : [])];
+  }
+  return [
+    { name: 'tokenizer.json', bytes: json(byteTokenizerJson()) },
+    { name: 'tokenizer_config.json', bytes: json({ tokenizer_class: 'PreTrainedTokenizerFast', bos_token: '<s>', eos_token: '</s>', pad_token: '<pad>', add_bos_token: true, model_max_length: m.config.max_position_embeddings, clean_up_tokenization_spaces: false }) },
+  ];
+}
+
+export function exportCheckpointFiles(m: CheckpointManifest, safetensors: Uint8Array, dtype: ExportDtype, imported?: HfTokenizerFiles): ExportFile[] {
   if (!EXPORT_DTYPES.includes(dtype)) throw new Error(`dtype must be one of ${EXPORT_DTYPES.join(', ')}, got ${JSON.stringify(dtype)}`);
   const { tensors } = decodeSafetensors(safetensors, m.name);
   const { tensorsKey: _k, bytes: _b, ...studio } = m;
   return [
     { name: 'model.safetensors', bytes: encodeSafetensors(tensors.map((t) => ({ name: t.name, shape: t.shape, data: t.data })), { format: 'pt' }, dtype) },
-    { name: 'config.json', bytes: json(hfConfigJson(m.config, dtype)) },
-    { name: 'tokenizer.json', bytes: json(byteTokenizerJson()) },
-    { name: 'tokenizer_config.json', bytes: json({ tokenizer_class: 'PreTrainedTokenizerFast', bos_token: '<s>', eos_token: '</s>', pad_token: '<pad>', add_bos_token: true, model_max_length: m.config.max_position_embeddings, clean_up_tokenization_spaces: false }) },
+    { name: 'config.json', bytes: json(hfConfigJson(m.config, dtype, m.tokenizer)) },
+    ...tokenizerFiles(m, imported),
     { name: 'studio.json', bytes: json({ ...studio, note: m.config.logit_scale !== 1 ? `logit_scale ${m.config.logit_scale} is not a transformers field; config.json keeps it as studio_logit_scale. Multiply the logits by it after loading in transformers.` : undefined }) },
   ];
 }

@@ -81,6 +81,13 @@ export function newId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${rand}`;
 }
 
+function validateTokenizerSpec(t: unknown, where: string): void {
+  if ((t as TokenizerSpec | undefined)?.kind === 'byte') return;
+  const spec = t as Partial<Extract<TokenizerSpec, { kind: 'hf' }>> | undefined;
+  if (spec?.kind === 'hf' && typeof spec.id === 'string' && typeof spec.description === 'string' && [spec.vocabSize, spec.bos, spec.eos, spec.pad].every((v) => Number.isInteger(v) && v! >= 0)) return;
+  throw new Error(`${where}: tokenizer ${JSON.stringify(t)} is not supported; supported: {kind: 'byte'} or {kind: 'hf', id, vocabSize, bos, eos, pad, description}`);
+}
+
 /** Checks a manifest read back from storage; throws naming the broken field. */
 export function validateManifest(raw: unknown): CheckpointManifest {
   if (typeof raw !== 'object' || raw === null) throw new Error('checkpoint manifest is not an object');
@@ -91,7 +98,7 @@ export function validateManifest(raw: unknown): CheckpointManifest {
   }
   if (!Array.isArray(m.parents)) throw new Error(`checkpoint ${m.id}: parents must be a list`);
   if (!m.origin || typeof m.origin.method !== 'string') throw new Error(`checkpoint ${m.id}: origin.method missing`);
-  if (!m.tokenizer || m.tokenizer.kind !== 'byte') throw new Error(`checkpoint ${m.id}: tokenizer ${JSON.stringify(m.tokenizer)} is not supported; supported: byte`);
+  validateTokenizerSpec(m.tokenizer, `checkpoint ${m.id}`);
   validateConfig(m.config);
   return m as CheckpointManifest;
 }

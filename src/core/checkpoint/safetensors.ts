@@ -70,38 +70,53 @@ function fromF16(h: number): number {
   return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }
 
-/** Encodes tensors (and string metadata) into one safetensors buffer. */
-export function encodeSafetensors(tensors: NamedTensor[], metadata: Record<string, string> = {}, dtype: 'F32' | 'F16' | 'BF16' = 'F32'): Uint8Array {
+/**
+ * The header bytes (8-byte length + JSON, padded so data starts 8-byte aligned as the reference
+ * writer does) for tensors written in this order, and each tensor's size in the data section.
+ */
+export function encodeSafetensorsHeader(entries: { name: string; shape: number[]; dtype: SafetensorsDtype }[], metadata: Record<string, string> = {}): { bytes: Uint8Array; sizes: number[]; dataBytes: number } {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
   let offset = 0;
+  const sizes = entries.map((e) => {
+    const size = e.shape.reduce((a, b) => a * b, 1) * BYTES[e.dtype];
+    header[e.name] = { dtype: e.dtype, shape: e.shape, data_offsets: [offset, offset + size] };
+    offset += size;
+    return size;
+  });
+  let headerText = JSON.stringify(header);
+  while ((8 + new TextEncoder().encode(headerText).length) % 8 !== 0) headerText += ' ';
+  const json = new TextEncoder().encode(headerText);
+  const bytes = new Uint8Array(8 + json.length);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(json.length), true);
+  bytes.set(json, 8);
+  return { bytes, sizes, dataBytes: offset };
+}
+
+/** Encodes tensors (and string metadata) into one safetensors buffer. */
+export function encodeSafetensors(tensors: NamedTensor[], metadata: Record<string, string> = {}, dtype: 'F32' | 'F16' | 'BF16' = 'F32'): Uint8Array {
   const plan = tensors.map((t) => {
     const dt: SafetensorsDtype = t.data instanceof Int32Array ? 'I32' : (t.dtype ?? dtype);
     const n = t.shape.reduce((a, b) => a * b, 1);
     if (n !== t.data.length) throw new Error(`tensor ${t.name}: shape [${t.shape}] needs ${n} values, has ${t.data.length}`);
-    const size = n * BYTES[dt];
-    header[t.name] = { dtype: dt, shape: t.shape, data_offsets: [offset, offset + size] };
-    offset += size;
-    return { t, dt, size };
+    return { name: t.name, shape: t.shape, dtype: dt };
   });
-  let headerText = JSON.stringify(header);
-  // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
-  while ((8 + new TextEncoder().encode(headerText).length) % 8 !== 0) headerText += ' ';
-  const headerBytes = new TextEncoder().encode(headerText);
-  const out = new Uint8Array(8 + headerBytes.length + offset);
+  const head = encodeSafetensorsHeader(plan, metadata);
+  const out = new Uint8Array(head.bytes.length + head.dataBytes);
   const view = new DataView(out.buffer);
-  view.setBigUint64(0, BigInt(headerBytes.length), true);
-  out.set(headerBytes, 8);
-  let pos = 8 + headerBytes.length;
-  for (const { t, dt, size } of plan) {
+  out.set(head.bytes, 0);
+  let pos = head.bytes.length;
+  tensors.forEach((t, i) => {
+    const dt = plan[i].dtype;
+    const size = head.sizes[i];
     if (dt === 'F32' || dt === 'I32') {
       out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, size), pos);
     } else {
       const conv = dt === 'F16' ? toF16 : toBf16;
-      for (let i = 0; i < t.data.length; i++) view.setUint16(pos + 2 * i, conv(t.data[i]), true);
+      for (let j = 0; j < t.data.length; j++) view.setUint16(pos + 2 * j, conv(t.data[j]), true);
     }
     pos += size;
-  }
+  });
   return out;
 }
 
@@ -137,7 +152,10 @@ export function readSafetensorsHeader(bytes: Uint8Array, fileName = 'safetensors
       continue;
     }
     const e = entry as HeaderEntry;
-    if (!(e.dtype in BYTES)) throw new Error(`${fileName}: tensor ${name} has dtype ${e.dtype}; supported: ${Object.keys(BYTES).join(', ')}`);
+    if (typeof e !== 'object' || e === null || !Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new Error(`${fileName}: tensor ${name} has no valid shape (a list of non-negative integers)`);
+    }
+    if (typeof e.dtype !== 'string' || !Object.hasOwn(BYTES, e.dtype)) throw new Error(`${fileName}: tensor ${name} has dtype ${e.dtype}; supported: ${Object.keys(BYTES).join(', ')}`);
     const dtype = e.dtype as SafetensorsDtype;
     const n = (e.shape ?? []).reduce((a: number, b: number) => a * b, 1);
     const [begin, end] = e.data_offsets ?? [];
@@ -145,6 +163,11 @@ export function readSafetensorsHeader(bytes: Uint8Array, fileName = 'safetensors
       throw new Error(`${fileName}: tensor ${name} has offsets [${begin}, ${end}] that do not match shape [${e.shape}] ${dtype} inside ${dataSize} data bytes`);
     }
     tensors.push({ name, dtype, shape: e.shape, begin, end });
+  }
+  const byStart = [...tensors].sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < byStart.length; i++) {
+    const [a, b] = [byStart[i - 1], byStart[i]];
+    if (b.begin < a.end) throw new Error(`${fileName}: tensors ${a.name} [${a.begin}, ${a.end}] and ${b.name} [${b.begin}, ${b.end}] overlap`);
   }
   return { metadata, tensors, dataStart };
 }

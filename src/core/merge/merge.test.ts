@@ -183,6 +183,12 @@ describe('planning and running', () => {
     expect(() => checkCompatible([{ name: 'A', config: tinyConfig() }, { name: 'B', config: tinyConfig({ intermediate_size: 32 }) }])).toThrow(/model.layers.0.mlp.gate_proj.weight is 32x16 in B but 24x16 in A/);
     expect(() => checkCompatible([{ name: 'A', config: tinyConfig() }, { name: 'B', config: tinyConfig({ tie_word_embeddings: false }) }])).toThrow(/B has lm_head.weight, A does not/);
   });
+  it('refuses experts whose tokenizers differ even when the shapes agree', () => {
+    const hf = (id: string) => ({ kind: 'hf' as const, id, vocabSize: 13, bos: 0, eos: 0, pad: 0, description: 'BPE, 13 ids' });
+    expect(() => checkCompatible([{ name: 'A', config: tinyConfig(), tokenizer: hf('x') }, { name: 'B', config: tinyConfig(), tokenizer: hf('y') }])).toThrow(/B uses the tokenizer BPE, 13 ids and A uses BPE, 13 ids/);
+    expect(() => checkCompatible([{ name: 'A', config: tinyConfig(), tokenizer: { kind: 'byte' } }, { name: 'B', config: tinyConfig(), tokenizer: hf('y') }])).toThrow(/token ids would not mean the same/);
+    expect(() => checkCompatible([{ name: 'A', config: tinyConfig(), tokenizer: hf('x') }, { name: 'B', config: tinyConfig(), tokenizer: hf('x') }])).not.toThrow();
+  });
   it('runs tensor by tensor with diagnostics: TIES removes every sign conflict it keeps', async () => {
     const config = tinyConfig({ num_hidden_layers: 1 });
     const specsData = new Map<string, Float32Array[]>();

@@ -3,6 +3,7 @@
 // tensor by tensor, so memory holds one tensor per model at a time, with interference
 // diagnostics for each tensor.
 import * as tf from '@tensorflow/tfjs';
+import { describeTokenizer, sameTokenizer, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { LlamaConfig } from '../model/config';
 import { weightSpecs } from '../model/weights';
 import { validateParams, type ParamValues } from '../params';
@@ -51,8 +52,14 @@ export function planMerge(req: MergeRequest): MergePlan {
 const SHAPE_FIELDS: (keyof LlamaConfig)[] = ['hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads', 'vocab_size', 'tie_word_embeddings', 'hidden_act', 'logit_scale'];
 
 /** Throws listing every tensor whose name or shape differs between the models. */
-export function checkCompatible(models: { name: string; config: LlamaConfig }[]): void {
+export function checkCompatible(models: { name: string; config: LlamaConfig; tokenizer?: TokenizerSpec }[]): void {
   const [first, ...rest] = models;
+  // Equal shapes are not enough: row i of the embedding must mean the same token in every model.
+  for (const m of rest) {
+    if (first.tokenizer && m.tokenizer && !sameTokenizer(first.tokenizer, m.tokenizer)) {
+      throw new Error(`the models cannot be merged: ${m.name} uses the tokenizer ${describeTokenizer(m.tokenizer)} and ${first.name} uses ${describeTokenizer(first.tokenizer)}; token ids would not mean the same`);
+    }
+  }
   const ref = new Map(weightSpecs(first.config).map((s) => [s.name, s.shape.join('x')]));
   const problems: string[] = [];
   for (const m of rest) {

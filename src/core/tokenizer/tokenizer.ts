@@ -1,10 +1,21 @@
-// The tokenizer contract every model uses. A byte-level tokenizer ships with the studio; a BPE
-// tokenizer (tokenizer.json from Hugging Face) can implement the same interface later.
+// The tokenizer contract every model uses. The studio's own byte-level tokenizer needs no files;
+// an imported Hugging Face tokenizer (tokenizer.json) is identified by a hash of its files, which
+// are stored once and handed to the engine before any model that uses them.
 
-export interface TokenizerSpec {
-  /** 'byte' is the studio's own; other kinds are added by later importers. */
-  kind: 'byte';
-}
+export type TokenizerSpec =
+  | { kind: 'byte' }
+  | {
+      kind: 'hf';
+      /** SHA-256 (hex) of tokenizer.json and tokenizer_config.json: equal ids, equal tokenization. */
+      id: string;
+      /** Largest id + 1 over the vocabulary and added tokens (≤ the model's vocab_size). */
+      vocabSize: number;
+      bos: number;
+      eos: number;
+      pad: number;
+      /** What the files call the tokenizer, for display (e.g. "BPE, 49152 tokens"). */
+      description: string;
+    };
 
 export interface Tokenizer {
   readonly spec: TokenizerSpec;
@@ -16,4 +27,14 @@ export interface Tokenizer {
   encode(text: string): number[];
   /** Text of `ids`; special tokens are dropped, invalid UTF-8 becomes U+FFFD. */
   decode(ids: ArrayLike<number>): string;
+}
+
+/** Two models can be merged or compared token by token only when this holds. */
+export function sameTokenizer(a: TokenizerSpec, b: TokenizerSpec): boolean {
+  if (a.kind === 'byte' || b.kind === 'byte') return a.kind === b.kind;
+  return a.id === b.id;
+}
+
+export function describeTokenizer(spec: TokenizerSpec): string {
+  return spec.kind === 'byte' ? 'byte-level (259 ids)' : spec.description;
 }

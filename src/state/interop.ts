@@ -1,0 +1,113 @@
+// Hugging Face interop actions: importFiles (config.json + safetensors, one file or shards, +
+// tokenizer.json) and exportCheckpoint. Small files are checked here before anything is stored;
+// the engine then reads the tensors slice by slice onto the GPU. The tokenizer files are stored
+// before the checkpoint and the checkpoint's tensors before its manifest, so a failure at any
+// point leaves no half-imported model in the list.
+import type { CheckpointManifest } from '../core/checkpoint/manifest';
+import { newId } from '../core/checkpoint/manifest';
+import { classifyImportFiles, configFromHf, type ImportSource } from '../core/checkpoint/hfImport';
+import { type ExportDtype, type ExportFile, exportCheckpointFiles } from '../core/checkpoint/hfExport';
+import { importTokenizer, type TokenizerImport } from '../core/tokenizer/hf';
+import { countParameters } from '../core/model/weights';
+import { parseJsonObject } from '../core/jsonFile';
+import type { EngineCache, Services } from './services';
+import { useStudio } from './store';
+
+/** A file from a file input or drop (File), or bytes from an automation script. */
+export type ImportFileInput = Blob & { name: string } | { name: string; bytes: Uint8Array | ArrayBuffer };
+
+export interface ImportResult {
+  id: string;
+  name: string;
+  /** What the import adapted or left out (a tied head stored anyway, a sliding window, ...). */
+  notes: string[];
+}
+
+export interface InteropActions {
+  /** Imports a Hugging Face Llama/Mistral checkpoint from local files; resolves to the new checkpoint. */
+  importFiles(files: ImportFileInput[], options?: { name?: string }): Promise<ImportResult>;
+  /** model.safetensors (F32, or F16/BF16), config.json, tokenizer files and studio.json. */
+  exportCheckpoint(id: string, options?: { dtype?: ExportDtype }): Promise<ExportFile[]>;
+}
+
+function toSource(f: unknown, i: number): ImportSource {
+  const named = f as { name?: unknown; bytes?: unknown };
+  if (typeof f !== 'object' || f === null || typeof named.name !== 'string' || !named.name) {
+    throw new Error(`files[${i}] must be a File or {name, bytes}; got ${JSON.stringify(f)?.slice(0, 80)}`);
+  }
+  if (f instanceof Blob) return { name: named.name, blob: f };
+  if (named.bytes instanceof Uint8Array || named.bytes instanceof ArrayBuffer) return { name: named.name, blob: new Blob([named.bytes as ArrayBuffer]) };
+  throw new Error(`files[${i}] (${named.name}) has no bytes: give a File or {name, bytes: Uint8Array}`);
+}
+
+export function createInteropActions(s: Services, cache: EngineCache, manifest: (id: unknown) => Promise<CheckpointManifest>, ready: Promise<void>): InteropActions {
+  async function tokenizerOf(set: ReturnType<typeof classifyImportFiles>, specialIds: { bos?: number; eos?: number; pad?: number }, vocab: number): Promise<TokenizerImport> {
+    if (set.tokenizer) {
+      return importTokenizer({ tokenizer: await set.tokenizer.blob.text(), config: await set.tokenizerConfig?.blob.text() }, specialIds, vocab);
+    }
+    const studio = set.studio ? (parseJsonObject(await set.studio.blob.text(), 'studio.json') as { tokenizer?: { kind?: string } }) : undefined;
+    if (studio?.tokenizer?.kind === 'byte' && vocab === 259) return { spec: { kind: 'byte' }, notes: ['no tokenizer.json: studio.json says the byte tokenizer'] };
+    throw new Error('tokenizer.json is missing: choose it together with config.json and the safetensors files (the model can only read text through its own tokenizer)');
+  }
+
+  async function importFiles(files: ImportFileInput[], options: { name?: string } = {}): Promise<ImportResult> {
+    await ready;
+    if (!Array.isArray(files) || !files.length) throw new Error('importFiles needs a non-empty list of files: config.json, model.safetensors (or shards + model.safetensors.index.json), tokenizer.json');
+    if (options.name !== undefined && (typeof options.name !== 'string' || !options.name.trim())) throw new Error('name must be a non-empty string');
+    const set = classifyImportFiles(files.map(toSource));
+    if (!set.config) throw new Error(`config.json is missing among ${set.safetensors.length + set.ignored.length} files; choose the model's config.json, its .safetensors files and tokenizer.json`);
+    const { config, architecture, specialIds, notes } = configFromHf(await set.config.blob.text());
+    const tokenizer = await tokenizerOf(set, specialIds, config.vocab_size);
+    notes.push(...tokenizer.notes);
+    const studioJson = set.studio ? (parseJsonObject(await set.studio.blob.text(), 'studio.json') as { id?: string; name?: string; origin?: { method?: string } }) : undefined;
+    const folder = files.map((f) => f.name.split(/[\\/]/).slice(-2, -1)[0]).find(Boolean);
+    const name = options.name?.trim() || studioJson?.name || folder || `${architecture} ${(countParameters(config).total / 1e6).toFixed(1)}M`;
+
+    if (tokenizer.spec.kind === 'hf') {
+      await s.tokenizers.put({ id: tokenizer.spec.id, ...tokenizer.files! });
+      await cache.ensureTokenizer(tokenizer.spec);
+    }
+    const id = newId('ckpt');
+    const jobId = newId('import');
+    const label = `Importing ${name}`;
+    const off = s.engine.onJobProgress(jobId, (done, total) => useStudio.setState({ importProgress: { done, total, label, unit: 'bytes' } }));
+    useStudio.setState({ importProgress: { done: 0, total: 0, label, unit: 'bytes' } });
+    try {
+      const sources = set.safetensors;
+      const out = await s.engine.call('importWeights', { jobId, modelId: id, config, tokenizer: tokenizer.spec, sources, indexText: await set.index?.blob.text() });
+      notes.push(...out.skipped.map((x) => `skipped ${x}`));
+      try {
+        const saved = await s.checkpoints.save(
+          {
+            formatVersion: 1, id, name, createdAt: new Date().toISOString(), config, tokenizer: tokenizer.spec, parents: [],
+            origin: {
+              method: 'import',
+              params: { architecture, files: [set.config, set.index, set.tokenizer, set.tokenizerConfig, ...sources].filter(Boolean).map((f) => f!.name), dtypes: out.dtypes, sourceBytes: out.sourceBytes, notes, ...(studioJson ? { exportedFrom: { id: studioJson.id, name: studioJson.name, method: studioJson.origin?.method } } : {}) },
+            },
+            parameterCount: countParameters(config).total,
+          },
+          out.blob,
+        );
+        cache.adopt(id);
+        useStudio.setState((st) => ({ checkpoints: [saved, ...st.checkpoints] }));
+      } catch (e) {
+        await s.engine.call('unloadModel', { modelId: id }).catch(() => undefined);
+        throw e;
+      }
+      return { id, name, notes };
+    } finally {
+      off();
+      useStudio.setState({ importProgress: undefined });
+    }
+  }
+
+  return {
+    importFiles,
+    async exportCheckpoint(id, options = {}) {
+      const m = await manifest(id);
+      const files = m.tokenizer.kind === 'hf' ? await s.tokenizers.get(m.tokenizer.id) : undefined;
+      if (m.tokenizer.kind === 'hf' && !files) throw new Error(`the tokenizer files of ${m.name} are missing from storage`);
+      return exportCheckpointFiles(m, await s.checkpoints.tensors(id), options.dtype ?? 'F32', files);
+    },
+  };
+}

@@ -1,0 +1,10 @@
+// Imported tokenizers' files, keyed by the hash in their TokenizerSpec, stored once however many
+// checkpoints (a base, its grown and merged descendants) use them.
+import type { HfTokenizerFiles } from '../core/tokenizer/hf';
+import { RecordStore } from './kv';
+
+export interface StoredTokenizer extends HfTokenizerFiles {
+  id: string;
+}
+
+export class TokenizerStore extends RecordStore<StoredTokenizer> {}
