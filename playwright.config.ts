@@ -2,16 +2,7 @@
 // Chromium's SwiftShader gives a software adapter; STUDIO_GPU=hardware uses the real GPU instead.
 // CHROMIUM_PATH points at another browser binary (default: Debian's /usr/bin/chromium).
 import { defineConfig } from '@playwright/test';
-
-export const chromiumArgs = [
-  '--enable-unsafe-webgpu',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  ...(process.env.STUDIO_GPU === 'hardware' ? ['--enable-features=Vulkan', '--use-vulkan=native'] : ['--use-webgpu-adapter=swiftshader']),
-];
+import { chromiumArgs, chromiumPath } from './scripts/browser';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -22,7 +13,7 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: 'http://localhost:4173',
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+    launchOptions: { executablePath: chromiumPath(), args: chromiumArgs() },
   },
   webServer: {
     command: 'npx vite preview --port 4173 --strictPort',

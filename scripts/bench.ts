@@ -4,10 +4,9 @@
 //   npm run bench                      # webgpu and cpu backends, default steps
 //   npm run bench -- --steps 10 --backends webgpu --configs tiny
 //   STUDIO_GPU=hardware npm run bench  # a real GPU through Vulkan instead of SwiftShader
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { chromiumArgs } from '../playwright.config';
+import { chromiumArgs, chromiumPath, servePreview } from './browser';
 import { MODEL_PRESETS } from '../src/core/model/config';
 import { countParameters } from '../src/core/model/weights';
 
@@ -36,10 +35,9 @@ async function main(): Promise<void> {
   const backends = (arg('backends') ?? 'webgpu,cpu').split(',');
   const only = arg('configs')?.split(',');
   const port = 4317;
-  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+  const server = await servePreview(port);
   try {
-    await waitForServer(`http://localhost:${port}`);
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
+    const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs() });
     const page = await browser.newPage();
     await page.goto(`http://localhost:${port}/`);
     await page.evaluate(() => window.studio.ready);
@@ -84,18 +82,6 @@ async function main(): Promise<void> {
   } finally {
     server.kill();
   }
-}
-
-async function waitForServer(url: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`vite preview did not start at ${url}`);
 }
 
 main().catch((e) => {

@@ -8,6 +8,7 @@ import { idbStore } from '../storage/kv';
 import { RunStore } from '../storage/runs';
 import { EvaluationStore, SuiteStore } from '../storage/suites';
 import { TokenizerStore } from '../storage/tokenizers';
+import { ExperimentStore } from '../storage/experiments';
 import type { TokenizerSpec } from '../core/tokenizer/tokenizer';
 import { EngineClient } from '../worker/client';
 
@@ -19,6 +20,7 @@ export interface Services {
   suites: SuiteStore;
   evaluations: EvaluationStore;
   tokenizers: TokenizerStore;
+  experiments: ExperimentStore;
 }
 
 export function createServices(): Services {
@@ -31,6 +33,7 @@ export function createServices(): Services {
     suites: new SuiteStore(idbStore('suites')),
     evaluations: new EvaluationStore(idbStore('evaluations')),
     tokenizers: new TokenizerStore(idbStore('tokenizers')),
+    experiments: new ExperimentStore(idbStore('experiments')),
   };
 }
 

@@ -1,5 +1,6 @@
 // The studio's state on the main thread: one zustand store built from typed slices. Components
 // read it through selectors; only the actions in studio.ts write it.
+import type { ExperimentRecord } from '../storage/experiments';
 import { create } from 'zustand';
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import type { CorpusInfo } from '../core/data/corpusSplit';
@@ -63,7 +64,14 @@ export interface EvaluationSlice {
   importProgress?: { done: number; total: number; label: string; unit: 'bytes' };
 }
 
-export type StudioState = BackendSlice & CorporaSlice & CheckpointsSlice & RunsSlice & NoticesSlice & EvaluationSlice;
+export interface ExperimentsSlice {
+  /** Stored experiments, newest first; the running one is updated as its stages finish. */
+  experiments: ExperimentRecord[];
+  /** The stage in progress of the running experiment and its training run, if it trains. */
+  experimentLive?: { id: string; stage: string; runId?: string };
+}
+
+export type StudioState = BackendSlice & CorporaSlice & CheckpointsSlice & RunsSlice & NoticesSlice & EvaluationSlice & ExperimentsSlice;
 
 export const useStudio = create<StudioState>()(() => ({
   backend: { starting: true },
@@ -74,6 +82,7 @@ export const useStudio = create<StudioState>()(() => ({
   notices: [],
   suites: [],
   evaluations: [],
+  experiments: [],
 }));
 
 let noticeId = 1;

@@ -22,11 +22,12 @@ import { SuiteLibrary } from './suiteLibrary';
 import { type AdaptActions, createAdaptActions } from './adapt';
 import { createMergeActions, type MergeActions } from './merge';
 import { createInteropActions, type InteropActions } from './interop';
+import { createExperimentActions, type ExperimentActions } from './experiment';
 import { type ForgetDemoHandle, startForgetDemo } from './educatorPresets';
 
 export type { RunHandle } from './training';
 
-export interface StudioApi extends GrowthActions, EvaluationActions, AdaptActions, MergeActions, InteropActions {
+export interface StudioApi extends GrowthActions, EvaluationActions, AdaptActions, MergeActions, InteropActions, ExperimentActions {
   /** Resolves when the backend, corpora, checkpoints and runs are loaded. */
   ready: Promise<void>;
   backend(): Promise<BackendInfo>;
@@ -124,8 +125,9 @@ export function createStudio(services: Services = createServices()): StudioApi {
     }
   }
 
+  const { loadExperiments, ...experimentActions } = createExperimentActions(s, () => api, () => ready);
   const ready = (async () => {
-    await Promise.all([startBackend('auto'), loadCorpora(), refreshCheckpoints(), loadRuns()]);
+    await Promise.all([startBackend('auto'), loadCorpora(), refreshCheckpoints(), loadRuns(), loadExperiments()]);
   })();
   ready.catch((e: Error) => notify('error', e.message));
 
@@ -150,6 +152,7 @@ export function createStudio(services: Services = createServices()): StudioApi {
     ...adaptActions,
     ...createMergeActions(s, cache, manifest),
     ...createInteropActions(s, cache, manifest, ready),
+    ...experimentActions,
     watchAModelForget: (size) => startForgetDemo(api.createModel, runs, adaptActions.adapt, size),
     ...createEvaluationActions(s, cache, suites, manifest, ready),
     async backend() {

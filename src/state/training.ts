@@ -70,7 +70,8 @@ export class RunManager {
     const snapshotStep = record.snapshot?.step ?? 0;
     // Records from before a setting existed get its default.
     const settings: TrainSettings = { ...record.settings, evalSuites: record.settings.evalSuites ?? [], evalPairs: record.settings.evalPairs ?? 256 };
-    const trimmed: RunRecord = { ...record, settings, status: 'running', metrics: record.metrics.filter((m) => m.step <= snapshotStep) };
+    // Without a snapshot the run starts again at step 0, which it evaluates again: keep nothing.
+    const trimmed: RunRecord = { ...record, settings, status: 'running', metrics: record.snapshot ? record.metrics.filter((m) => m.step <= snapshotStep) : [] };
     return this.launch(trimmed, from, record.snapshot ? await this.s.runs.snapshotBytes(record) : undefined);
   }
 

@@ -9,6 +9,7 @@ import { CompareRunsPanel } from './CompareRunsPanel';
 import { CorporaPanel } from './CorporaPanel';
 import { CreateModelPanel } from './CreateModelPanel';
 import { EvaluatePanel } from './EvaluatePanel';
+import { ExperimentsPanel } from './ExperimentsPanel';
 import { ImportModelPanel } from './ImportModelPanel';
 import { GrowPanel } from './GrowPanel';
 import { MergePanel } from './MergePanel';
@@ -42,6 +43,7 @@ export function App({ studio }: { studio: StudioApi }) {
             <CompareRunsPanel />
             <MergePanel />
             <EvaluatePanel />
+            <ExperimentsPanel />
           </main>
         </div>
         <Notices />

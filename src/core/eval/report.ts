@@ -31,9 +31,10 @@ export interface EvaluationResult {
   validation: ValidationRow[];
 }
 
-function csvCell(v: string | number): string {
+/** RFC 4180: a cell with a comma, quote or line break is quoted, its quotes doubled. */
+export function csvCell(v: string | number): string {
   const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function evaluationCsv(r: EvaluationResult): string {

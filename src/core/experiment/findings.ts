@@ -1,0 +1,171 @@
+// The paper's claims (Grow Up and Merge, Glocker et al. 2025), checked against one experiment's
+// numbers: growth is more data-efficient and forgets less English at equal FLOPs, merges fall
+// short of the experts, grown merges beat small ones, merge methods differ. Each finding says
+// whether this run supports the claim, with the numbers behind the verdict. Pure functions.
+import { formatFlops } from './plan';
+
+/** One evaluation point of an adaptation run; flops counts from the run's start (0 = the parent). */
+export interface LossPoint {
+  flops: number;
+  /** Validation loss on the target language (nats per token). */
+  target: number;
+  /** Validation loss on English (the replay corpus). */
+  english: number;
+}
+
+export interface RunCurve {
+  language: string;
+  scale: number;
+  /** Ascending in flops; the first point (flops 0) is the parent before training. */
+  points: LossPoint[];
+}
+
+/** A merged model's validation loss (and accuracy) on one language of its subset. */
+export interface MergeNumber {
+  method: string;
+  subset: string[];
+  scale: number;
+  language: string;
+  loss: number;
+  accuracy?: number;
+}
+
+/** An expert (the adapted model of one language and scale) on its own language. */
+export interface ExpertNumber {
+  language: string;
+  scale: number;
+  loss: number;
+  accuracy?: number;
+}
+
+export interface FindingsInput {
+  curves: RunCurve[];
+  merges: MergeNumber[];
+  experts: ExpertNumber[];
+}
+
+export interface FindingsOptions {
+  /** Loss differences within ± this many nats count as ties; default 0.01. */
+  tolerance?: number;
+  /** Mean best-to-worst spread (nats) above which merge methods "differ"; default 0.05. */
+  methodSpread?: number;
+}
+
+export type FindingId = 'growth-data-efficiency' | 'growth-forgets-less' | 'merges-below-experts' | 'grown-merges-better' | 'merge-methods-differ';
+
+export interface Finding {
+  id: FindingId;
+  claim: string;
+  supported: 'yes' | 'no' | 'inconclusive';
+  /** A sentence with this run's numbers. */
+  evidence: string;
+}
+
+/** Linear interpolation of `field` at `flops`; undefined outside the curve's range. */
+export function interpolateAt(points: LossPoint[], flops: number, field: 'target' | 'english'): number | undefined {
+  for (let i = points.length - 1; i >= 0; i--) {
+    const p = points[i];
+    if (p.flops === flops) return p[field];
+    const q = points[i - 1];
+    if (q && q.flops < flops && flops < p.flops) return q[field] + ((p[field] - q[field]) * (flops - q.flops)) / (p.flops - q.flops);
+  }
+  return undefined;
+}
+
+interface Comparison {
+  /** Positive when the claim holds for this comparison. */
+  diff: number;
+  text: string;
+}
+
+const f3 = (x: number) => x.toFixed(3);
+const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
+
+/**
+ * A majority verdict: the claim is supported ('yes') when more than half the comparisons favour
+ * it by more than the tolerance, contradicted ('no') when more than half go against it, and
+ * inconclusive when neither (mixed results, ties, or no comparisons at all).
+ */
+function verdict(items: Comparison[], tol: number, noun: string): Pick<Finding, 'supported' | 'evidence'> {
+  if (!items.length) return { supported: 'inconclusive', evidence: `No ${noun} to compare: the numbers for it are missing.` };
+  const wins = items.filter((c) => c.diff > tol).length;
+  const losses = items.filter((c) => c.diff < -tol).length;
+  const shown = items.slice(0, 6).map((c) => c.text).join('; ');
+  const more = items.length > 6 ? `; and ${items.length - 6} more` : '';
+  const tally = `${wins} of ${items.length} ${noun} support it, ${losses} contradict it, ${items.length - wins - losses} are within ±${tol} nats`;
+  return { supported: wins > items.length / 2 ? 'yes' : losses > items.length / 2 ? 'no' : 'inconclusive', evidence: `${tally}: ${shown}${more}.` };
+}
+
+/** Grown-vs-1x comparisons of one language at the largest FLOPs both runs reached. */
+function growthComparisons(curves: RunCurve[], measure: (c: RunCurve, flops: number) => number | undefined, label: string): Comparison[] {
+  const out: Comparison[] = [];
+  for (const big of curves.filter((c) => c.scale > 1 && c.points.length)) {
+    const small = curves.find((c) => c.scale === 1 && c.language === big.language && c.points.length);
+    if (!small) continue;
+    const flops = Math.min(small.points[small.points.length - 1].flops, big.points[big.points.length - 1].flops);
+    const a = measure(small, flops);
+    const b = measure(big, flops);
+    if (a === undefined || b === undefined) continue;
+    out.push({ diff: a - b, text: `${big.language} at ${formatFlops(flops)}: x${big.scale} ${label} ${f3(b)} vs x1 ${f3(a)} (${signed(b - a)})` });
+  }
+  return out;
+}
+
+/** English loss increase over the run's start (the parent's loss), at `flops`. */
+function forgetting(c: RunCurve, flops: number): number | undefined {
+  const start = c.points[0];
+  const now = interpolateAt(c.points, flops, 'english');
+  return start.flops === 0 && now !== undefined ? now - start.english : undefined;
+}
+
+const subsetKey = (m: MergeNumber) => [...m.subset].sort().join('+');
+
+export function findings(input: FindingsInput, options: FindingsOptions = {}): Finding[] {
+  const tol = options.tolerance ?? 0.01;
+  const spread = options.methodSpread ?? 0.05;
+
+  const a = growthComparisons(input.curves, (c, f) => interpolateAt(c.points, f, 'target'), 'target loss');
+  const b = growthComparisons(input.curves, forgetting, 'English loss rise');
+
+  const c: Comparison[] = [];
+  for (const m of input.merges.filter((x) => x.subset.includes(x.language))) {
+    const expert = input.experts.find((e) => e.language === m.language && e.scale === m.scale);
+    if (expert) c.push({ diff: m.loss - expert.loss, text: `${m.method}(${m.subset.join('+')}) x${m.scale} on ${m.language}: ${f3(m.loss)} vs expert ${f3(expert.loss)} (${signed(m.loss - expert.loss)})` });
+  }
+
+  const d: Comparison[] = [];
+  for (const big of input.merges.filter((x) => x.scale > 1)) {
+    const small = input.merges.find((x) => x.scale === 1 && x.method === big.method && x.language === big.language && subsetKey(x) === subsetKey(big));
+    if (small) d.push({ diff: small.loss - big.loss, text: `${big.method}(${big.subset.join('+')}) on ${big.language}: x${big.scale} ${f3(big.loss)} vs x1 ${f3(small.loss)} (${signed(big.loss - small.loss)})` });
+  }
+
+  return [
+    { id: 'growth-data-efficiency', claim: 'Growth is more data-efficient: at equal training FLOPs the HyperCloned model reaches a lower target-language validation loss than the 1x model.', ...verdict(a, tol, 'language comparisons') },
+    { id: 'growth-forgets-less', claim: 'Growth forgets less English: at equal FLOPs the grown model\'s English validation loss rises less above its starting value than the 1x model\'s.', ...verdict(b, tol, 'language comparisons') },
+    { id: 'merges-below-experts', claim: 'Merges fall short of the experts: on each of its languages a merged model has a higher validation loss than that language\'s expert at the same scale.', ...verdict(c, tol, 'merge-language pairs') },
+    { id: 'grown-merges-better', claim: 'Grown merges beat small merges: merging the grown experts gives a lower validation loss than merging the 1x experts (same method, subset and language).', ...verdict(d, tol, 'merge pairs') },
+    methodsDiffer(input.merges, spread),
+  ];
+}
+
+/** Spread (worst minus best loss) across methods for each subset, scale and language; its mean against the threshold. */
+function methodsDiffer(merges: MergeNumber[], threshold: number): Finding {
+  const claim = `Merge methods differ: on the same subset, scale and language, the best and worst method's validation losses are on average more than ${threshold} nats apart.`;
+  const cells = new Map<string, MergeNumber[]>();
+  for (const m of merges.filter((x) => x.subset.includes(x.language))) {
+    const k = `${subsetKey(m)}|${m.scale}|${m.language}`;
+    cells.set(k, [...(cells.get(k) ?? []), m]);
+  }
+  const spreads = [...cells.values()].filter((ms) => new Set(ms.map((m) => m.method)).size >= 2).map((ms) => Math.max(...ms.map((m) => m.loss)) - Math.min(...ms.map((m) => m.loss)));
+  if (!spreads.length) return { id: 'merge-methods-differ', claim, supported: 'inconclusive', evidence: 'No subset was merged with two or more methods, so methods cannot be compared.' };
+  const mean = spreads.reduce((s, x) => s + x, 0) / spreads.length;
+  const byMethod = new Map<string, number[]>();
+  for (const m of merges) byMethod.set(m.method, [...(byMethod.get(m.method) ?? []), m.loss]);
+  const ranked = [...byMethod].map(([method, ls]) => ({ method, loss: ls.reduce((s, x) => s + x, 0) / ls.length })).sort((x, y) => x.loss - y.loss);
+  const best = ranked[0];
+  const worst = ranked[ranked.length - 1];
+  return {
+    id: 'merge-methods-differ', claim, supported: mean > threshold ? 'yes' : 'no',
+    evidence: `Mean spread ${f3(mean)} nats over ${spreads.length} subset-scale-language cells (largest ${f3(Math.max(...spreads))}); lowest mean loss ${best.method} ${f3(best.loss)}, highest ${worst.method} ${f3(worst.loss)}.`,
+  };
+}

@@ -1,0 +1,60 @@
+// The recipe schema in prose, for the README and the Experiments panel. It mirrors the JSDoc of
+// recipe.ts and the checks of validate.ts; recipe.test.ts checks that every field is named here.
+
+export const RECIPE_SCHEMA_DOC = `# Experiment recipe (version 1)
+
+A recipe is a JSON object. Unknown fields are rejected at every level; every problem is listed
+with its JSON path (for example \`$.merges[0].subset[1]\`) before anything runs.
+
+| field | type | default | meaning |
+|---|---|---|---|
+| \`version\` | 1 | 1 | schema version |
+| \`name\` | string | "Experiment" | shown in the Experiments panel |
+| \`seed\` | integer 0 to 4294967295 | 0 | base init, data order of every run, growth noise, DARE drops |
+| \`base\` | object | required | \`{"from": "scratch", ...}\` or \`{"from": "checkpoint", "checkpoint": id}\` |
+| \`languages\` | list | required | target languages: a code (\`"isl"\`) or \`{code, corpus?, budget?}\` |
+| \`scales\` | list of integers 1 to 8 | [1, 2] | 1 = the base size; m > 1 = HyperCloning with width factor m; must include 1 |
+| \`growth.noiseSnrDb\` | number 0 to 200 | 0 | HyperCloning's symmetry-breaking noise (dB SNR); 0 = none |
+| \`adapt\` | object | required | continued pretraining of every language at every scale |
+| \`merges\` | list | [] | \`{method, subset, scales?, params?, modelParams?}\` |
+| \`evaluation\` | object | see below | \`{suites, maxPairs}\` |
+
+## Budgets
+\`{"kind": "steps" | "tokens" | "flops", "value": n}\`. Steps and tokens count for the 1x model
+(steps whole); they are turned into training FLOPs at the 1x model's cost per token (6 x
+non-embedding parameters + attention + head). Every scale then gets those same FLOPs: a run
+takes floor(budget / FLOPs of one of its steps) steps, so none spends more than the budget and
+each spends within one of its own steps of it. A budget that buys no step of the largest scale
+is rejected.
+
+## \`base\`
+- from scratch: \`preset\` (a model preset id: tiny, small, base-1m, smollm2-shape-mini) and/or
+  \`config\` (Hugging Face LlamaConfig fields overriding the preset; vocab_size 259), \`corpus\`
+  (default "eng-brown"), \`budget\`, \`batchSize\` (1 to 4096), \`seqLen\` (2 to
+  max_position_embeddings), \`lr\` (above 0, at most 1), \`warmupFraction\` (0 to 0.5, default 0.05).
+- from a checkpoint: \`checkpoint\`, the id of a checkpoint the studio holds.
+
+## \`languages[i]\`
+\`code\`: ISO 639-3 (three lowercase letters). \`corpus\`: a corpus id in that language (default:
+the first corpus of that language; a language with no corpus is rejected). \`budget\`: overrides
+\`adapt.budget\` for this language.
+
+## \`adapt\`
+\`budget\` (required), \`batchSize\`, \`seqLen\`, \`lr\` (required), \`warmupFraction\` (default 0.05),
+\`replay\` (share of each batch from the English replay corpus, 0 to 0.5, default 0.25),
+\`replayCorpus\` (default "eng-brown"; its validation loss measures forgetting), \`evalPoints\`
+(evaluations per run besides step 0, 1 to 100, default 5), \`evalTokens\` (validation tokens per
+corpus and evaluation, 64 to 1000000, default 1024).
+
+## \`merges[i]\`
+\`method\`: a merge method id (linear, task_arithmetic, ties, dare_ties, multislerp, ...).
+\`subset\`: two or more language codes of the recipe (slerp: exactly two). \`scales\`: scales of the
+recipe to merge at (default all). \`params\`: the method's global parameters; \`modelParams\`: the
+parameters every expert gets (weight, density, ...); both checked against the method's schema,
+defaults filled. The base of each merge is the English model of that scale (the grown one for m > 1).
+
+## \`evaluation\`
+\`suites\`: minimal-pair suite ids (default: agreement-eng, the word-order suites of the replay
+corpus and of every target corpus); validation loss is measured for every language they cover.
+\`maxPairs\`: pairs per suite at most, 1 to 100000, default 200.
+`;

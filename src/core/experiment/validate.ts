@@ -1,0 +1,221 @@
+// validateRecipe: checks an untrusted recipe against what the studio holds and fills defaults.
+// Every problem is collected with its JSON path (unknown keys at any level, a language without a
+// corpus, a budget that buys no step at some scale, a merge naming a language the recipe lacks),
+// so the whole list is shown before anything runs.
+import { BYTE_VOCAB_SIZE } from '../tokenizer/byte';
+import { type LlamaConfig, MODEL_PRESETS, validateConfig } from '../model/config';
+import { mergeMethod } from '../merge/registry';
+import { validateParams } from '../params';
+import { MAX_REPLAY, flopsPerStep } from '../train/adapt';
+import { at, Checker } from './check';
+import { type Budget, BUDGET_KINDS, budgetFlops, scaleConfig, stepsWithin } from './budget';
+import type { AdaptSpec, LanguageSpec, MergeSpec, Named, Recipe, RecipeContext, RecipeValidation, ScratchBase } from './recipe';
+
+export const RECIPE_VERSION = 1;
+/** Largest HyperCloning width factor a recipe may ask for (the hyperclone method's limit). */
+export const MAX_SCALE = 8;
+
+const idOf = (x: Named): string => (typeof x === 'string' ? x : x.id);
+
+const KEYS = {
+  root: ['version', 'name', 'seed', 'base', 'languages', 'scales', 'growth', 'adapt', 'merges', 'evaluation'],
+  scratch: ['from', 'preset', 'config', 'corpus', 'budget', 'batchSize', 'seqLen', 'lr', 'warmupFraction'],
+  adapt: ['budget', 'batchSize', 'seqLen', 'lr', 'warmupFraction', 'replay', 'replayCorpus', 'evalPoints', 'evalTokens'],
+  merge: ['method', 'subset', 'scales', 'params', 'modelParams'],
+} as const;
+
+function budget(c: Checker, path: string, v: unknown): Budget | undefined {
+  const o = c.object(path, v, ['kind', 'value']);
+  if (!o) return undefined;
+  const kind = c.oneOf(at(path, 'kind'), o.kind, BUDGET_KINDS, 'a budget kind');
+  const value = kind === 'steps' ? c.int(at(path, 'value'), o.value, 1, 1e9) : c.number(at(path, 'value'), o.value, 0, 1e21, true);
+  return kind && value !== undefined ? { kind, value } : undefined;
+}
+
+/** Records a problem when `b` buys no whole step of the largest model that must train on it. */
+function checkBudget(c: Checker, path: string, b: Budget, config1x: LlamaConfig, scales: { factor: number; config: LlamaConfig }[], batchSize: number, seqLen: number): void {
+  const flops = budgetFlops(b, config1x, batchSize, seqLen);
+  for (const s of [...scales].reverse()) {
+    const perStep = flopsPerStep(s.config, batchSize, seqLen);
+    if (stepsWithin(flops, perStep) < 1) {
+      c.add(path, `buys no training step of the x${s.factor} model: the budget is ${flops.toExponential(3)} FLOPs, one step (${batchSize} x ${seqLen} tokens) costs ${perStep.toExponential(3)}; give at least that many FLOPs`);
+      return;
+    }
+  }
+}
+
+function scratchBase(c: Checker, o: Record<string, unknown>, ctx: RecipeContext): ScratchBase | undefined {
+  const p = '$.base';
+  const presetIds = MODEL_PRESETS.map((x) => x.id);
+  const preset = o.preset === undefined ? undefined : c.oneOf(at(p, 'preset'), o.preset, presetIds, 'a model preset');
+  if (o.preset === undefined && o.config === undefined) c.add(at(p, 'config'), `give a config, a preset (${presetIds.join(', ')}) or both`);
+  const over = o.config === undefined ? {} : c.object(at(p, 'config'), o.config, Object.keys(MODEL_PRESETS[0].config));
+  let config: LlamaConfig | undefined;
+  if (over && (o.preset === undefined || preset)) {
+    const from = MODEL_PRESETS.find((x) => x.id === preset)?.config ?? {};
+    config = c.attempt(at(p, 'config'), () => validateConfig({ ...from, ...over }));
+    if (config && config.vocab_size !== BYTE_VOCAB_SIZE) config = c.add(at(at(p, 'config'), 'vocab_size'), `must be ${BYTE_VOCAB_SIZE} (the byte tokenizer's vocabulary); got ${config.vocab_size}`);
+  }
+  const corpus = c.oneOf(at(p, 'corpus'), o.corpus ?? 'eng-brown', ctx.corpora.map((x) => x.id), 'a corpus id');
+  const b = budget(c, at(p, 'budget'), o.budget);
+  const batchSize = c.int(at(p, 'batchSize'), o.batchSize, 1, 4096);
+  const seqLen = c.int(at(p, 'seqLen'), o.seqLen, 2, config?.max_position_embeddings ?? 1e6);
+  const lr = c.number(at(p, 'lr'), o.lr, 0, 1, true);
+  const warmupFraction = c.number(at(p, 'warmupFraction'), o.warmupFraction ?? 0.05, 0, 0.5);
+  if (!config || !corpus || !b || !batchSize || !seqLen || lr === undefined || warmupFraction === undefined) return undefined;
+  checkBudget(c, at(p, 'budget'), b, config, [{ factor: 1, config }], batchSize, seqLen);
+  return { from: 'scratch', ...(preset ? { preset } : {}), config, corpus, budget: b, batchSize, seqLen, lr, warmupFraction };
+}
+
+/** The languages with their corpora, and every well-formed code (merge subsets are checked against those). */
+function languages(c: Checker, v: unknown, ctx: RecipeContext): { specs: LanguageSpec[]; codes: string[] } {
+  const list = c.array('$.languages', v, 1, 'target languages') ?? [];
+  const out: LanguageSpec[] = [];
+  const codes: string[] = [];
+  list.forEach((item, i) => {
+    const p = at('$.languages', i);
+    const o = typeof item === 'string' ? { code: item } : c.object(p, item, ['code', 'corpus', 'budget']);
+    const code = o && c.string(at(p, 'code'), o.code, /^[a-z]{3}$/, 'an ISO 639-3 code of three lowercase letters');
+    if (!o || !code) return;
+    if (codes.includes(code)) return void c.add(p, `language ${code} is listed twice`);
+    codes.push(code);
+    let corpus: string | undefined;
+    if (o.corpus === undefined) {
+      corpus = ctx.corpora.find((x) => x.language === code)?.id;
+      if (!corpus) return void c.add(p, `no corpus for language ${code}; add one (studio.addCorpus) or name it with "corpus"; languages with a corpus: ${[...new Set(ctx.corpora.map((x) => x.language))].slice(0, 20).join(', ')}`);
+    } else {
+      corpus = c.oneOf(at(p, 'corpus'), o.corpus, ctx.corpora.map((x) => x.id), 'a corpus id');
+      const lang = ctx.corpora.find((x) => x.id === corpus)?.language;
+      if (corpus && lang !== code && lang !== 'und') corpus = c.add(at(p, 'corpus'), `corpus ${corpus} is in language ${lang}, not ${code}`);
+    }
+    const b = o.budget === undefined ? undefined : budget(c, at(p, 'budget'), o.budget);
+    if (corpus && (o.budget === undefined || b)) out.push({ code, corpus, ...(b ? { budget: b } : {}) });
+  });
+  return { specs: out, codes };
+}
+
+/** The scales with their configs (absent when the base's config is unknown or cannot grow so). */
+function scales(c: Checker, v: unknown, base: LlamaConfig | undefined): { factor: number; config?: LlamaConfig }[] {
+  const list = c.array('$.scales', v ?? [1, 2], 1, 'scales') ?? [];
+  const out: { factor: number; config?: LlamaConfig }[] = [];
+  list.forEach((x, i) => {
+    const factor = c.int(at('$.scales', i), x, 1, MAX_SCALE);
+    if (factor === undefined) return;
+    if (out.some((s) => s.factor === factor)) return void c.add(at('$.scales', i), `scale ${factor} is listed twice`);
+    const config = base && c.attempt(at('$.scales', i), () => scaleConfig(base, factor));
+    out.push({ factor, config });
+  });
+  if (list.length && !list.includes(1)) c.add('$.scales', 'must include 1: the base-size runs are what growth is compared with');
+  return out.sort((a, b) => a.factor - b.factor);
+}
+
+function adaptSpec(c: Checker, v: unknown, ctx: RecipeContext, maxSeq: number | undefined): AdaptSpec | undefined {
+  const p = '$.adapt';
+  const o = c.object(p, v, KEYS.adapt);
+  if (!o) return undefined;
+  const spec = {
+    budget: budget(c, at(p, 'budget'), o.budget),
+    batchSize: c.int(at(p, 'batchSize'), o.batchSize, 1, 4096),
+    seqLen: c.int(at(p, 'seqLen'), o.seqLen, 2, maxSeq ?? 1e6),
+    lr: c.number(at(p, 'lr'), o.lr, 0, 1, true),
+    warmupFraction: c.number(at(p, 'warmupFraction'), o.warmupFraction ?? 0.05, 0, 0.5),
+    replay: c.number(at(p, 'replay'), o.replay ?? 0.25, 0, MAX_REPLAY),
+    replayCorpus: c.oneOf(at(p, 'replayCorpus'), o.replayCorpus ?? 'eng-brown', ctx.corpora.map((x) => x.id), 'a corpus id'),
+    evalPoints: c.int(at(p, 'evalPoints'), o.evalPoints ?? 5, 1, 100),
+    evalTokens: c.int(at(p, 'evalTokens'), o.evalTokens ?? 1024, 64, 1e6),
+  };
+  return Object.values(spec).every((x) => x !== undefined) ? (spec as AdaptSpec) : undefined;
+}
+
+function mergeSpecs(c: Checker, v: unknown, ctx: RecipeContext, langs: string[], recipeScales: number[] | undefined, seed: number): MergeSpec[] {
+  const scaleList = recipeScales ?? [];
+  const list = c.array('$.merges', v ?? [], 0, 'merges') ?? [];
+  const out: (MergeSpec & { path: string })[] = [];
+  list.forEach((item, i) => {
+    const p = at('$.merges', i);
+    const o = c.object(p, item, KEYS.merge);
+    if (!o) return;
+    const id = c.oneOf(at(p, 'method'), o.method, ctx.mergeMethods.map(idOf), 'a merge method');
+    const method = id ? (() => { try { return mergeMethod(id); } catch { return undefined; } })() : undefined;
+    const subsetRaw = c.array(at(p, 'subset'), o.subset, method?.expertCount ?? 2, 'language codes of the recipe') ?? [];
+    if (method?.expertCount && subsetRaw.length > method.expertCount) c.add(at(p, 'subset'), `${method.id} merges exactly ${method.expertCount} experts; got ${subsetRaw.length}`);
+    const subset = subsetRaw.filter((x, j) => {
+      if (typeof x !== 'string' || !langs.includes(x)) return c.add(at(at(p, 'subset'), j), `${JSON.stringify(x)} is not a language of this recipe; its languages: ${langs.join(', ')}`) ?? false;
+      if (subsetRaw.indexOf(x) !== j) return c.add(at(at(p, 'subset'), j), `${x} is listed twice`) ?? false;
+      return true;
+    }) as string[];
+    const sc = o.scales === undefined ? scaleList : (c.array(at(p, 'scales'), o.scales, 1, 'scales of the recipe') ?? []).filter((x, j) =>
+      !recipeScales || recipeScales.includes(x as number) ? true : c.add(at(at(p, 'scales'), j), `${JSON.stringify(x)} is not one of the recipe's scales (${scaleList.join(', ')})`) ?? false) as number[];
+    const paramsRaw = o.params === undefined ? {} : c.object(at(p, 'params'), o.params, method?.globalParams.map((s) => s.name) ?? Object.keys(o.params as object));
+    const modelRaw = o.modelParams === undefined ? {} : c.object(at(p, 'modelParams'), o.modelParams, method?.modelParams.map((s) => s.name) ?? Object.keys(o.modelParams as object));
+    // DARE's drop is seeded: the recipe's seed makes it reproducible unless the merge names its own.
+    const seeded = method?.globalParams.some((s) => s.name === 'seed') && paramsRaw?.seed === undefined ? { seed } : {};
+    const params = method && paramsRaw && c.attempt(at(p, 'params'), () => validateParams(method.globalParams, { ...paramsRaw, ...seeded }, method.id));
+    const modelParams = method && modelRaw && c.attempt(at(p, 'modelParams'), () => validateParams(method.modelParams, modelRaw, method.id));
+    if (!method || !params || !modelParams || subset.length !== subsetRaw.length || sc.length !== (o.scales as unknown[] | undefined ?? scaleList).length) return;
+    const same = out.find((m) => m.method === method.id && [...m.subset].sort().join() === [...subset].sort().join() && m.scales.some((s) => sc.includes(s)));
+    if (same) return void c.add(p, `merges the same languages with ${method.id} at the same scale as ${same.path}`);
+    out.push({ method: method.id, subset, scales: sc, params, modelParams, path: p });
+  });
+  return out.map(({ path: _p, ...m }) => m);
+}
+
+/** Checks a recipe from an untrusted source against what the studio holds; lists every problem. */
+export function validateRecipe(input: unknown, ctx: RecipeContext): RecipeValidation {
+  const c = new Checker();
+  const o = c.object('$', input, KEYS.root) ?? {};
+  if (o.version !== undefined && o.version !== RECIPE_VERSION) c.add('$.version', `must be ${RECIPE_VERSION} (the only schema version); got ${JSON.stringify(o.version)}`);
+  const name = o.name === undefined ? 'Experiment' : c.string('$.name', o.name);
+  const seed = c.int('$.seed', o.seed ?? 0, 0, 2 ** 32 - 1) ?? 0;
+
+  const from = (o.base as { from?: unknown } | undefined)?.from;
+  const baseRaw = c.object('$.base', o.base, from === 'checkpoint' ? ['from', 'checkpoint'] : KEYS.scratch);
+  let base: Recipe['base'] | undefined;
+  let baseConfig: LlamaConfig | undefined;
+  if (baseRaw?.from === 'checkpoint') {
+    const id = c.oneOf('$.base.checkpoint', baseRaw.checkpoint, ctx.checkpoints.map(idOf), 'a checkpoint id');
+    const held = ctx.checkpoints.find((x) => idOf(x) === id);
+    baseConfig = typeof held === 'object' ? held.config : undefined;
+    if (id) base = { from: 'checkpoint', checkpoint: id };
+  } else if (baseRaw) {
+    if (baseRaw.from !== 'scratch') c.fail('$.base.from', baseRaw.from, `must be 'scratch' or 'checkpoint'`);
+    else base = scratchBase(c, baseRaw, ctx);
+    baseConfig = base?.from === 'scratch' ? base.config : undefined;
+  }
+
+  const { specs: langs, codes } = languages(c, o.languages, ctx);
+  const sc = scales(c, o.scales, baseConfig);
+  const gr = o.growth === undefined ? {} : c.object('$.growth', o.growth, ['noiseSnrDb']);
+  const noiseSnrDb = c.number('$.growth.noiseSnrDb', gr?.noiseSnrDb ?? 0, 0, 200);
+  const adapt = adaptSpec(c, o.adapt, ctx, baseConfig?.max_position_embeddings);
+  if (adapt) {
+    langs.forEach((l, i) => {
+      if (adapt.replay > 0 && l.corpus === adapt.replayCorpus) c.add(at('$.languages', i), `its corpus ${l.corpus} is also the replay corpus; replay must come from another corpus`);
+    });
+    const configs = sc.flatMap((s) => (s.config ? [{ factor: s.factor, config: s.config }] : []));
+    if (baseConfig && configs.length === sc.length) {
+      checkBudget(c, '$.adapt.budget', adapt.budget, baseConfig, configs, adapt.batchSize, adapt.seqLen);
+      langs.forEach((l, i) => l.budget && checkBudget(c, at(at('$.languages', i), 'budget'), l.budget, baseConfig!, configs, adapt.batchSize, adapt.seqLen));
+    }
+  }
+  // A merge's languages and scales are checked against the recipe's only when those lists are
+  // themselves well formed, so one mistake is not reported again at every merge.
+  const scalesOk = !c.problems.some((p) => p.path.startsWith('$.scales'));
+  const merges = mergeSpecs(c, o.merges, ctx, codes, scalesOk ? sc.map((s) => s.factor) : undefined, seed);
+
+  const ev = o.evaluation === undefined ? {} : c.object('$.evaluation', o.evaluation, ['suites', 'maxPairs']);
+  const suiteIds = ctx.suites.map(idOf);
+  const defaultSuites = ['agreement-eng', `wordorder-${adapt?.replayCorpus ?? 'eng-brown'}`, ...langs.map((l) => `wordorder-${l.corpus}`)].filter((x) => suiteIds.includes(x));
+  const suites = (c.array('$.evaluation.suites', ev?.suites ?? defaultSuites, 1, 'suite ids') ?? [])
+    .map((x, i) => c.oneOf(at('$.evaluation.suites', i), x, suiteIds, 'a suite id'));
+  const maxPairs = c.int('$.evaluation.maxPairs', ev?.maxPairs ?? 200, 1, 100000);
+
+  if (c.problems.length || !name || !base || !adapt || noiseSnrDb === undefined || maxPairs === undefined) {
+    return { problems: c.problems.length ? c.problems : [{ path: '$', message: 'the recipe is incomplete' }] };
+  }
+  const recipe: Recipe = {
+    version: RECIPE_VERSION, name, seed, base, languages: langs, scales: sc.map((s) => s.factor), growth: { noiseSnrDb },
+    adapt, merges, evaluation: { suites: suites as string[], maxPairs },
+  };
+  return { recipe };
+}

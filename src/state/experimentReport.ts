@@ -1,0 +1,51 @@
+// An experiment's report and its files: buildReport over what the studio stores (run metrics,
+// the evaluation, checkpoint names), rendered as HTML, JSON, CSV and PNG/SVG charts, plus the
+// scale-out files (mergekit YAML per merge, nanotron config per training run).
+import { buildReport, type ExperimentReport, reportCsv } from '../core/experiment/report';
+import { reportCharts, reportHtml } from '../core/experiment/reportHtml';
+import { mergeStageFileName, nanotronConfigs, scaleOutReadme } from '../core/experiment/scaleOut';
+import { mergekitYaml } from '../core/merge/mergekit';
+import type { MetricPoint } from '../core/train/settings';
+import type { ExperimentRecord } from '../storage/experiments';
+import type { Services } from './services';
+import { useStudio } from './store';
+import { svgToPng } from './svgToPng';
+
+export function createExperimentReports(s: Services, record: (id: unknown) => ExperimentRecord, ready: () => Promise<void>) {
+  async function report(id: string): Promise<ExperimentReport> {
+    await ready();
+    const rec = record(id);
+    const metrics: Record<string, MetricPoint[]> = {};
+    for (const r of Object.values(rec.progress)) {
+      if (!r.runId) continue;
+      const live = useStudio.getState().runs[r.runId];
+      metrics[r.runId] = live?.metrics ?? (await s.runs.get(r.runId))?.metrics ?? [];
+    }
+    const evaluationId = rec.progress.evaluate?.evaluationId;
+    const evaluation = evaluationId ? useStudio.getState().evaluations.find((e) => e.id === evaluationId) ?? (await s.evaluations.get(evaluationId)) : undefined;
+    const names = Object.fromEntries(useStudio.getState().checkpoints.map((c) => [c.id, c.name]));
+    return buildReport({ experimentId: rec.id, name: rec.name, createdAt: rec.createdAt, recipe: rec.recipe, plan: rec.plan, progress: rec.progress, metrics, evaluation, names, status: rec.status });
+  }
+
+  async function exportReport(id: string): Promise<{ name: string; bytes: Uint8Array }[]> {
+    const r = await report(id);
+    const rec = record(id);
+    const text = (name: string, t: string) => ({ name, bytes: new TextEncoder().encode(t) });
+    const files: { name: string; bytes: Uint8Array }[] = [text('report.html', reportHtml(r)), text('report.json', JSON.stringify(r, null, 2)), text('report.csv', reportCsv(r))];
+    for (const chart of reportCharts(r)) {
+      files.push(text(`charts/${chart.id}.svg`, chart.svg));
+      files.push({ name: `charts/${chart.id}.png`, bytes: await svgToPng(chart.svg) });
+    }
+    const checkpoints = useStudio.getState().checkpoints;
+    const nameOf = (x: string) => checkpoints.find((c) => c.id === x)?.name ?? x;
+    for (const stage of rec.plan.stages) {
+      const m = stage.kind === 'merge' ? checkpoints.find((c) => c.id === rec.progress[stage.id]?.checkpointId) : undefined;
+      if (m?.merge) files.push(text(mergeStageFileName(stage.id), mergekitYaml(m.merge, nameOf)));
+    }
+    for (const f of nanotronConfigs(rec.plan, rec.recipe)) files.push(text(f.name, f.text));
+    files.push(text('SCALE_OUT.md', scaleOutReadme(rec.plan, rec.recipe)));
+    return files;
+  }
+
+  return { report, exportReport };
+}

@@ -1,0 +1,64 @@
+// An experiment's stages as a progress tree: done, running, pending or failed; the running stage
+// with its training step and the experiment's ETA, redrawn every second while it runs.
+import { useEffect, useState } from 'react';
+import type { ExperimentStatusView, StageView } from '../state/experiment';
+import { useStudio } from '../state/store';
+import { formatDuration } from './format';
+import { useStudioApi } from './studioContext';
+
+const ICONS: Record<StageView['status'], string> = { done: '✓', running: '●', pending: '○', failed: '✗' };
+
+export function ExperimentProgress({ id }: { id: string }) {
+  const studio = useStudioApi();
+  // The view reads the record, the live stage and its run's metrics: re-render when any changes.
+  const record = useStudio((s) => s.experiments.find((x) => x.id === id));
+  const live = useStudio((s) => (s.experimentLive?.id === id ? s.experimentLive : undefined));
+  useStudio((s) => (live?.runId ? s.runs[live.runId]?.version : undefined));
+  const [, setTick] = useState(0);
+  const running = record?.status === 'running';
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => setTick((n) => n + 1), 1000);
+    return () => clearInterval(timer);
+  }, [running]);
+  if (!record) return null;
+  const view = studio.experiments.status(id);
+  const done = view.stages.filter((s) => s.status === 'done').length;
+  return (
+    <div className="progress-box experiment-progress" data-testid="experiment-progress" data-id={id} data-status={view.status}>
+      <div className="progress-head">
+        <b title={id}>{view.name}</b>
+        <span className="num muted">{done}/{view.stages.length} stages</span>
+        <span className={`status ${view.status}`}>{view.status}</span>
+      </div>
+      <ol className="experiment-tree">
+        {view.stages.map((s) => (
+          <li key={s.id} className={s.status} data-stage={s.id} data-status={s.status}>
+            <span className="stage-icon" aria-label={s.status}>{ICONS[s.status]}</span>
+            <span className="stage-title">{s.title}</span>
+            <span className="tag">{s.kind}</span>
+            {s.status === 'running' && <CurrentStage view={view} />}
+            {s.status === 'failed' && view.error && <p className="error-text" data-testid="experiment-error">{view.error}</p>}
+          </li>
+        ))}
+      </ol>
+      {view.status !== 'failed' && view.error && <p className="error-text">{view.error}</p>}
+    </div>
+  );
+}
+
+function CurrentStage({ view }: { view: ExperimentStatusView }) {
+  const c = view.current;
+  const eta = view.etaSeconds === undefined ? undefined : <span title="the whole experiment, from the FLOP rate so far">ETA {formatDuration(view.etaSeconds)}</span>;
+  if (c?.steps === undefined) return <div className="stage-live progress-stats">{eta}</div>;
+  const step = c.step ?? 0;
+  return (
+    <div className="stage-live" data-testid="experiment-current" data-step={step} data-steps={c.steps}>
+      <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={c.steps} aria-valuenow={step}><div style={{ width: `${(100 * step) / c.steps}%` }} /></div>
+      <div className="progress-stats">
+        <span>step {step}/{c.steps}</span>
+        {eta}
+      </div>
+    </div>
+  );
+}
