@@ -2,7 +2,9 @@
 // window.studio and prints tokens/s and step time per config and backend as a table, writing
 // bench-results/bench.json. A benchmark, not a test: compare ratios from one run.
 //   npm run bench                      # webgpu and cpu backends, default steps
-//   npm run bench -- --steps 10 --backends webgpu --configs tiny
+//   npm run bench -- --steps 10 --backends webgpu --configs tiny --kernels stock,studio
+// On WebGPU every config runs twice, on the stock tfjs ops and on our kernels (src/gpu/register.ts),
+// and the table gives the ratio of tokens/s measured in the same run.
 //   STUDIO_GPU=hardware npm run bench  # a real GPU through Vulkan instead of SwiftShader
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
   const stepsOverride = arg('steps') ? Number(arg('steps')) : undefined;
   const backends = (arg('backends') ?? 'webgpu,cpu').split(',');
   const only = arg('configs')?.split(',');
+  const kernelModes = (arg('kernels') ?? 'stock,studio').split(',') as ('stock' | 'studio')[];
   const port = 4317;
   const server = await servePreview(port);
   try {
@@ -44,7 +47,8 @@ async function main(): Promise<void> {
     const rows: Record<string, unknown>[] = [];
     for (const backend of backends) {
       const info = await page.evaluate((b) => window.studio.setBackend(b as 'webgpu' | 'cpu'), backend);
-      for (const c of CONFIGS.filter((x) => !only || only.includes(x.id))) {
+      for (const c of CONFIGS.filter((x) => !only || only.includes(x.id))) for (const kernels of info.name === 'webgpu' ? kernelModes : ['stock' as const]) {
+        await page.evaluate((k) => window.studio.kernels(k), kernels);
         const preset = MODEL_PRESETS.find((p) => p.id === c.preset)!;
         const steps = Math.max(WARMUP_STEPS + 2, stepsOverride ?? c.steps);
         const metrics = await page.evaluate(async ({ config, c, steps }) => {
@@ -63,6 +67,7 @@ async function main(): Promise<void> {
           config: c.id,
           params: countParameters(preset.config).total,
           backend: info.name,
+          kernels,
           adapter: info.adapter ?? '',
           batch: `${c.batchSize}x${c.seqLen}`,
           steps: timed,
@@ -71,11 +76,15 @@ async function main(): Promise<void> {
           firstStepMs: Math.round(metrics[0].elapsed * 1000),
           finalLoss: Number(b.loss?.toFixed(3)),
         });
-        console.log(`done: ${c.id} on ${info.name}`);
+        console.log(`done: ${c.id} on ${info.name} (${kernels} kernels)`);
       }
     }
     await browser.close();
     console.table(rows);
+    for (const r of rows.filter((x) => x.kernels === 'studio')) {
+      const stock = rows.find((x) => x.kernels === 'stock' && x.config === r.config && x.backend === r.backend);
+      if (stock) console.log(`${r.config} on ${r.backend}: our kernels ${r.tokensPerSec} tok/s vs stock ${stock.tokensPerSec} tok/s = ${(Number(r.tokensPerSec) / Number(stock.tokensPerSec)).toFixed(2)}x`);
+    }
     mkdirSync('bench-results', { recursive: true });
     writeFileSync('bench-results/bench.json', JSON.stringify({ date: new Date().toISOString(), warmupSteps: WARMUP_STEPS, rows }, null, 2));
     console.log('wrote bench-results/bench.json');

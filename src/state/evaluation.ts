@@ -21,6 +21,8 @@ export interface EvaluateOptions {
   validation?: boolean;
   /** At most this many pairs per suite, spread over its paradigms (default: all). */
   maxPairs?: number;
+  /** Validation tokens per checkpoint and language (default 4096). */
+  validationTokens?: number;
 }
 
 export interface EvaluationActions {
@@ -100,7 +102,8 @@ export function createEvaluationActions(s: Services, cache: EngineCache, lib: Su
     async evaluate(options) {
       await Promise.all([ready, loaded]);
       if (typeof options !== 'object' || options === null) throw new Error('evaluate needs {checkpoints: string[], suites: string[]}');
-      const { checkpoints, suites, validation = true, maxPairs } = options;
+      const { checkpoints, suites, validation = true, maxPairs, validationTokens = 4096 } = options;
+      if (!Number.isInteger(validationTokens) || validationTokens < 64) throw new Error(`validationTokens must be an integer of at least 64, got ${JSON.stringify(validationTokens)}`);
       if (maxPairs !== undefined && (!Number.isInteger(maxPairs) || maxPairs < 1)) throw new Error(`maxPairs must be a positive integer, got ${JSON.stringify(maxPairs)}`);
       if (!Array.isArray(checkpoints) || checkpoints.length === 0) throw new Error('checkpoints must be a non-empty list of checkpoint ids');
       if (!Array.isArray(suites) || suites.length === 0) throw new Error('suites must be a non-empty list of suite ids; see studio.suites()');
@@ -130,7 +133,7 @@ export function createEvaluationActions(s: Services, cache: EngineCache, lib: Su
           for (const { language, corpus } of valCorpora) {
             await cache.ensureCorpus(corpus, false);
             const seqLen = Math.min(128, m.config.max_position_embeddings);
-            const loss = await s.engine.call('validationLoss', { modelId: m.id, corpusId: corpus.id, seqLen, maxTokens: 4096 });
+            const loss = await s.engine.call('validationLoss', { modelId: m.id, corpusId: corpus.id, seqLen, maxTokens: validationTokens });
             valRows.push({ checkpoint: m.id, language, corpus: corpus.id, loss, perplexity: Math.exp(loss) });
             progress(1, `${m.name}: validation ${corpus.id}`);
           }

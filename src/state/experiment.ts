@@ -147,7 +147,7 @@ export function createExperimentActions(s: Services, api: () => StudioApi, ready
           }),
         };
       case 'evaluate':
-        return { evaluationId: (await studio.evaluate({ checkpoints: stage.inputs.map(ckpt), suites: stage.suites, maxPairs: stage.maxPairs })).id };
+        return { evaluationId: (await studio.evaluate({ checkpoints: stage.inputs.map(ckpt), suites: stage.suites, maxPairs: stage.maxPairs, validationTokens: stage.validationTokens })).id };
     }
   }
 

@@ -13,6 +13,7 @@ import { ByteTokenizer } from '../core/tokenizer/byte';
 import type { RunRecord } from '../storage/runs';
 import type { BackendInfo, BackendName, MemoryInfo } from '../worker/protocol';
 import type { MergeParity, ParityReport } from '../gpu/parity';
+import type { KernelParity } from '../gpu/kernels/adamw/parity';
 import { createServices, EngineCache, type Services } from './services';
 import { notify, useStudio } from './store';
 import { type RunHandle, RunManager } from './training';
@@ -62,6 +63,10 @@ export interface StudioApi extends GrowthActions, EvaluationActions, AdaptAction
   /** Every merge method on random experts, active backend against the CPU reference. */
   checkMergeParity(config?: unknown, seed?: number): Promise<MergeParity[]>;
   storage(): Promise<{ usage: number; quota: number; checkpointBytes: number }>;
+  /** Our WebGPU kernels ('studio', the default) or the stock tfjs ops ('stock') for runs started afterwards. */
+  kernels(mode?: 'studio' | 'stock'): Promise<{ mode: 'studio' | 'stock'; kernels: { id: string; description: string; active: boolean }[] }>;
+  /** Each of our kernels against its CPU reference on the active backend. */
+  checkKernelParity(): Promise<KernelParity[]>;
 }
 
 /** Validation-loss defaults: long enough windows to be meaningful, few enough to be quick. */
@@ -275,6 +280,11 @@ export function createStudio(services: Services = createServices()): StudioApi {
     async checkBackendParity(config = MODEL_PRESETS[0].config, seed = 0) {
       return s.engine.call('parity', { config: validateConfig(config), seed });
     },
+    async kernels(mode) {
+      if (mode !== undefined && mode !== 'studio' && mode !== 'stock') throw new Error(`mode must be 'studio' or 'stock', got ${JSON.stringify(mode)}`);
+      return s.engine.call('kernels', { mode });
+    },
+    checkKernelParity: () => s.engine.call('kernelParity', {}),
     async checkMergeParity(config = MODEL_PRESETS[0].config, seed = 0) {
       return s.engine.call('mergeParity', { config: validateConfig(config), seed });
     },

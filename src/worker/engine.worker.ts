@@ -20,6 +20,10 @@ async function handle(req: WorkerRequest): Promise<RequestMap[WorkerRequest['typ
       return session.importWeights(req);
     case 'tokenize':
       return session.tokenize(req);
+    case 'kernels':
+      return session.kernels(req);
+    case 'kernelParity':
+      return session.kernelParity();
     case 'unloadModel':
       return session.unloadModel(req);
     case 'loadCorpus':

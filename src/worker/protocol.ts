@@ -7,6 +7,8 @@ import type { HfTokenizerFiles } from '../core/tokenizer/hf';
 import type { ImportSource } from '../core/checkpoint/hfImport';
 import type { MetricPoint, TrainSettings } from '../core/train/settings';
 import type { MergeParity, ParityReport } from '../gpu/parity';
+import type { KernelMode, kernelStatus } from '../gpu/register';
+import type { KernelParity } from '../gpu/kernels/adamw/parity';
 import type { ParamValues } from '../core/params';
 import type { ModelComparison } from '../core/eval/compare';
 import type { MinimalPair } from '../core/eval/suites/types';
@@ -50,6 +52,10 @@ export interface RequestMap {
    */
   importWeights: { args: { jobId: string; modelId: string; config: LlamaConfig; tokenizer: TokenizerSpec; sources: ImportSource[]; indexText?: string }; result: { blob: Blob; skipped: string[]; dtypes: string[]; sourceBytes: number } };
   tokenize: { args: { modelId: string; text: string }; result: number[] };
+  /** Chooses our WebGPU kernels or the stock tfjs ops (for runs started afterwards); reports which are active. */
+  kernels: { args: { mode?: KernelMode }; result: ReturnType<typeof kernelStatus> };
+  /** Each of our kernels against its CPU reference on the active backend. */
+  kernelParity: { args: Record<string, never>; result: KernelParity[] };
   unloadModel: { args: { modelId: string }; result: null };
   /** UTF-8 text, one sentence or paragraph a line; train may be left out for evaluation only. */
   loadCorpus: { args: { corpusId: string; train?: ArrayBuffer; valid: ArrayBuffer }; result: { trainChars: number; validChars: number } };

@@ -21,6 +21,7 @@ import { Trainer } from '../core/train/trainer';
 import type { MetricPoint } from '../core/train/settings';
 import { startBackend } from '../gpu/backend';
 import { checkBackendParity, checkMergeParity } from '../gpu/parity';
+import { activeFusedAdamW, checkKernelParity, kernelStatus, setKernelMode } from '../gpu/register';
 import type { EngineEvent, RequestMap } from './protocol';
 import { TextLibrary, type TokenizedCorpus } from './texts';
 import { planWeights, readPlannedWeights } from '../core/checkpoint/hfImport';
@@ -98,6 +99,16 @@ export class EngineSession {
       for (const t of Object.values(params)) t.dispose();
       throw e;
     }
+  }
+
+  kernels(a: Args<'kernels'>): Awaited<Result<'kernels'>> {
+    if (a.mode !== undefined) setKernelMode(a.mode);
+    return kernelStatus();
+  }
+
+  async kernelParity(): Result<'kernelParity'> {
+    if (this.runs.size) throw new Error('the kernel parity check needs the GPU to itself; wait until training has finished');
+    return checkKernelParity();
   }
 
   tokenize(a: Args<'tokenize'>): Awaited<Result<'tokenize'>> {
@@ -234,7 +245,7 @@ export class EngineSession {
     for (const w of s.watch) this.corpus(w, m);
     for (const id of s.evalSuites) this.suite(id);
     const sampler = new MixtureSampler(sources, s.batchSize, s.seqLen, s.seed, m.tokenizer.bos);
-    const trainer = new Trainer(m.config, m.params, s, sampler, a.trainable);
+    const trainer = new Trainer(m.config, m.params, s, sampler, a.trainable, activeFusedAdamW());
     if (a.resume) {
       try {
         this.restore(trainer, a.resume.state, a.resume.step);

@@ -83,6 +83,7 @@ export interface EvaluateStage extends StageCommon {
   kind: 'evaluate';
   suites: string[];
   maxPairs: number;
+  validationTokens: number;
 }
 
 export type Stage = BaseStage | GrowStage | AdaptStage | MergeStage | EvaluateStage;
@@ -186,7 +187,7 @@ export function planExperiment(recipe: Recipe, baseConfig?: LlamaConfig): Experi
   }
 
   const models = stages.filter((s) => s.produces === 'checkpoint').map((s) => s.id);
-  add({ id: 'evaluate', kind: 'evaluate', title: `Evaluate ${models.length} models on ${recipe.evaluation.suites.length} suites`, inputs: models, produces: 'evaluation', suites: recipe.evaluation.suites, maxPairs: recipe.evaluation.maxPairs });
+  add({ id: 'evaluate', kind: 'evaluate', title: `Evaluate ${models.length} models on ${recipe.evaluation.suites.length} suites`, inputs: models, produces: 'evaluation', suites: recipe.evaluation.suites, maxPairs: recipe.evaluation.maxPairs, validationTokens: recipe.evaluation.validationTokens });
 
   const trainingFlops = stages.reduce((sum, s) => sum + (s.kind === 'adapt' ? s.flops : s.kind === 'base' && s.train ? s.train.flops : 0), 0);
   return { name: recipe.name, stages, trainingFlops };

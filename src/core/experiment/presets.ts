@@ -40,7 +40,7 @@ const quickDemo: Recipe = {
     { method: 'task_arithmetic', subset: ['isl', 'fao'], scales: [1, 2], ...PAPER_MERGE.task_arithmetic },
     { method: 'ties', subset: ['isl', 'fao'], scales: [1, 2], ...PAPER_MERGE.ties },
   ],
-  evaluation: { suites: ['agreement-eng', 'wordorder-udhr-isl', 'wordorder-udhr-fao'], maxPairs: 64 },
+  evaluation: { suites: ['agreement-eng', 'wordorder-udhr-isl', 'wordorder-udhr-fao'], maxPairs: 32, validationTokens: 1024 },
 };
 
 const FIVE = ['ekk', 'fao', 'isl', 'pes', 'swe'];
@@ -74,6 +74,7 @@ const paperBrowser: Recipe = {
   evaluation: {
     suites: ['agreement-eng', 'wordorder-eng-brown', 'wordorder-udhr-est', 'wordorder-udhr-fao', 'wordorder-udhr-isl', 'wordorder-udhr-pes_1', 'wordorder-udhr-swe'],
     maxPairs: 500,
+    validationTokens: 4096,
   },
 };
 

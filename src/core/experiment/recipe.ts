@@ -88,6 +88,8 @@ export interface EvaluationSpec {
   suites: string[];
   /** Pairs per suite at most, 1 to 100000; default 200. */
   maxPairs: number;
+  /** Validation tokens per model and language for the final loss, 64 to 1e6; default 4096. */
+  validationTokens: number;
 }
 
 export interface Recipe {

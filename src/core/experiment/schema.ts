@@ -17,7 +17,7 @@ with its JSON path (for example \`$.merges[0].subset[1]\`) before anything runs.
 | \`growth.noiseSnrDb\` | number 0 to 200 | 0 | HyperCloning's symmetry-breaking noise (dB SNR); 0 = none |
 | \`adapt\` | object | required | continued pretraining of every language at every scale |
 | \`merges\` | list | [] | \`{method, subset, scales?, params?, modelParams?}\` |
-| \`evaluation\` | object | see below | \`{suites, maxPairs}\` |
+| \`evaluation\` | object | see below | \`{suites, maxPairs, validationTokens}\` |
 
 ## Budgets
 \`{"kind": "steps" | "tokens" | "flops", "value": n}\`. Steps and tokens count for the 1x model
@@ -56,5 +56,6 @@ defaults filled. The base of each merge is the English model of that scale (the 
 ## \`evaluation\`
 \`suites\`: minimal-pair suite ids (default: agreement-eng, the word-order suites of the replay
 corpus and of every target corpus); validation loss is measured for every language they cover.
-\`maxPairs\`: pairs per suite at most, 1 to 100000, default 200.
+\`maxPairs\`: pairs per suite at most, 1 to 100000, default 200. \`validationTokens\`: validation
+tokens per model and language for the final loss, 64 to 1000000, default 4096.
 `;

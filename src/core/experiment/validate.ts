@@ -203,19 +203,20 @@ export function validateRecipe(input: unknown, ctx: RecipeContext): RecipeValida
   const scalesOk = !c.problems.some((p) => p.path.startsWith('$.scales'));
   const merges = mergeSpecs(c, o.merges, ctx, codes, scalesOk ? sc.map((s) => s.factor) : undefined, seed);
 
-  const ev = o.evaluation === undefined ? {} : c.object('$.evaluation', o.evaluation, ['suites', 'maxPairs']);
+  const ev = o.evaluation === undefined ? {} : c.object('$.evaluation', o.evaluation, ['suites', 'maxPairs', 'validationTokens']);
   const suiteIds = ctx.suites.map(idOf);
   const defaultSuites = ['agreement-eng', `wordorder-${adapt?.replayCorpus ?? 'eng-brown'}`, ...langs.map((l) => `wordorder-${l.corpus}`)].filter((x) => suiteIds.includes(x));
   const suites = (c.array('$.evaluation.suites', ev?.suites ?? defaultSuites, 1, 'suite ids') ?? [])
     .map((x, i) => c.oneOf(at('$.evaluation.suites', i), x, suiteIds, 'a suite id'));
   const maxPairs = c.int('$.evaluation.maxPairs', ev?.maxPairs ?? 200, 1, 100000);
+  const validationTokens = c.int('$.evaluation.validationTokens', ev?.validationTokens ?? 4096, 64, 1_000_000);
 
-  if (c.problems.length || !name || !base || !adapt || noiseSnrDb === undefined || maxPairs === undefined) {
+  if (c.problems.length || !name || !base || !adapt || noiseSnrDb === undefined || maxPairs === undefined || validationTokens === undefined) {
     return { problems: c.problems.length ? c.problems : [{ path: '$', message: 'the recipe is incomplete' }] };
   }
   const recipe: Recipe = {
     version: RECIPE_VERSION, name, seed, base, languages: langs, scales: sc.map((s) => s.factor), growth: { noiseSnrDb },
-    adapt, merges, evaluation: { suites: suites as string[], maxPairs },
+    adapt, merges, evaluation: { suites: suites as string[], maxPairs, validationTokens },
   };
   return { recipe };
 }

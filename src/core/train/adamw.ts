@@ -12,6 +12,26 @@ export interface AdamWOptions {
 
 export const DEFAULT_ADAMW: AdamWOptions = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.01 };
 
+/** One parameter for a fused update: p, m, v are changed in place. */
+export interface FusedAdamWItem {
+  p: tf.Variable;
+  m: tf.Variable;
+  v: tf.Variable;
+  g: tf.Tensor;
+  decay: boolean;
+}
+
+/**
+ * A backend's fused AdamW update of every parameter at once (gpu/kernels/adamw on WebGPU). It
+ * must compute exactly what apply() computes, with the gradients scaled by the clipping factor
+ * min(1, maxNorm / (norm + 1e-6)) when `clip` is given.
+ */
+export type FusedAdamWStep = (
+  items: FusedAdamWItem[],
+  hyper: AdamWOptions & { lr: number; bc1: number; bc2: number },
+  clip: { norm: tf.Scalar; maxNorm: number } | undefined,
+) => void;
+
 /** Moments by parameter name, plus the number of updates taken (for bias correction). */
 export interface AdamWState {
   step: number;
@@ -59,6 +79,17 @@ export class AdamW {
         p.assign(tf.sub(decayed, tf.mul(update, lr)));
       }
     });
+  }
+
+  /** The same update through a fused kernel, with gradient clipping folded in. */
+  applyFused(fused: FusedAdamWStep, grads: Record<string, tf.Tensor>, lr: number, clip?: { norm: tf.Scalar; maxNorm: number }): void {
+    this.step += 1;
+    const items = Object.entries(grads).map(([name, g]) => {
+      const p = this.params[name];
+      if (!p) throw new Error(`AdamW got a gradient for unknown parameter ${name}`);
+      return { p, m: this.m[name], v: this.v[name], g, decay: decays(p) };
+    });
+    fused(items, { ...this.opts, lr, bc1: 1 - Math.pow(this.opts.beta1, this.step), bc2: 1 - Math.pow(this.opts.beta2, this.step) }, clip);
   }
 
   getState(): AdamWState {

@@ -6,8 +6,8 @@ import type { LlamaModel, ModelParams } from '../model/llama';
 import { lossOf } from '../model/llama';
 import type { LlamaConfig } from '../model/config';
 import type { MixtureSampler } from '../data/sampler';
-import { AdamW } from './adamw';
-import { clipByGlobalNorm } from './clip';
+import { AdamW, type FusedAdamWStep } from './adamw';
+import { clipByGlobalNorm, globalNorm } from './clip';
 import type { ScheduleOptions } from './schedule';
 import { learningRate } from './schedule';
 import type { TrainSettings } from './settings';
@@ -33,6 +33,8 @@ export class Trainer {
     readonly sampler: MixtureSampler,
     /** Names training may change (block expansion trains only the new blocks); all when absent. */
     trainable?: string[],
+    /** A backend's fused AdamW (our WebGPU kernel); absent: the stock tfjs-op update. */
+    private readonly fusedAdamW?: FusedAdamWStep,
   ) {
     const train = new Set(trainable ?? Object.keys(params));
     this.variables = {};
@@ -69,6 +71,12 @@ export class Trainer {
       const targets = tf.tensor2d(b.targets, [b.batchSize, b.seqLen], 'int32');
       const mask = tf.tensor2d(b.mask, [b.batchSize, b.seqLen]);
       const { value, grads } = tf.variableGrads(() => lossOf(this.model, inputs, targets, mask), Object.values(trainVars));
+      if (this.fusedAdamW) {
+        const norm = globalNorm(grads);
+        const clip = this.settings.clip > 0 ? { norm, maxNorm: this.settings.clip } : undefined;
+        this.optimizer.applyFused(this.fusedAdamW, grads, lr, clip);
+        return [value, norm];
+      }
       const { grads: clipped, norm } = clipByGlobalNorm(grads, this.settings.clip);
       this.optimizer.apply(clipped, lr);
       return [value, norm];

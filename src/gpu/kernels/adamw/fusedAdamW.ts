@@ -1,0 +1,108 @@
+// Fused AdamW on WebGPU: one compute dispatch per parameter updates p, m and v in place (stock
+// tfjs issues about fifteen element-wise programs per parameter and allocates new tensors for
+// each). The clipping factor min(1, clip / (norm + 1e-6)) is folded in: the global norm stays on
+// the GPU as a one-element buffer. All parameters' dispatches go in one command buffer.
+// Reference: core/train/adamwReference.ts; parity: gpu/kernels/adamw/parity.ts.
+import * as tf from '@tensorflow/tfjs';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import type { FusedAdamWStep } from '../../../core/train/adamw';
+
+const WORKGROUP = 256;
+/** Uniforms: lr, beta1, beta2, eps, wd, bc1, bc2, clip (f32) and n, groupsX (u32); 256-byte slots. */
+const UNIFORM_SLOT = 256;
+
+const SHADER = /* wgsl */ `
+struct Hyper { lr: f32, beta1: f32, beta2: f32, eps: f32, wd: f32, bc1: f32, bc2: f32, clip: f32, n: u32, groupsX: u32 }
+@group(0) @binding(0) var<storage, read_write> p: array<f32>;
+@group(0) @binding(1) var<storage, read_write> m: array<f32>;
+@group(0) @binding(2) var<storage, read_write> v: array<f32>;
+@group(0) @binding(3) var<storage, read> g: array<f32>;
+@group(0) @binding(4) var<storage, read> norm: array<f32>;
+@group(0) @binding(5) var<uniform> h: Hyper;
+
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * h.groupsX * ${WORKGROUP}u;
+  if (i >= h.n) { return; }
+  var scale = 1.0;
+  if (h.clip > 0.0) { scale = min(1.0, h.clip / (norm[0] + 1e-6)); }
+  let gi = g[i] * scale;
+  let mi = h.beta1 * m[i] + (1.0 - h.beta1) * gi;
+  let vi = h.beta2 * v[i] + (1.0 - h.beta2) * gi * gi;
+  m[i] = mi;
+  v[i] = vi;
+  p[i] = p[i] * (1.0 - h.lr * h.wd) - h.lr * (mi / h.bc1) / (sqrt(vi / h.bc2) + h.eps);
+}`;
+
+const pipelines = new WeakMap<GPUDevice, GPUComputePipeline>();
+
+function pipelineFor(device: GPUDevice): GPUComputePipeline {
+  let p = pipelines.get(device);
+  if (!p) {
+    p = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: SHADER }), entryPoint: 'main' } });
+    pipelines.set(device, p);
+  }
+  return p;
+}
+
+/**
+ * The GPU buffer behind a tensor, uploading it first if it lives on the CPU. `written`: the
+ * kernel will change it in place, so a CPU copy tfjs cached from an earlier read is dropped.
+ */
+function bufferOf(backend: WebGPUBackend, t: tf.Tensor, written: boolean): GPUBuffer {
+  backend.uploadToGPU(t.dataId);
+  const data = backend.tensorMap.get(t.dataId);
+  if (!(data.resource instanceof GPUBuffer)) throw new Error('fused AdamW needs tensors in GPU buffers');
+  if (written) (data as { values: unknown }).values = null;
+  return data.resource;
+}
+
+/** True when the active backend is WebGPU, where the fused step can run. */
+export function fusedAdamWAvailable(): boolean {
+  return tf.getBackend() === 'webgpu';
+}
+
+export const fusedAdamWStep: FusedAdamWStep = (items, hyper, clip) => {
+  const backend = tf.backend() as WebGPUBackend;
+  const device = backend.device;
+  // Programs tfjs recorded but has not submitted go first, so the gradients are complete.
+  if ((backend as unknown as { commandEncoder: unknown }).commandEncoder) {
+    backend.endComputePassEncoder();
+    backend.submitQueue();
+  }
+  const pipeline = pipelineFor(device);
+  const normTensor = clip?.norm ?? tf.zeros([1]);
+  const normBuffer = bufferOf(backend, normTensor, false);
+  const uniforms = device.createBuffer({ size: UNIFORM_SLOT * items.length, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const staging = new ArrayBuffer(UNIFORM_SLOT * items.length);
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  pass.setPipeline(pipeline);
+  const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
+  items.forEach((it, k) => {
+    const n = it.p.size;
+    const groups = Math.ceil(n / WORKGROUP);
+    const groupsX = Math.min(groups, maxGroups);
+    const f = new Float32Array(staging, k * UNIFORM_SLOT, 8);
+    f.set([hyper.lr, hyper.beta1, hyper.beta2, hyper.eps, it.decay ? hyper.weightDecay : 0, hyper.bc1, hyper.bc2, clip ? clip.maxNorm : 0]);
+    new Uint32Array(staging, k * UNIFORM_SLOT + 32, 2).set([n, groupsX]);
+    const bind = device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: bufferOf(backend, it.p, true) } },
+        { binding: 1, resource: { buffer: bufferOf(backend, it.m, true) } },
+        { binding: 2, resource: { buffer: bufferOf(backend, it.v, true) } },
+        { binding: 3, resource: { buffer: bufferOf(backend, it.g, false) } },
+        { binding: 4, resource: { buffer: normBuffer } },
+        { binding: 5, resource: { buffer: uniforms, offset: k * UNIFORM_SLOT, size: 40 } },
+      ],
+    });
+    pass.setBindGroup(0, bind);
+    pass.dispatchWorkgroups(groupsX, Math.ceil(groups / groupsX));
+  });
+  pass.end();
+  device.queue.writeBuffer(uniforms, 0, staging);
+  device.queue.submit([encoder.finish()]);
+  uniforms.destroy(); // freed once the submitted work is done
+  if (!clip) normTensor.dispose();
+};
