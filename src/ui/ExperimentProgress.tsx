@@ -6,22 +6,33 @@ import { useStudio } from '../state/store';
 import { formatDuration } from './format';
 import { useStudioApi } from './studioContext';
 
+/**
+ * A string that changes whenever the stored record does: the runner updates the record object in
+ * place before storing it, so its identity alone does not tell a finished stage.
+ */
+export function useExperimentVersion(id: string): string | undefined {
+  return useStudio((s) => {
+    const r = s.experiments.find((x) => x.id === id);
+    return r && `${r.status}|${r.stage ?? ''}|${Object.entries(r.progress).map(([k, p]) => `${k}:${p?.runId ?? ''}:${p?.checkpointId ?? p?.evaluationId ?? ''}`).join(',')}`;
+  });
+}
+
 const ICONS: Record<StageView['status'], string> = { done: '✓', running: '●', pending: '○', failed: '✗' };
 
 export function ExperimentProgress({ id }: { id: string }) {
   const studio = useStudioApi();
   // The view reads the record, the live stage and its run's metrics: re-render when any changes.
-  const record = useStudio((s) => s.experiments.find((x) => x.id === id));
+  const version = useExperimentVersion(id);
   const live = useStudio((s) => (s.experimentLive?.id === id ? s.experimentLive : undefined));
   useStudio((s) => (live?.runId ? s.runs[live.runId]?.version : undefined));
   const [, setTick] = useState(0);
-  const running = record?.status === 'running';
+  const running = version?.startsWith('running|') ?? false;
   useEffect(() => {
     if (!running) return;
     const timer = setInterval(() => setTick((n) => n + 1), 1000);
     return () => clearInterval(timer);
   }, [running]);
-  if (!record) return null;
+  if (!version) return null;
   const view = studio.experiments.status(id);
   const done = view.stages.filter((s) => s.status === 'done').length;
   return (

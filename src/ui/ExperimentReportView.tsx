@@ -3,9 +3,9 @@
 // record changes (a stage finishes, it completes), with every section's heading always shown.
 import { type ReactNode, useEffect, useState } from 'react';
 import type { ExperimentReport } from '../core/experiment/report';
-import { useStudio } from '../state/store';
 import { ExperimentCharts } from './ExperimentCharts';
 import { ExperimentExport } from './ExperimentExport';
+import { useExperimentVersion } from './ExperimentProgress';
 import { Findings, GainsTable, LossHeatmap, MergeTable, scoredModels } from './ExperimentTables';
 import { report } from './report';
 import { useStudioApi } from './studioContext';
@@ -21,11 +21,12 @@ function Section({ id, title, missing, children }: { id: string; title: string; 
 
 export function ExperimentReportView({ id }: { id: string }) {
   const studio = useStudioApi();
-  const record = useStudio((s) => s.experiments.find((x) => x.id === id));
+  const version = useExperimentVersion(id);
+  const status = version?.split('|')[0];
   const [data, setData] = useState<ExperimentReport>();
-  // The stored record is replaced after every stage, so this reloads as results arrive.
+  // The record changes as every stage starts and ends, so this reloads as results arrive.
   useEffect(() => {
-    if (!record) return;
+    if (!version) return;
     let current = true;
     void report(studio.experiments.report(id)).then((r) => {
       if (current && r) setData(r);
@@ -33,10 +34,10 @@ export function ExperimentReportView({ id }: { id: string }) {
     return () => {
       current = false;
     };
-  }, [studio, id, record]);
-  if (!record) return null;
+  }, [studio, id, version]);
+  if (!version) return null;
   const r = data?.experimentId === id ? data : undefined;
-  const waiting = record.status === 'running' ? 'it is still running' : record.status === 'completed' ? 'the experiment produced none' : `the experiment is ${record.status}; resume it to go on`;
+  const waiting = status === 'running' ? 'it is still running' : status === 'completed' ? 'the experiment produced none' : `the experiment is ${status}; resume it to go on`;
   return (
     <div className="experiment-report" data-testid="experiment-report" data-id={id} data-loaded={r ? 'true' : 'false'}>
       <div className="report-head">
