@@ -20,8 +20,13 @@ test('fused AdamW matches the reference; stock and studio kernels train the same
       valid[mode] = await s.validationLoss(id, 'eng-brown', { seqLen: 32, maxTokens: 512 });
       if (mode === 'studio' && !status.kernels.find((k) => k.id === 'adamw')!.active) throw new Error('adamw kernel not active on webgpu');
     }
+    const profiles: Record<string, Awaited<ReturnType<typeof s.profileTrainingStep>>> = {};
+    for (const mode of ['stock', 'studio'] as const) {
+      await s.kernels(mode);
+      profiles[mode] = await s.profileTrainingStep({ config, batchSize: 2, seqLen: 16 });
+    }
     await s.kernels('studio');
-    return { parity, losses, valid, backend: (await s.backend()).name };
+    return { parity, losses, valid, profiles, backend: (await s.backend()).name };
   }, TINY_CONFIG);
   expect(r.backend).toBe('webgpu');
   expect(r.parity.map((p) => p.kernel)).toEqual(['adamw']);
@@ -32,5 +37,11 @@ test('fused AdamW matches the reference; stock and studio kernels train the same
   for (let i = 0; i < r.losses.stock.length; i++) expect(Math.abs(r.losses.studio[i] - r.losses.stock[i])).toBeLessThan(1e-3);
   expect(Math.abs(r.valid.studio - r.valid.stock)).toBeLessThan(1e-3);
   expect(r.losses.studio[5]).not.toBe(r.losses.studio[0]);
+  // The fused step replaces about fifteen tfjs programs per parameter tensor with one dispatch.
+  const { stock, studio } = r.profiles;
+  console.log(`programs per step: stock ${stock.programs}, ours ${studio.programs} + ${studio.customDispatches} own dispatches`);
+  expect(stock.customDispatches).toBe(0);
+  expect(studio.customDispatches).toBeGreaterThan(0);
+  expect(studio.programs + studio.customDispatches).toBeLessThan(stock.programs - 5 * studio.customDispatches);
   expect(errors).toEqual([]);
 });

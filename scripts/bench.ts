@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     await page.goto(`http://localhost:${port}/`);
     await page.evaluate(() => window.studio.ready);
     const rows: Record<string, unknown>[] = [];
+    const profiles: Record<string, unknown>[] = [];
     for (const backend of backends) {
       const info = await page.evaluate((b) => window.studio.setBackend(b as 'webgpu' | 'cpu'), backend);
       for (const c of CONFIGS.filter((x) => !only || only.includes(x.id))) for (const kernels of info.name === 'webgpu' ? kernelModes : ['stock' as const]) {
@@ -59,6 +60,10 @@ async function main(): Promise<void> {
           await window.studio.checkpoints.delete(from);
           return run.metrics();
         }, { config: preset.config, c, steps });
+        const profile = await page.evaluate(({ config, c }) => window.studio.profileTrainingStep({ config, batchSize: c.batchSize, seqLen: c.seqLen }), { config: preset.config, c });
+        profiles.push({ config: c.id, kernelMode: kernels, ...profile });
+        const top = profile.kernels.slice(0, 8).map((k) => `${k.name}×${k.count}${k.ms !== undefined ? ` ${k.ms.toFixed(1)} ms` : ''}`).join(', ');
+        console.log(`profile ${c.id} ${info.name} ${kernels}: ${profile.programs} tfjs programs + ${profile.customDispatches} own dispatches per step, ${profile.wallMs.toFixed(0)} ms wall, peak ${(profile.peakBytes / 1e6).toFixed(1)} MB${profile.timed ? '' : ' (no GPU timestamps on this adapter: counts only)'}; top: ${top}`);
         const a = metrics[WARMUP_STEPS - 1];
         const b = metrics[metrics.length - 1];
         const seconds = b.elapsed - a.elapsed;
@@ -75,6 +80,7 @@ async function main(): Promise<void> {
           tokensPerSec: Math.round(((b.tokens - a.tokens) / seconds) * 10) / 10,
           firstStepMs: Math.round(metrics[0].elapsed * 1000),
           finalLoss: Number(b.loss?.toFixed(3)),
+          programsPerStep: profile.programs + profile.customDispatches,
         });
         console.log(`done: ${c.id} on ${info.name} (${kernels} kernels)`);
       }
@@ -86,7 +92,7 @@ async function main(): Promise<void> {
       if (stock) console.log(`${r.config} on ${r.backend}: our kernels ${r.tokensPerSec} tok/s vs stock ${stock.tokensPerSec} tok/s = ${(Number(r.tokensPerSec) / Number(stock.tokensPerSec)).toFixed(2)}x`);
     }
     mkdirSync('bench-results', { recursive: true });
-    writeFileSync('bench-results/bench.json', JSON.stringify({ date: new Date().toISOString(), warmupSteps: WARMUP_STEPS, rows }, null, 2));
+    writeFileSync('bench-results/bench.json', JSON.stringify({ date: new Date().toISOString(), warmupSteps: WARMUP_STEPS, rows, profiles }, null, 2));
     console.log('wrote bench-results/bench.json');
   } finally {
     server.kill();

@@ -14,6 +14,7 @@ import type { RunRecord } from '../storage/runs';
 import type { BackendInfo, BackendName, MemoryInfo } from '../worker/protocol';
 import type { MergeParity, ParityReport } from '../gpu/parity';
 import type { KernelParity } from '../gpu/kernels/adamw/parity';
+import type { StepProfile } from '../gpu/profile';
 import { createServices, EngineCache, type Services } from './services';
 import { notify, useStudio } from './store';
 import { type RunHandle, RunManager } from './training';
@@ -67,6 +68,8 @@ export interface StudioApi extends GrowthActions, EvaluationActions, AdaptAction
   kernels(mode?: 'studio' | 'stock'): Promise<{ mode: 'studio' | 'stock'; kernels: { id: string; description: string; active: boolean }[] }>;
   /** Each of our kernels against its CPU reference on the active backend. */
   checkKernelParity(): Promise<KernelParity[]>;
+  /** Programs (and GPU times, where the adapter can time them) of one training step of `config`. */
+  profileTrainingStep(options: { config: unknown; batchSize: number; seqLen: number }): Promise<StepProfile>;
 }
 
 /** Validation-loss defaults: long enough windows to be meaningful, few enough to be quick. */
@@ -285,6 +288,13 @@ export function createStudio(services: Services = createServices()): StudioApi {
       return s.engine.call('kernels', { mode });
     },
     checkKernelParity: () => s.engine.call('kernelParity', {}),
+    async profileTrainingStep(options) {
+      const config = validateConfig(options?.config);
+      const { batchSize, seqLen } = options;
+      if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${JSON.stringify(batchSize)}`);
+      if (!Number.isInteger(seqLen) || seqLen < 2 || seqLen > config.max_position_embeddings) throw new Error(`seqLen must be an integer from 2 to ${config.max_position_embeddings}, got ${JSON.stringify(seqLen)}`);
+      return s.engine.call('profileStep', { config, batchSize, seqLen });
+    },
     async checkMergeParity(config = MODEL_PRESETS[0].config, seed = 0) {
       return s.engine.call('mergeParity', { config: validateConfig(config), seed });
     },

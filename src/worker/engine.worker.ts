@@ -24,6 +24,8 @@ async function handle(req: WorkerRequest): Promise<RequestMap[WorkerRequest['typ
       return session.kernels(req);
     case 'kernelParity':
       return session.kernelParity();
+    case 'profileStep':
+      return session.profileStep(req);
     case 'unloadModel':
       return session.unloadModel(req);
     case 'loadCorpus':

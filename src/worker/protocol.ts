@@ -9,6 +9,7 @@ import type { MetricPoint, TrainSettings } from '../core/train/settings';
 import type { MergeParity, ParityReport } from '../gpu/parity';
 import type { KernelMode, kernelStatus } from '../gpu/register';
 import type { KernelParity } from '../gpu/kernels/adamw/parity';
+import type { StepProfile } from '../gpu/profile';
 import type { ParamValues } from '../core/params';
 import type { ModelComparison } from '../core/eval/compare';
 import type { MinimalPair } from '../core/eval/suites/types';
@@ -56,6 +57,8 @@ export interface RequestMap {
   kernels: { args: { mode?: KernelMode }; result: ReturnType<typeof kernelStatus> };
   /** Each of our kernels against its CPU reference on the active backend. */
   kernelParity: { args: Record<string, never>; result: KernelParity[] };
+  /** One training step of a fresh model under tfjs's profiler, with the current kernel mode. */
+  profileStep: { args: { config: LlamaConfig; batchSize: number; seqLen: number }; result: StepProfile };
   unloadModel: { args: { modelId: string }; result: null };
   /** UTF-8 text, one sentence or paragraph a line; train may be left out for evaluation only. */
   loadCorpus: { args: { corpusId: string; train?: ArrayBuffer; valid: ArrayBuffer }; result: { trainChars: number; validChars: number } };

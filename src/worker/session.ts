@@ -22,6 +22,7 @@ import type { MetricPoint } from '../core/train/settings';
 import { startBackend } from '../gpu/backend';
 import { checkBackendParity, checkMergeParity } from '../gpu/parity';
 import { activeFusedAdamW, checkKernelParity, kernelStatus, setKernelMode } from '../gpu/register';
+import { profileTrainingStep } from '../gpu/profile';
 import type { EngineEvent, RequestMap } from './protocol';
 import { TextLibrary, type TokenizedCorpus } from './texts';
 import { planWeights, readPlannedWeights } from '../core/checkpoint/hfImport';
@@ -109,6 +110,11 @@ export class EngineSession {
   async kernelParity(): Result<'kernelParity'> {
     if (this.runs.size) throw new Error('the kernel parity check needs the GPU to itself; wait until training has finished');
     return checkKernelParity();
+  }
+
+  async profileStep(a: Args<'profileStep'>): Result<'profileStep'> {
+    if (this.runs.size) throw new Error('profiling needs the GPU to itself; wait until training has finished');
+    return profileTrainingStep(a.config, a.batchSize, a.seqLen, activeFusedAdamW());
   }
 
   tokenize(a: Args<'tokenize'>): Awaited<Result<'tokenize'>> {
