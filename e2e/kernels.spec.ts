@@ -10,6 +10,7 @@ test('fused AdamW matches the reference; stock and studio kernels train the same
     const s = window.studio;
     const parity = await s.checkKernelParity();
     const base = await s.createModel({ name: 'kernel base', config, seed: 3 });
+    const baseBefore = await s.validationLoss(base, 'eng-brown', { seqLen: 32, maxTokens: 512 });
     const losses: Record<string, number[]> = {};
     const valid: Record<string, number> = {};
     for (const mode of ['stock', 'studio'] as const) {
@@ -26,9 +27,12 @@ test('fused AdamW matches the reference; stock and studio kernels train the same
       profiles[mode] = await s.profileTrainingStep({ config, batchSize: 2, seqLen: 16 });
     }
     await s.kernels('studio');
-    return { parity, losses, valid, profiles, backend: (await s.backend()).name };
+    // Training in place must not touch the parent model the engine holds.
+    const baseAfter = await s.validationLoss(base, 'eng-brown', { seqLen: 32, maxTokens: 512 });
+    return { parity, losses, valid, profiles, baseBefore, baseAfter, backend: (await s.backend()).name };
   }, TINY_CONFIG);
   expect(r.backend).toBe('webgpu');
+  expect(r.baseAfter).toBe(r.baseBefore);
   expect(r.parity.map((p) => p.kernel)).toEqual(['adamw']);
   for (const p of r.parity) {
     console.log(`${p.kernel}: max |fused - reference| = ${p.maxAbsDiff.toExponential(2)} (stock ops ${p.stockMaxAbsDiff.toExponential(2)})`);

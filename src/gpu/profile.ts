@@ -40,7 +40,8 @@ export async function profileTrainingStep(config: LlamaConfig, batchSize: number
     const loss = tf.tidy(() => {
       const [inputs, targets] = [ids(), ids()];
       const mask = tf.ones([batchSize, seqLen]) as tf.Tensor2D;
-      const { value, grads } = tf.variableGrads(() => lossOf({ config, params: vars }, inputs, targets, mask), Object.values(vars));
+      const { value, grads: byVariable } = tf.variableGrads(() => lossOf({ config, params: vars }, inputs, targets, mask), Object.values(vars));
+      const grads = Object.fromEntries(Object.entries(vars).map(([n, v]) => [n, byVariable[v.name]]));
       if (counted) opt.applyFused(counted, grads, 1e-3, { norm: globalNorm(grads), maxNorm: 1 });
       else opt.apply(clipByGlobalNorm(grads, 1).grads, 1e-3);
       return value;

@@ -65,14 +65,20 @@ export function fusedAdamWAvailable(): boolean {
 export const fusedAdamWStep: FusedAdamWStep = (items, hyper, clip) => {
   const backend = tf.backend() as WebGPUBackend;
   const device = backend.device;
-  // Programs tfjs recorded but has not submitted go first, so the gradients are complete.
+  // tf.variable(t) and assign(t) share t's data: writing in place would change t too (the
+  // engine's loaded model, a restored snapshot). A variable whose data is shared gets a private
+  // copy first, once.
+  for (const it of items) for (const x of [it.p, it.m, it.v]) if (backend.tensorMap.get(x.dataId).refCount > 1) tf.tidy(() => x.assign(tf.add(x, tf.scalar(0))));
+  const normTensor = clip?.norm ?? tf.zeros([1]);
+  // Buffers first: uploading a CPU-resident tensor records a copy in tfjs's command encoder...
+  const buffers = items.map((it) => [bufferOf(backend, it.p, true), bufferOf(backend, it.m, true), bufferOf(backend, it.v, true), bufferOf(backend, it.g, false)]);
+  const normBuffer = bufferOf(backend, normTensor, false);
+  // ...which, with every program tfjs recorded, must be submitted before our dispatches.
   if ((backend as unknown as { commandEncoder: unknown }).commandEncoder) {
     backend.endComputePassEncoder();
     backend.submitQueue();
   }
   const pipeline = pipelineFor(device);
-  const normTensor = clip?.norm ?? tf.zeros([1]);
-  const normBuffer = bufferOf(backend, normTensor, false);
   const uniforms = device.createBuffer({ size: UNIFORM_SLOT * items.length, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   const staging = new ArrayBuffer(UNIFORM_SLOT * items.length);
   const encoder = device.createCommandEncoder();
@@ -89,10 +95,10 @@ export const fusedAdamWStep: FusedAdamWStep = (items, hyper, clip) => {
     const bind = device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
       entries: [
-        { binding: 0, resource: { buffer: bufferOf(backend, it.p, true) } },
-        { binding: 1, resource: { buffer: bufferOf(backend, it.m, true) } },
-        { binding: 2, resource: { buffer: bufferOf(backend, it.v, true) } },
-        { binding: 3, resource: { buffer: bufferOf(backend, it.g, false) } },
+        { binding: 0, resource: { buffer: buffers[k][0] } },
+        { binding: 1, resource: { buffer: buffers[k][1] } },
+        { binding: 2, resource: { buffer: buffers[k][2] } },
+        { binding: 3, resource: { buffer: buffers[k][3] } },
         { binding: 4, resource: { buffer: normBuffer } },
         { binding: 5, resource: { buffer: uniforms, offset: k * UNIFORM_SLOT, size: 40 } },
       ],
