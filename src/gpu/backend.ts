@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { BackendInfo, BackendName } from '../worker/protocol';
+import { installStudioKernels } from './register';
 
 async function probeWebGpu(): Promise<{ adapter?: string; error?: string }> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
@@ -32,5 +33,6 @@ export async function startBackend(wanted: BackendName | 'auto'): Promise<Backen
     if (!ok) throw new Error(`the tfjs ${name} backend failed to start`);
   }
   await tf.ready();
+  installStudioKernels();
   return { name, adapter: name === 'webgpu' ? probe.adapter : undefined, webgpuAvailable, webgpuError: probe.error };
 }

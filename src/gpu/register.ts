@@ -1,15 +1,29 @@
 // The studio's own GPU kernels, in one explicit list, and the switch between them and the stock
 // tfjs ops ('studio' or 'stock'), so every benchmark can compare both in one run. A kernel is used
-// only on the backend it was written for; elsewhere the stock path runs.
+// only on the backend it was written for; elsewhere the stock path runs. The model's hot paths
+// (core/model/kernels.ts) are routed here at every call, so a parity check that switches to the
+// CPU backend mid-way gets the stock ops there.
 import * as tf from '@tensorflow/tfjs';
 import type { FusedAdamWStep } from '../core/train/adamw';
+import { setModelKernels, STOCK_KERNELS, type ModelKernels } from '../core/model/kernels';
 import { fusedAdamWStep } from './kernels/adamw/fusedAdamW';
-import { checkAdamWParity, type KernelParity } from './kernels/adamw/parity';
+import { checkAdamWParity } from './kernels/adamw/parity';
+import { causalAttentionKernel } from './kernels/attention/causalAttention';
+import { checkAttentionParity } from './kernels/attention/parity';
+import { targetLogProbsKernel } from './kernels/crossEntropy/targetLogProbs';
+import { checkTargetLogProbsParity } from './kernels/crossEntropy/parity';
+import type { KernelParity } from './kernels/parity';
+import { rmsNormKernel } from './kernels/rmsNorm/rmsNorm';
+import { checkRmsNormParity } from './kernels/rmsNorm/parity';
+import { ropeKernel } from './kernels/rope/rope';
+import { checkRopeParity } from './kernels/rope/parity';
 
 export type KernelMode = 'studio' | 'stock';
 
+export type KernelId = 'adamw' | 'attention' | 'rmsnorm' | 'rope' | 'cross-entropy';
+
 export interface StudioKernel {
-  id: string;
+  id: KernelId;
   description: string;
   backend: 'webgpu';
   parity: () => Promise<KernelParity>;
@@ -17,22 +31,47 @@ export interface StudioKernel {
 
 export const STUDIO_KERNELS: StudioKernel[] = [
   { id: 'adamw', description: 'fused AdamW: one dispatch per parameter updates p, m, v in place, clipping folded in', backend: 'webgpu', parity: checkAdamWParity },
+  { id: 'attention', description: 'causal grouped-query attention without the (B, heads, T, T) score matrix, forward and backward', backend: 'webgpu', parity: checkAttentionParity },
+  { id: 'rmsnorm', description: 'RMSNorm: one program forward, three backward', backend: 'webgpu', parity: checkRmsNormParity },
+  { id: 'rope', description: 'rotary embedding in token-major layout, one program each way', backend: 'webgpu', parity: checkRopeParity },
+  { id: 'cross-entropy', description: 'target log-probabilities from logits without log-softmax or one-hot tensors', backend: 'webgpu', parity: checkTargetLogProbsParity },
 ];
 
 let mode: KernelMode = 'studio';
+/** Kernels switched off one by one (to measure each one's share); all on by default. */
+let disabled = new Set<KernelId>();
 
-export function setKernelMode(next: KernelMode): void {
+export function setKernelMode(next: KernelMode, off: string[] = []): void {
   if (next !== 'studio' && next !== 'stock') throw new Error(`kernel mode must be 'studio' or 'stock', got ${JSON.stringify(next)}`);
+  const unknown = off.filter((id) => !STUDIO_KERNELS.some((k) => k.id === id));
+  if (unknown.length) throw new Error(`unknown kernel ${unknown.map((u) => JSON.stringify(u)).join(', ')}; kernels are ${STUDIO_KERNELS.map((k) => k.id).join(', ')}`);
   mode = next;
+  disabled = new Set(off as KernelId[]);
+}
+
+function using(id: KernelId): boolean {
+  return mode === 'studio' && !disabled.has(id) && tf.getBackend() === 'webgpu';
 }
 
 export function kernelStatus(): { mode: KernelMode; kernels: { id: string; description: string; active: boolean }[] } {
-  return { mode, kernels: STUDIO_KERNELS.map((k) => ({ id: k.id, description: k.description, active: mode === 'studio' && tf.getBackend() === k.backend })) };
+  return { mode, kernels: STUDIO_KERNELS.map((k) => ({ id: k.id, description: k.description, active: using(k.id) })) };
 }
 
 /** The optimizer step training uses now: our fused kernel, or undefined for the stock ops. */
 export function activeFusedAdamW(): FusedAdamWStep | undefined {
-  return mode === 'studio' && tf.getBackend() === 'webgpu' ? fusedAdamWStep : undefined;
+  return using('adamw') ? fusedAdamWStep : undefined;
+}
+
+const ROUTED_KERNELS: ModelKernels = {
+  rmsNorm: (x, w, eps) => (using('rmsnorm') ? rmsNormKernel(x, w, eps) : STOCK_KERNELS.rmsNorm(x, w, eps)),
+  rope: (x, cos, sin) => (using('rope') ? ropeKernel(x, cos, sin) : STOCK_KERNELS.rope(x, cos, sin)),
+  causalAttention: (q, k, v) => (using('attention') ? causalAttentionKernel(q, k, v) : STOCK_KERNELS.causalAttention(q, k, v)),
+  targetLogProbs: (logits, targets) => (using('cross-entropy') ? targetLogProbsKernel(logits, targets) : STOCK_KERNELS.targetLogProbs(logits, targets)),
+};
+
+/** Routes the model's hot paths through the switch above (called once when the engine starts). */
+export function installStudioKernels(): void {
+  setModelKernels(ROUTED_KERNELS);
 }
 
 /** Every kernel's parity on the active backend (kernels for another backend are skipped). */

@@ -13,7 +13,7 @@ import { ByteTokenizer } from '../core/tokenizer/byte';
 import type { RunRecord } from '../storage/runs';
 import type { BackendInfo, BackendName, MemoryInfo } from '../worker/protocol';
 import type { MergeParity, ParityReport } from '../gpu/parity';
-import type { KernelParity } from '../gpu/kernels/adamw/parity';
+import type { KernelParity } from '../gpu/kernels/parity';
 import type { StepProfile } from '../gpu/profile';
 import { createServices, EngineCache, type Services } from './services';
 import { notify, useStudio } from './store';
@@ -64,8 +64,8 @@ export interface StudioApi extends GrowthActions, EvaluationActions, AdaptAction
   /** Every merge method on random experts, active backend against the CPU reference. */
   checkMergeParity(config?: unknown, seed?: number): Promise<MergeParity[]>;
   storage(): Promise<{ usage: number; quota: number; checkpointBytes: number }>;
-  /** Our WebGPU kernels ('studio', the default) or the stock tfjs ops ('stock') for runs started afterwards. */
-  kernels(mode?: 'studio' | 'stock'): Promise<{ mode: 'studio' | 'stock'; kernels: { id: string; description: string; active: boolean }[] }>;
+  /** Our WebGPU kernels ('studio', the default) or the stock tfjs ops ('stock') for runs started afterwards; `off` switches single kernels off. */
+  kernels(mode?: 'studio' | 'stock', options?: { off?: string[] }): Promise<{ mode: 'studio' | 'stock'; kernels: { id: string; description: string; active: boolean }[] }>;
   /** Each of our kernels against its CPU reference on the active backend. */
   checkKernelParity(): Promise<KernelParity[]>;
   /** Programs (and GPU times, where the adapter can time them) of one training step of `config`. */
@@ -283,9 +283,11 @@ export function createStudio(services: Services = createServices()): StudioApi {
     async checkBackendParity(config = MODEL_PRESETS[0].config, seed = 0) {
       return s.engine.call('parity', { config: validateConfig(config), seed });
     },
-    async kernels(mode) {
+    async kernels(mode, options) {
       if (mode !== undefined && mode !== 'studio' && mode !== 'stock') throw new Error(`mode must be 'studio' or 'stock', got ${JSON.stringify(mode)}`);
-      return s.engine.call('kernels', { mode });
+      const off = options?.off;
+      if (off !== undefined && (!Array.isArray(off) || off.some((k) => typeof k !== 'string'))) throw new Error('options.off must be an array of kernel ids (see kernels().kernels)');
+      return s.engine.call('kernels', { mode, off });
     },
     checkKernelParity: () => s.engine.call('kernelParity', {}),
     async profileTrainingStep(options) {

@@ -8,7 +8,7 @@ import type { ImportSource } from '../core/checkpoint/hfImport';
 import type { MetricPoint, TrainSettings } from '../core/train/settings';
 import type { MergeParity, ParityReport } from '../gpu/parity';
 import type { KernelMode, kernelStatus } from '../gpu/register';
-import type { KernelParity } from '../gpu/kernels/adamw/parity';
+import type { KernelParity } from '../gpu/kernels/parity';
 import type { StepProfile } from '../gpu/profile';
 import type { ParamValues } from '../core/params';
 import type { ModelComparison } from '../core/eval/compare';
@@ -54,7 +54,7 @@ export interface RequestMap {
   importWeights: { args: { jobId: string; modelId: string; config: LlamaConfig; tokenizer: TokenizerSpec; sources: ImportSource[]; indexText?: string }; result: { blob: Blob; skipped: string[]; dtypes: string[]; sourceBytes: number } };
   tokenize: { args: { modelId: string; text: string }; result: number[] };
   /** Chooses our WebGPU kernels or the stock tfjs ops (for runs started afterwards); reports which are active. */
-  kernels: { args: { mode?: KernelMode }; result: ReturnType<typeof kernelStatus> };
+  kernels: { args: { mode?: KernelMode; off?: string[] }; result: ReturnType<typeof kernelStatus> };
   /** Each of our kernels against its CPU reference on the active backend. */
   kernelParity: { args: Record<string, never>; result: KernelParity[] };
   /** One training step of a fresh model under tfjs's profiler, with the current kernel mode. */

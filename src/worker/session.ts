@@ -103,7 +103,7 @@ export class EngineSession {
   }
 
   kernels(a: Args<'kernels'>): Awaited<Result<'kernels'>> {
-    if (a.mode !== undefined) setKernelMode(a.mode);
+    if (a.mode !== undefined) setKernelMode(a.mode, a.off);
     return kernelStatus();
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { applyRope, forward, lossOf, ropeTables, targetLogProbs } from './llama';
+import { forward, lossOf, ropeTables, targetLogProbs } from './llama';
+import { stockRope as applyRope } from './kernels';
 import { disposeModel, randomTokens, tinyModel } from '../testing/fixtures';
 import { countParameters, weightSpecs } from './weights';
 import { validateConfig } from './config';
@@ -109,14 +110,14 @@ describe('RoPE', () => {
   it('rotates pairs (i, i + hd/2) by position x theta^(-2i/hd)', () => {
     const hd = 4;
     const { cos, sin } = ropeTables(3, hd, 10000);
-    const x = tf.tensor4d([1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4], [1, 1, 3, hd]);
+    const x = tf.tensor4d([1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4], [1, 3, 1, hd]); // (B, T, H, hd)
     const y = applyRope(x, cos, sin).arraySync() as number[][][][];
     for (let t = 0; t < 3; t++) {
       for (let i = 0; i < hd / 2; i++) {
         const a = t / Math.pow(10000, (2 * i) / hd);
         const [x1, x2] = [[1, 2, 3, 4][i], [1, 2, 3, 4][i + hd / 2]];
-        expect(y[0][0][t][i]).toBeCloseTo(x1 * Math.cos(a) - x2 * Math.sin(a), 5);
-        expect(y[0][0][t][i + hd / 2]).toBeCloseTo(x2 * Math.cos(a) + x1 * Math.sin(a), 5);
+        expect(y[0][t][0][i]).toBeCloseTo(x1 * Math.cos(a) - x2 * Math.sin(a), 5);
+        expect(y[0][t][0][i + hd / 2]).toBeCloseTo(x2 * Math.cos(a) + x1 * Math.sin(a), 5);
       }
     }
   });
@@ -124,9 +125,10 @@ describe('RoPE', () => {
   it('makes q.k depend only on the distance between positions', () => {
     const hd = 8;
     const { cos, sin } = ropeTables(10, hd, 100);
-    const q = tf.tile(tf.tensor4d([0.3, -1, 2, 0.5, 1, 1.5, -0.2, 0.7], [1, 1, 1, hd]), [1, 1, 10, 1]);
-    const k = tf.tile(tf.tensor4d([1, 0.2, -0.4, 0.9, -1, 0.3, 0.8, 0.1], [1, 1, 1, hd]), [1, 1, 10, 1]);
-    const dots = tf.matMul(applyRope(q, cos, sin), applyRope(k, cos, sin), false, true).arraySync() as number[][][][];
+    const q = tf.tile(tf.tensor4d([0.3, -1, 2, 0.5, 1, 1.5, -0.2, 0.7], [1, 1, 1, hd]), [1, 10, 1, 1]);
+    const k = tf.tile(tf.tensor4d([1, 0.2, -0.4, 0.9, -1, 0.3, 0.8, 0.1], [1, 1, 1, hd]), [1, 10, 1, 1]);
+    const headMajor = (x: tf.Tensor4D) => tf.transpose(applyRope(x, cos, sin), [0, 2, 1, 3]);
+    const dots = tf.matMul(headMajor(q), headMajor(k), false, true).arraySync() as number[][][][];
     expect(dots[0][0][5][2]).toBeCloseTo(dots[0][0][7][4], 4);
     expect(dots[0][0][9][9]).toBeCloseTo(dots[0][0][0][0], 4);
   });

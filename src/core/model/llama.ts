@@ -1,11 +1,12 @@
 // The whole Llama-family decoder as plain tfjs ops over a map of named tensors, in reading order:
 // RMSNorm, RoPE, grouped-query attention, gated MLP, block, model, loss. No tf.layers: growth,
-// merging and export work on the tensor names of weights.ts, and hot paths can be swapped for
-// our own WebGPU kernels without touching the model's structure.
+// merging and export work on the tensor names of weights.ts. The hot paths come from kernels.ts,
+// so our WebGPU kernels replace them without touching the model's structure.
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from './config';
 import { headDim } from './config';
 import { layerPrefix } from './weights';
+import { modelKernels } from './kernels';
 
 /** Parameters by Hugging Face name; tf.Variables while training, plain tensors otherwise. */
 export type ModelParams = Record<string, tf.Tensor>;
@@ -13,12 +14,6 @@ export type ModelParams = Record<string, tf.Tensor>;
 export interface LlamaModel {
   config: LlamaConfig;
   params: ModelParams;
-}
-
-export function rmsNorm(x: tf.Tensor, weight: tf.Tensor, eps: number): tf.Tensor {
-  // x * rsqrt(mean(x^2) + eps) * weight, over the last axis.
-  const ms = tf.mean(tf.square(x), -1, true);
-  return tf.mul(tf.mul(x, tf.rsqrt(tf.add(ms, eps))), weight);
 }
 
 /** y = x W^T for W in [out, in] layout, over any number of leading axes. */
@@ -44,31 +39,9 @@ export function ropeTables(seqLen: number, hd: number, theta: number): { cos: tf
   return { cos: tf.tensor2d(cos, [seqLen, hd]), sin: tf.tensor2d(sin, [seqLen, hd]) };
 }
 
-/** x * cos + rotate_half(x) * sin, with rotate_half([x1, x2]) = [-x2, x1]. x: (B, H, T, hd) */
-export function applyRope(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor {
-  const hd = x.shape[3]!;
-  const [x1, x2] = tf.split(x, [hd / 2, hd / 2], 3);
-  const rotated = tf.concat([tf.neg(x2), x1], 3);
-  return tf.add(tf.mul(x, cos), tf.mul(rotated, sin));
-}
-
-/**
- * Additive causal mask for `groups` query heads stacked along the query axis: (groups x T, T),
- * 0 where query position (row mod T) may look at key position, a large negative number elsewhere.
- */
-export function causalMask(seqLen: number, groups = 1): tf.Tensor2D {
-  const m = new Float32Array(groups * seqLen * seqLen);
-  for (let r = 0; r < groups * seqLen; r++) {
-    const i = r % seqLen;
-    for (let j = i + 1; j < seqLen; j++) m[r * seqLen + j] = -1e9;
-  }
-  return tf.tensor2d(m, [groups * seqLen, seqLen]);
-}
-
 interface LayerContext {
-  cos: tf.Tensor;
-  sin: tf.Tensor;
-  mask: tf.Tensor;
+  cos: tf.Tensor2D;
+  sin: tf.Tensor2D;
 }
 
 function attention(c: LlamaConfig, p: ModelParams, prefix: string, x: tf.Tensor, ctx: LayerContext): tf.Tensor {
@@ -76,18 +49,15 @@ function attention(c: LlamaConfig, p: ModelParams, prefix: string, x: tf.Tensor,
   const hd = headDim(c);
   const hq = c.num_attention_heads;
   const hkv = c.num_key_value_heads;
-  const heads = (y: tf.Tensor, h: number) => tf.transpose(tf.reshape(y, [b, t, h, hd]), [0, 2, 1, 3]); // (B, H, T, hd)
-  const q = applyRope(heads(linear(x, p[`${prefix}.q_proj.weight`]), hq), ctx.cos, ctx.sin);
-  const k = applyRope(heads(linear(x, p[`${prefix}.k_proj.weight`]), hkv), ctx.cos, ctx.sin);
+  const k = modelKernels();
+  // Token-major (B, T, H, hd) throughout: the projections reshape into it for free and the
+  // attention output is already in the layout o_proj reads.
+  const heads = (y: tf.Tensor, h: number) => tf.reshape(y, [b, t, h, hd]) as tf.Tensor4D;
+  const q = k.rope(heads(linear(x, p[`${prefix}.q_proj.weight`]), hq), ctx.cos, ctx.sin);
+  const key = k.rope(heads(linear(x, p[`${prefix}.k_proj.weight`]), hkv), ctx.cos, ctx.sin);
   const v = heads(linear(x, p[`${prefix}.v_proj.weight`]), hkv);
-  // Grouped-query attention without copying K and V: the n_rep query heads that share a KV head
-  // are consecutive, so (B, Hq, T, hd) regroups as (B, Hkv, n_rep x T, hd) against (B, Hkv, T, hd).
-  const nRep = hq / hkv;
-  const qGrouped = tf.reshape(q, [b, hkv, nRep * t, hd]);
-  const scores = tf.add(tf.mul(tf.matMul(qGrouped, k, false, true), 1 / Math.sqrt(hd)), ctx.mask); // (B, Hkv, n_rep T, T)
-  const attn = tf.reshape(tf.matMul(tf.softmax(scores, -1), v), [b, hq, t, hd]);
-  const merged = tf.reshape(tf.transpose(attn, [0, 2, 1, 3]), [b, t, hq * hd]);
-  return linear(merged, p[`${prefix}.o_proj.weight`]);
+  const attn = k.causalAttention(q, key, v);
+  return linear(tf.reshape(attn, [b, t, hq * hd]), p[`${prefix}.o_proj.weight`]);
 }
 
 function activation(c: LlamaConfig, x: tf.Tensor): tf.Tensor {
@@ -102,8 +72,8 @@ function mlp(c: LlamaConfig, p: ModelParams, prefix: string, x: tf.Tensor): tf.T
 
 function decoderLayer(c: LlamaConfig, p: ModelParams, i: number, x: tf.Tensor, ctx: LayerContext): tf.Tensor {
   const pre = layerPrefix(i);
-  const h = tf.add(x, attention(c, p, `${pre}.self_attn`, rmsNorm(x, p[`${pre}.input_layernorm.weight`], c.rms_norm_eps), ctx));
-  return tf.add(h, mlp(c, p, `${pre}.mlp`, rmsNorm(h, p[`${pre}.post_attention_layernorm.weight`], c.rms_norm_eps)));
+  const h = tf.add(x, attention(c, p, `${pre}.self_attn`, modelKernels().rmsNorm(x, p[`${pre}.input_layernorm.weight`], c.rms_norm_eps), ctx));
+  return tf.add(h, mlp(c, p, `${pre}.mlp`, modelKernels().rmsNorm(h, p[`${pre}.post_attention_layernorm.weight`], c.rms_norm_eps)));
 }
 
 /** Logits (B, T, V) of token ids (B, T). Call inside tf.tidy. */
@@ -111,10 +81,10 @@ export function forward(model: LlamaModel, tokens: tf.Tensor2D): tf.Tensor3D {
   const { config: c, params: p } = model;
   const t = tokens.shape[1];
   const { cos, sin } = ropeTables(t, headDim(c), c.rope_theta);
-  const ctx: LayerContext = { cos, sin, mask: causalMask(t, c.num_attention_heads / c.num_key_value_heads) };
+  const ctx: LayerContext = { cos, sin };
   let x: tf.Tensor = tf.gather(p['model.embed_tokens.weight'], tokens); // (B, T, d)
   for (let i = 0; i < c.num_hidden_layers; i++) x = decoderLayer(c, p, i, x, ctx);
-  x = rmsNorm(x, p['model.norm.weight'], c.rms_norm_eps);
+  x = modelKernels().rmsNorm(x, p['model.norm.weight'], c.rms_norm_eps);
   const head = c.tie_word_embeddings ? p['model.embed_tokens.weight'] : p['lm_head.weight'];
   let logits = linear(x, head);
   if (c.logit_scale !== 1) logits = tf.mul(logits, c.logit_scale);
@@ -123,9 +93,7 @@ export function forward(model: LlamaModel, tokens: tf.Tensor2D): tf.Tensor3D {
 
 /** log p(target_t | tokens_<=t) for every position: (B, T). Call inside tf.tidy. */
 export function targetLogProbs(model: LlamaModel, inputs: tf.Tensor2D, targets: tf.Tensor2D): tf.Tensor2D {
-  const logp = tf.logSoftmax(forward(model, inputs), -1);
-  const onehot = tf.oneHot(targets, model.config.vocab_size, 1, 0, 'float32');
-  return tf.sum(tf.mul(logp, onehot), -1) as tf.Tensor2D;
+  return modelKernels().targetLogProbs(forward(model, inputs), targets);
 }
 
 /** Mean next-token cross-entropy (nats) over positions where mask is 1. Call inside tf.tidy. */

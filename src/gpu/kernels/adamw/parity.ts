@@ -7,17 +7,10 @@ import { adamwReferenceStep, clipScale } from '../../../core/train/adamwReferenc
 import { globalNorm } from '../../../core/train/clip';
 import { mulberry32 } from '../../../core/rng';
 import { fusedAdamWStep } from './fusedAdamW';
+import type { KernelParity } from '../parity';
 
-export interface KernelParity {
-  kernel: string;
-  backend: string;
-  /** Largest |fused - reference| over every parameter after the last step. */
-  maxAbsDiff: number;
-  /** The same for the stock tfjs-op path, for scale. */
-  stockMaxAbsDiff: number;
-  tolerance: number;
-  ok: boolean;
-}
+export type { KernelParity };
+
 
 const SHAPES: Record<string, number[]> = { 'w.weight': [48, 40], 'norm.weight': [40], 'big.weight': [300, 300] };
 const STEPS = 3;

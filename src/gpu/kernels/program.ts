@@ -1,0 +1,120 @@
+// How our element-wise and row-wise kernels run inside tfjs-backend-webgpu: each is a
+// registered tfjs kernel (so tfjs's profiler names and times it, and it shares tfjs's buffers,
+// command encoder and pipeline cache) whose kernelFunc runs a WebGPUProgram we write in WGSL.
+// tfjs generates the bindings: input tensors are storage arrays named after `inputs`, the output
+// is `result`, sizes we pass arrive as `uniforms.<name>`.
+import * as tf from '@tensorflow/tfjs';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+
+type TensorInfo = tf.TensorInfo;
+
+export interface ProgramUniform {
+  name: string;
+  type: 'i32' | 'f32';
+  value: number;
+}
+
+export interface KernelProgram {
+  /** Pipeline cache key: must change whenever the generated code changes. */
+  key: string;
+  inputs: string[];
+  outputShape: number[];
+  outputDtype?: 'float32' | 'int32';
+  /** Threads per workgroup (x only). */
+  workgroup: number;
+  /** Workgroups to dispatch (x only; tfjs folds it into y/z past the device limit). */
+  workgroups: number;
+  uniforms?: ProgramUniform[];
+  /**
+   * WGSL: module-scope declarations, then `${MAIN}` and the body. Inside, `WORKGROUP_INDEX` is
+   * the flat workgroup number, `localId.x` the thread within it, `index` the flat thread number.
+   */
+  code: string;
+}
+
+/** The entry-point header tfjs expects; the body follows in braces. */
+export const MAIN = `fn main(index : i32)`;
+
+/** Flat workgroup number, uniform across the workgroup (safe before barriers). */
+export const WORKGROUP_INDEX = `i32(workgroupId.x + workgroupId.y * numWorkgroups.x + workgroupId.z * numWorkgroups.x * numWorkgroups.y)`;
+
+class Program {
+  variableNames: string[];
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number];
+  uniforms?: string;
+  size = false;
+
+  constructor(private readonly spec: KernelProgram) {
+    this.variableNames = spec.inputs;
+    this.outputShape = spec.outputShape;
+    this.shaderKey = `studio_${spec.key}`;
+    this.dispatchLayout = { x: spec.outputShape.map((_, i) => i) };
+    this.dispatch = [Math.max(1, spec.workgroups), 1, 1];
+    this.workgroupSize = [spec.workgroup, 1, 1];
+    if (spec.uniforms?.length) this.uniforms = spec.uniforms.map((u) => `${u.name} : ${u.type},`).join(' ');
+  }
+
+  getUserCode(): string {
+    return this.spec.code;
+  }
+}
+
+export function runProgram(backend: WebGPUBackend, spec: KernelProgram, inputs: TensorInfo[]): TensorInfo {
+  const uniformData = (spec.uniforms ?? []).map((u) => ({ type: u.type === 'i32' ? 'int32' : 'float32', data: [u.value] }));
+  return backend.runWebGPUProgram(new Program(spec) as never, inputs, spec.outputDtype ?? 'float32', uniformData as never);
+}
+
+const registered = new Set<string>();
+
+/** Registers a tfjs kernel for the webgpu backend once. */
+export function registerStudioKernel(name: string, run: (inputs: Record<string, TensorInfo>, backend: WebGPUBackend, attrs: Record<string, unknown>) => TensorInfo): void {
+  if (registered.has(name)) return;
+  registered.add(name);
+  tf.registerKernel({
+    kernelName: name,
+    backendName: 'webgpu',
+    kernelFunc: ({ inputs, backend, attrs }) => run(inputs as Record<string, TensorInfo>, backend as unknown as WebGPUBackend, attrs as Record<string, unknown>),
+  });
+}
+
+/** Runs a registered kernel through the engine (profiled, tracked by tidy). */
+export function runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown> = {}): tf.Tensor {
+  return tf.engine().runKernel(name, inputs as never, attrs as never) as tf.Tensor;
+}
+
+/** Threads per workgroup for row reductions (a power of two: the tree reduction halves it). */
+export const ROW_WORKGROUP = 64;
+
+/**
+ * WGSL for a tree sum over a workgroup: `partial` must hold each thread's value; afterwards
+ * partial[0] is the sum. Barriers are in uniform control flow (the loop bound is a constant).
+ */
+export function workgroupSum(partial: string): string {
+  return `
+  workgroupBarrier();
+  for (var stride = ${ROW_WORKGROUP / 2}u; stride > 0u; stride = stride / 2u) {
+    if (localId.x < stride) { ${partial}[localId.x] = ${partial}[localId.x] + ${partial}[localId.x + stride]; }
+    workgroupBarrier();
+  }`;
+}
+
+export function workgroupMax(partial: string): string {
+  return `
+  workgroupBarrier();
+  for (var stride = ${ROW_WORKGROUP / 2}u; stride > 0u; stride = stride / 2u) {
+    if (localId.x < stride) { ${partial}[localId.x] = max(${partial}[localId.x], ${partial}[localId.x + stride]); }
+    workgroupBarrier();
+  }`;
+}
+
+/** An op with our own backward pass (tf.customGrad with the inputs as an array). */
+export function customOp(
+  f: (inputs: tf.Tensor[], save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] },
+): (...inputs: tf.Tensor[]) => tf.Tensor {
+  const op = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => f(args.slice(0, -1) as tf.Tensor[], args[args.length - 1] as tf.GradSaveFunc)) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return (...inputs) => op(...inputs);
+}
