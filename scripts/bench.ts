@@ -1,28 +1,40 @@
-// Training throughput benchmark: trains fixed configs in headless Chromium through
-// window.studio and prints tokens/s and step time per config and backend as a table, writing
-// bench-results/bench.json. A benchmark, not a test: compare ratios from one run.
-//   npm run bench                      # webgpu and cpu backends, default steps
+// Throughput benchmark: trains fixed configs in headless Chromium through window.studio and
+// prints, per config and kernel mode, tokens/s, the stock/ours ratio, achieved GFLOP/s and its
+// share of the measured matmul ceiling, peak memory and the per-kernel profile of one step; then
+// merge throughput against the measured copy bandwidth and minimal pairs scored per second, each
+// on the stock ops and on ours. Writes bench-results/bench.json. A benchmark, not a test: compare
+// ratios from one run.
+//   npm run bench                      # SwiftShader: tiny and 1M configs, webgpu and cpu backends
 //   npm run bench -- --steps 10 --backends webgpu --configs tiny --kernels stock,studio
-// On WebGPU every config runs twice, on the stock tfjs ops and on our kernels (src/gpu/register.ts),
-// and the table gives the ratio of tokens/s measured in the same run.
-//   STUDIO_GPU=hardware npm run bench  # a real GPU through Vulkan instead of SwiftShader
+//   npm run bench -- --gpu             # a real GPU through Vulkan; adds the 10M config
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath, servePreview } from './browser';
 import { MODEL_PRESETS } from '../src/core/model/config';
-import { countParameters } from '../src/core/model/weights';
+import { countParameters, trainingFlopsPerToken } from '../src/core/model/weights';
+import type { LlamaConfig } from '../src/core/model/config';
 
 interface BenchConfig {
   id: string;
-  preset: string;
+  config: LlamaConfig;
   batchSize: number;
   seqLen: number;
   steps: number;
+  /** Only with --gpu (too slow for SwiftShader's ~1 GFLOP/s). */
+  gpuOnly?: boolean;
 }
 
+const preset = (id: string): LlamaConfig => MODEL_PRESETS.find((p) => p.id === id)!.config;
 const CONFIGS: BenchConfig[] = [
-  { id: 'tiny', preset: 'tiny', batchSize: 8, seqLen: 32, steps: 12 },
-  { id: '1M', preset: 'base-1m', batchSize: 8, seqLen: 64, steps: 5 },
+  { id: 'tiny', config: preset('tiny'), batchSize: 8, seqLen: 32, steps: 12 },
+  { id: '1M', config: preset('base-1m'), batchSize: 8, seqLen: 64, steps: 5 },
+  // About 11M parameters: base-1m's head size (32) at width 320 and depth 10.
+  { id: '10M', config: { ...preset('base-1m'), hidden_size: 320, intermediate_size: 864, num_hidden_layers: 10, num_attention_heads: 10, num_key_value_heads: 5 }, batchSize: 8, seqLen: 128, steps: 8, gpuOnly: true },
+];
+const MERGES = [
+  { method: 'task_arithmetic', params: {} },
+  { method: 'ties', params: {} },
+  { method: 'dare_ties', params: {} },
 ];
 /** Steps left out of the timing: the first ones compile shaders and fill caches. */
 const WARMUP_STEPS = 2;
@@ -33,24 +45,37 @@ function arg(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
+  const gpu = process.argv.includes('--gpu') || process.env.STUDIO_GPU === 'hardware';
   const stepsOverride = arg('steps') ? Number(arg('steps')) : undefined;
   const backends = (arg('backends') ?? 'webgpu,cpu').split(',');
   const only = arg('configs')?.split(',');
   const kernelModes = (arg('kernels') ?? 'stock,studio').split(',') as ('stock' | 'studio')[];
+  const configs = CONFIGS.filter((x) => (only ? only.includes(x.id) : gpu || !x.gpuOnly));
   const port = 4317;
   const server = await servePreview(port);
   try {
-    const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs() });
+    const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs(gpu) });
     const page = await browser.newPage();
     await page.goto(`http://localhost:${port}/`);
     await page.evaluate(() => window.studio.ready);
     const rows: Record<string, unknown>[] = [];
     const profiles: Record<string, unknown>[] = [];
+    const ceilings: Record<string, unknown>[] = [];
+    const merges: Record<string, unknown>[] = [];
+    const scoring: Record<string, unknown>[] = [];
+    const pairs = await page.evaluate(async () => {
+      const suite = (await (await fetch('/suites/agreement-eng.json')).json()) as { pairs: { good: string; bad: string }[] };
+      return suite.pairs.slice(0, 64);
+    });
     for (const backend of backends) {
       const info = await page.evaluate((b) => window.studio.setBackend(b as 'webgpu' | 'cpu'), backend);
-      for (const c of CONFIGS.filter((x) => !only || only.includes(x.id))) for (const kernels of info.name === 'webgpu' ? kernelModes : ['stock' as const]) {
+      // The ceilings first, with the model's own linear-layer products ([tokens, in, out]).
+      const shapes = configs.map((c) => [c.batchSize * c.seqLen, c.config.hidden_size, c.config.intermediate_size] as [number, number, number]);
+      const ceiling = await page.evaluate((modelShapes) => window.studio.measureDevice({ modelShapes }), shapes);
+      ceilings.push({ adapter: info.adapter ?? info.name, ...ceiling });
+      console.log(`${info.name} (${info.adapter ?? 'cpu'}): matmul ceiling ${ceiling.matmulCeilingGflops.toFixed(1)} GFLOP/s (${ceiling.matmul.map((m) => `${m.kernel} ${m.shape} ${m.gflops.toFixed(2)}`).join(', ')})${ceiling.copyGBps !== undefined ? `, copy ${ceiling.copyGBps.toFixed(1)} GB/s` : ''}`);
+      for (const c of configs) for (const kernels of info.name === 'webgpu' ? kernelModes : ['stock' as const]) {
         await page.evaluate((k) => window.studio.kernels(k), kernels);
-        const preset = MODEL_PRESETS.find((p) => p.id === c.preset)!;
         const steps = Math.max(WARMUP_STEPS + 2, stepsOverride ?? c.steps);
         const metrics = await page.evaluate(async ({ config, c, steps }) => {
           const from = await window.studio.createModel({ name: `bench ${c.id}`, config });
@@ -59,8 +84,8 @@ async function main(): Promise<void> {
           await window.studio.checkpoints.delete(id);
           await window.studio.checkpoints.delete(from);
           return run.metrics();
-        }, { config: preset.config, c, steps });
-        const profile = await page.evaluate(({ config, c }) => window.studio.profileTrainingStep({ config, batchSize: c.batchSize, seqLen: c.seqLen }), { config: preset.config, c });
+        }, { config: c.config, c: { id: c.id, batchSize: c.batchSize, seqLen: c.seqLen }, steps });
+        const profile = await page.evaluate(({ config, c }) => window.studio.profileTrainingStep({ config, batchSize: c.batchSize, seqLen: c.seqLen }), { config: c.config, c: { batchSize: c.batchSize, seqLen: c.seqLen } });
         profiles.push({ config: c.id, kernelMode: kernels, ...profile });
         const top = profile.kernels.slice(0, 8).map((k) => `${k.name}×${k.count}${k.ms !== undefined ? ` ${k.ms.toFixed(1)} ms` : ''}`).join(', ');
         console.log(`profile ${c.id} ${info.name} ${kernels}: ${profile.programs} tfjs programs + ${profile.customDispatches} own dispatches per step, ${profile.wallMs.toFixed(0)} ms wall, peak ${(profile.peakBytes / 1e6).toFixed(1)} MB${profile.timed ? '' : ' (no GPU timestamps on this adapter: counts only)'}; top: ${top}`);
@@ -68,21 +93,45 @@ async function main(): Promise<void> {
         const b = metrics[metrics.length - 1];
         const seconds = b.elapsed - a.elapsed;
         const timed = b.step - a.step;
+        const tokensPerSec = (b.tokens - a.tokens) / seconds;
+        const gflops = (tokensPerSec * trainingFlopsPerToken(c.config, c.seqLen)) / 1e9;
         rows.push({
           config: c.id,
-          params: countParameters(preset.config).total,
+          params: countParameters(c.config).total,
           backend: info.name,
           kernels,
-          adapter: info.adapter ?? '',
           batch: `${c.batchSize}x${c.seqLen}`,
           steps: timed,
           stepMs: Math.round((seconds / timed) * 1000),
-          tokensPerSec: Math.round(((b.tokens - a.tokens) / seconds) * 10) / 10,
-          firstStepMs: Math.round(metrics[0].elapsed * 1000),
+          tokensPerSec: Math.round(tokensPerSec * 10) / 10,
+          gflops: Math.round(gflops * 100) / 100,
+          ofCeiling: `${((gflops / ceiling.matmulCeilingGflops) * 100).toFixed(0)}%`,
+          peakMB: Math.round(profile.peakBytes / 1e5) / 10,
           finalLoss: Number(b.loss?.toFixed(3)),
           programsPerStep: profile.programs + profile.customDispatches,
         });
         console.log(`done: ${c.id} on ${info.name} (${kernels} kernels)`);
+      }
+      if (info.name !== 'webgpu') continue;
+      // Merges: one tensor of 4M floats (16 MB) per expert, three experts, inputs resident.
+      for (const m of MERGES) for (const kernels of kernelModes) {
+        await page.evaluate((k) => window.studio.kernels(k), kernels);
+        const r = await page.evaluate((m) => window.studio.measureMerge({ method: m.method, elements: 1 << 22, experts: 3, params: m.params }), m);
+        merges.push({ ...r, kernels, ofCopy: ceiling.copyGBps ? `${((r.GBps / ceiling.copyGBps) * 100).toFixed(0)}%` : '' });
+      }
+      // Minimal pairs scored per second with the first config's freshly made model.
+      for (const kernels of kernelModes) {
+        await page.evaluate((k) => window.studio.kernels(k), kernels);
+        const r = await page.evaluate(async ({ config, pairs }) => {
+          const id = await window.studio.createModel({ name: 'bench scoring', config });
+          await window.studio.scoreTexts(id, [pairs[0].good]); // loads the model
+          const t0 = performance.now();
+          await window.studio.scoreTexts(id, pairs.flatMap((p) => [p.good, p.bad]));
+          const s = (performance.now() - t0) / 1000;
+          await window.studio.checkpoints.delete(id);
+          return { pairs: pairs.length, seconds: s };
+        }, { config: configs[configs.length - 1].config, pairs });
+        scoring.push({ config: configs[configs.length - 1].id, kernels, pairs: r.pairs, pairsPerSec: Math.round((r.pairs / r.seconds) * 10) / 10 });
       }
     }
     await browser.close();
@@ -91,8 +140,10 @@ async function main(): Promise<void> {
       const stock = rows.find((x) => x.kernels === 'stock' && x.config === r.config && x.backend === r.backend);
       if (stock) console.log(`${r.config} on ${r.backend}: our kernels ${r.tokensPerSec} tok/s vs stock ${stock.tokensPerSec} tok/s = ${(Number(r.tokensPerSec) / Number(stock.tokensPerSec)).toFixed(2)}x`);
     }
+    if (merges.length) console.table(merges.map((m) => ({ ...m, ms: Number((m.ms as number).toFixed(2)), GBps: Number((m.GBps as number).toFixed(2)) })));
+    if (scoring.length) console.table(scoring);
     mkdirSync('bench-results', { recursive: true });
-    writeFileSync('bench-results/bench.json', JSON.stringify({ date: new Date().toISOString(), warmupSteps: WARMUP_STEPS, rows, profiles }, null, 2));
+    writeFileSync('bench-results/bench.json', JSON.stringify({ date: new Date().toISOString(), gpu, warmupSteps: WARMUP_STEPS, ceilings, rows, profiles, merges, scoring }, null, 2));
     console.log('wrote bench-results/bench.json');
   } finally {
     server.kill();

@@ -16,11 +16,13 @@ import type { KernelParity } from './kernels/parity';
 import { rmsNormKernel } from './kernels/rmsNorm/rmsNorm';
 import { checkRmsNormParity } from './kernels/rmsNorm/parity';
 import { ropeKernel } from './kernels/rope/rope';
+import { linearKernel } from './kernels/matmul/matmul';
+import { checkMatmulParity } from './kernels/matmul/parity';
 import { checkRopeParity } from './kernels/rope/parity';
 
 export type KernelMode = 'studio' | 'stock';
 
-export type KernelId = 'adamw' | 'attention' | 'rmsnorm' | 'rope' | 'cross-entropy';
+export type KernelId = 'adamw' | 'matmul' | 'attention' | 'rmsnorm' | 'rope' | 'cross-entropy';
 
 export interface StudioKernel {
   id: KernelId;
@@ -31,6 +33,7 @@ export interface StudioKernel {
 
 export const STUDIO_KERNELS: StudioKernel[] = [
   { id: 'adamw', description: 'fused AdamW: one dispatch per parameter updates p, m, v in place, clipping folded in', backend: 'webgpu', parity: checkAdamWParity },
+  { id: 'matmul', description: 'linear layers x W^T and both gradient products: 4x4 register blocks, transposes as strides, no barriers', backend: 'webgpu', parity: checkMatmulParity },
   { id: 'attention', description: 'causal grouped-query attention without the (B, heads, T, T) score matrix, forward and backward', backend: 'webgpu', parity: checkAttentionParity },
   { id: 'rmsnorm', description: 'RMSNorm: one program forward, three backward', backend: 'webgpu', parity: checkRmsNormParity },
   { id: 'rope', description: 'rotary embedding in token-major layout, one program each way', backend: 'webgpu', parity: checkRopeParity },
@@ -63,6 +66,7 @@ export function activeFusedAdamW(): FusedAdamWStep | undefined {
 }
 
 const ROUTED_KERNELS: ModelKernels = {
+  linear: (x, w) => (using('matmul') ? linearKernel(x, w) : STOCK_KERNELS.linear(x, w)),
   rmsNorm: (x, w, eps) => (using('rmsnorm') ? rmsNormKernel(x, w, eps) : STOCK_KERNELS.rmsNorm(x, w, eps)),
   rope: (x, cos, sin) => (using('rope') ? ropeKernel(x, cos, sin) : STOCK_KERNELS.rope(x, cos, sin)),
   causalAttention: (q, k, v) => (using('attention') ? causalAttentionKernel(q, k, v) : STOCK_KERNELS.causalAttention(q, k, v)),

@@ -204,13 +204,13 @@ export function createExperimentActions(s: Services, api: () => StudioApi, ready
     const rec = record(id);
     const st = useStudio.getState();
     const live = st.experimentLive?.id === id ? st.experimentLive : undefined;
-    const done = (stage: Stage) => {
-      const r = rec.progress[stage.id];
-      return !!r && r.key === stage.key && !!(r.checkpointId ?? r.evaluationId ?? (stage.kind === 'base' && stage.checkpoint));
-    };
+    // Done = what the runner would reuse (resumePlan over what the studio holds), so the tree
+    // never calls a stage done that resuming would make again.
+    const reused = new Set(resumePlan(rec.plan, rec.progress, held()).stages.filter((x) => x.status === 'reuse').map((x) => x.id));
+    const done = (stage: Stage) => reused.has(stage.id);
     const stages = rec.plan.stages.map<StageView>((x) => ({
       id: x.id, title: x.title, kind: x.kind,
-      status: live?.stage === x.id ? 'running' : rec.status === 'failed' && rec.stage === x.id ? 'failed' : done(x) || (x.kind === 'base' && !!x.checkpoint) ? 'done' : 'pending',
+      status: live?.stage === x.id ? 'running' : rec.status === 'failed' && rec.stage === x.id ? 'failed' : done(x) ? 'done' : 'pending',
     }));
     const view: ExperimentStatusView = { id, name: rec.name, status: rec.status, stages, ...(rec.error ? { error: rec.error } : {}) };
     if (live) {

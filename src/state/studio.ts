@@ -15,6 +15,8 @@ import type { BackendInfo, BackendName, MemoryInfo } from '../worker/protocol';
 import type { MergeParity, ParityReport } from '../gpu/parity';
 import type { KernelParity } from '../gpu/kernels/parity';
 import type { StepProfile } from '../gpu/profile';
+import type { DeviceCeilings, MergeThroughput } from '../gpu/microbench';
+import { mergeMethod } from '../core/merge/registry';
 import { createServices, EngineCache, type Services } from './services';
 import { notify, useStudio } from './store';
 import { type RunHandle, RunManager } from './training';
@@ -70,6 +72,10 @@ export interface StudioApi extends GrowthActions, EvaluationActions, AdaptAction
   checkKernelParity(): Promise<KernelParity[]>;
   /** Programs (and GPU times, where the adapter can time them) of one training step of `config`. */
   profileTrainingStep(options: { config: unknown; batchSize: number; seqLen: number }): Promise<StepProfile>;
+  /** Matmul ceiling (GFLOP/s), the model's linear-layer shapes and copy bandwidth (GB/s) of the active backend. */
+  measureDevice(options?: { modelShapes?: [number, number, number][] }): Promise<DeviceCeilings>;
+  /** One merge of a tensor of `elements` floats with resident inputs, in the current kernel mode: ms and GB/s. */
+  measureMerge(options: { method: string; elements?: number; experts?: number; params?: Record<string, unknown> }): Promise<MergeThroughput>;
 }
 
 /** Validation-loss defaults: long enough windows to be meaningful, few enough to be quick. */
@@ -296,6 +302,20 @@ export function createStudio(services: Services = createServices()): StudioApi {
       if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${JSON.stringify(batchSize)}`);
       if (!Number.isInteger(seqLen) || seqLen < 2 || seqLen > config.max_position_embeddings) throw new Error(`seqLen must be an integer from 2 to ${config.max_position_embeddings}, got ${JSON.stringify(seqLen)}`);
       return s.engine.call('profileStep', { config, batchSize, seqLen });
+    },
+    async measureDevice(options) {
+      const shapes = options?.modelShapes ?? [];
+      if (!Array.isArray(shapes) || shapes.some((x) => !Array.isArray(x) || x.length !== 3 || x.some((d) => !Number.isInteger(d) || d < 1 || d > 65536))) {
+        throw new Error('modelShapes must be a list of [tokens, in, out] positive integers up to 65536');
+      }
+      return s.engine.call('deviceCeilings', { modelShapes: shapes });
+    },
+    async measureMerge(options) {
+      const { method, elements = 1 << 22, experts = 3, params } = options ?? ({} as never);
+      mergeMethod(method); // throws naming the methods when unknown
+      if (!Number.isInteger(elements) || elements < 1 || elements > 1 << 26) throw new Error(`elements must be an integer from 1 to ${1 << 26}, got ${JSON.stringify(elements)}`);
+      if (!Number.isInteger(experts) || experts < 1 || experts > 8) throw new Error(`experts must be an integer from 1 to 8, got ${JSON.stringify(experts)}`);
+      return s.engine.call('mergeThroughput', { method, elements, experts, params });
     },
     async checkMergeParity(config = MODEL_PRESETS[0].config, seed = 0) {
       return s.engine.call('mergeParity', { config: validateConfig(config), seed });

@@ -21,10 +21,14 @@ const ICONS: Record<StageView['status'], string> = { done: '✓', running: '●'
 
 export function ExperimentProgress({ id }: { id: string }) {
   const studio = useStudioApi();
-  // The view reads the record, the live stage and its run's metrics: re-render when any changes.
+  // The view reads the record, the live stage, its run's metrics and what the studio holds:
+  // re-render when any changes.
   const version = useExperimentVersion(id);
   const live = useStudio((s) => (s.experimentLive?.id === id ? s.experimentLive : undefined));
   useStudio((s) => (live?.runId ? s.runs[live.runId]?.version : undefined));
+  // A stage counts as done only while its checkpoint or evaluation is held (see status()).
+  useStudio((s) => s.checkpoints);
+  useStudio((s) => s.evaluations);
   const [, setTick] = useState(0);
   const running = version?.startsWith('running|') ?? false;
   useEffect(() => {

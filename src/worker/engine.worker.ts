@@ -26,6 +26,10 @@ async function handle(req: WorkerRequest): Promise<RequestMap[WorkerRequest['typ
       return session.kernelParity();
     case 'profileStep':
       return session.profileStep(req);
+    case 'deviceCeilings':
+      return session.deviceCeilings(req);
+    case 'mergeThroughput':
+      return session.mergeThroughput(req);
     case 'unloadModel':
       return session.unloadModel(req);
     case 'loadCorpus':

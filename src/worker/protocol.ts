@@ -10,6 +10,7 @@ import type { MergeParity, ParityReport } from '../gpu/parity';
 import type { KernelMode, kernelStatus } from '../gpu/register';
 import type { KernelParity } from '../gpu/kernels/parity';
 import type { StepProfile } from '../gpu/profile';
+import type { DeviceCeilings, MergeThroughput } from '../gpu/microbench';
 import type { ParamValues } from '../core/params';
 import type { ModelComparison } from '../core/eval/compare';
 import type { MinimalPair } from '../core/eval/suites/types';
@@ -59,6 +60,10 @@ export interface RequestMap {
   kernelParity: { args: Record<string, never>; result: KernelParity[] };
   /** One training step of a fresh model under tfjs's profiler, with the current kernel mode. */
   profileStep: { args: { config: LlamaConfig; batchSize: number; seqLen: number }; result: StepProfile };
+  /** Matmul ceiling and copy bandwidth of the active backend (modelShapes: [tokens, in, out] products to time too). */
+  deviceCeilings: { args: { modelShapes?: [number, number, number][] }; result: DeviceCeilings };
+  /** One merge of a large tensor with resident inputs, in the current kernel mode. */
+  mergeThroughput: { args: { method: string; elements: number; experts: number; params?: Record<string, unknown> }; result: MergeThroughput };
   unloadModel: { args: { modelId: string }; result: null };
   /** UTF-8 text, one sentence or paragraph a line; train may be left out for evaluation only. */
   loadCorpus: { args: { corpusId: string; train?: ArrayBuffer; valid: ArrayBuffer }; result: { trainChars: number; validChars: number } };

@@ -23,6 +23,7 @@ import { startBackend } from '../gpu/backend';
 import { checkBackendParity, checkMergeParity } from '../gpu/parity';
 import { activeFusedAdamW, checkKernelParity, kernelStatus, setKernelMode } from '../gpu/register';
 import { profileTrainingStep } from '../gpu/profile';
+import { measureCeilings, measureMerge } from '../gpu/microbench';
 import type { EngineEvent, RequestMap } from './protocol';
 import { TextLibrary, type TokenizedCorpus } from './texts';
 import { planWeights, readPlannedWeights } from '../core/checkpoint/hfImport';
@@ -115,6 +116,16 @@ export class EngineSession {
   async profileStep(a: Args<'profileStep'>): Result<'profileStep'> {
     if (this.runs.size) throw new Error('profiling needs the GPU to itself; wait until training has finished');
     return profileTrainingStep(a.config, a.batchSize, a.seqLen, activeFusedAdamW());
+  }
+
+  async deviceCeilings(a: Args<'deviceCeilings'>): Result<'deviceCeilings'> {
+    if (this.runs.size) throw new Error('measuring the device needs the GPU to itself; wait until training has finished');
+    return measureCeilings(a.modelShapes);
+  }
+
+  async mergeThroughput(a: Args<'mergeThroughput'>): Result<'mergeThroughput'> {
+    if (this.runs.size) throw new Error('measuring merges needs the GPU to itself; wait until training has finished');
+    return measureMerge(a.method, a.elements, a.experts, a.params);
   }
 
   tokenize(a: Args<'tokenize'>): Awaited<Result<'tokenize'>> {

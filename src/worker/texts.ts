@@ -36,6 +36,9 @@ export class TextLibrary {
   /** Keeps the texts; a corpus loaded again without training text keeps the earlier one. */
   addCorpus(id: string, valid: string, train: string | undefined): { trainChars: number; validChars: number } {
     const before = this.corpora.get(id);
+    // Comparing the texts is the cheap check: V8 compares lengths first, then the characters at
+    // memory speed (about 2 ms for 10 MB, under a tenth of the decode before it); hashing the
+    // new text in JavaScript would cost several times more, and a length alone misses an edit.
     const keepTokenized = before && before.valid === valid && (train === undefined || train === before.train);
     this.corpora.set(id, { valid, train: train ?? before?.train, tokenized: keepTokenized ? before.tokenized : new Map() });
     return { trainChars: (train ?? before?.train ?? '').length, validChars: valid.length };

@@ -51,16 +51,28 @@ export function evaluationCsv(r: EvaluationResult): string {
   return out.map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 }
 
+/**
+ * One checkpoint's macro accuracy per language: the mean of the accuracies of that language's
+ * suites, in the order the language's first row appears; a language with no row is absent.
+ */
+export function languageAccuracy(r: Pick<EvaluationResult, 'rows'>, checkpoint: string): Map<string, number> {
+  const by = new Map<string, number[]>();
+  for (const x of r.rows) {
+    if (x.checkpoint !== checkpoint) continue;
+    const xs = by.get(x.language);
+    if (xs) xs.push(x.accuracy);
+    else by.set(x.language, [x.accuracy]);
+  }
+  return new Map([...by].map(([language, xs]) => [language, xs.reduce((a, v) => a + v, 0) / xs.length]));
+}
+
 /** Checkpoints x languages matrix of macro accuracy (mean over a language's suites). */
 export function accuracyMatrix(r: EvaluationResult): { languages: string[]; cells: Record<string, Record<string, number>> } {
   const languages = [...new Set(r.rows.map((x) => x.language))].sort();
   const cells: Record<string, Record<string, number>> = {};
   for (const c of r.checkpoints) {
-    cells[c.id] = {};
-    for (const lang of languages) {
-      const rows = r.rows.filter((x) => x.checkpoint === c.id && x.language === lang);
-      if (rows.length) cells[c.id][lang] = rows.reduce((a, x) => a + x.accuracy, 0) / rows.length;
-    }
+    const acc = languageAccuracy(r, c.id);
+    cells[c.id] = Object.fromEntries(languages.filter((l) => acc.has(l)).map((l) => [l, acc.get(l)!]));
   }
   return { languages, cells };
 }

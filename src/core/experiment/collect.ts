@@ -1,23 +1,17 @@
 // Gathers the numbers the findings need from what the studio stores: each adapt run's metric
 // points (target and English validation loss against FLOPs) and the final evaluation's
 // validation rows and suite accuracies for the experts and the merges.
-import type { EvaluationResult } from '../eval/report';
+import { type EvaluationResult, languageAccuracy } from '../eval/report';
 import type { MetricPoint } from '../train/settings';
 import type { ExpertNumber, FindingsInput, MergeNumber, RunCurve } from './findings';
 import type { ExperimentPlan } from './plan';
 import type { Progress } from './resume';
 
-/** Mean macro accuracy of a checkpoint over the suites of one language, if any were scored. */
-function accuracyOf(evaluation: EvaluationResult, checkpoint: string, language: string): number | undefined {
-  const rows = evaluation.rows.filter((r) => r.checkpoint === checkpoint && r.language === language);
-  return rows.length ? rows.reduce((s, r) => s + r.accuracy, 0) / rows.length : undefined;
-}
-
 function number(evaluation: EvaluationResult, checkpoint: string | undefined, language: string): { loss: number; accuracy?: number } | undefined {
   if (!checkpoint) return undefined;
   const row = evaluation.validation.find((v) => v.checkpoint === checkpoint && v.language === language);
   if (!row) return undefined;
-  const accuracy = accuracyOf(evaluation, checkpoint, language);
+  const accuracy = languageAccuracy(evaluation, checkpoint).get(language);
   return { loss: row.loss, ...(accuracy === undefined ? {} : { accuracy }) };
 }
 

@@ -3,7 +3,7 @@ import type { EvaluationResult } from '../eval/report';
 import type { MetricPoint } from '../train/settings';
 import { findingsInput } from './collect';
 import { clone } from '../testing/experimentFixtures';
-import { type Finding, findings, type FindingsInput, interpolateAt, type LossPoint, type MergeNumber, type RunCurve } from './findings';
+import { atEqualFlops, type Finding, findings, type FindingsInput, interpolateAt, type LossPoint, type MergeNumber, type RunCurve } from './findings';
 import { planExperiment, type Progress } from './plan';
 import { RECIPE_PRESETS } from './recipe';
 
@@ -25,6 +25,21 @@ describe('interpolateAt', () => {
     expect(interpolateAt(pts, 0, 'english')).toBe(2);
     expect(interpolateAt(pts, 301, 'target')).toBeUndefined();
     expect(interpolateAt([], 0, 'target')).toBeUndefined();
+  });
+});
+
+describe('atEqualFlops', () => {
+  it('reads every curve at the least of their last FLOPs, interpolating, and nothing where a curve starts later', () => {
+    const x1 = curve('isl', 1, [[0, 5, 2], [500, 4, 2.2], [1000, 3.5, 2.4]]);
+    const x2 = curve('isl', 2, [[0, 5, 2], [900, 3.2, 2.15]]);
+    const late = curve('isl', 4, [[950, 3, 2], [1200, 2.9, 2.1]]);
+    const { flops, points } = atEqualFlops([x1, x2]);
+    expect(flops).toBe(900);
+    expect(points[0]!.flops).toBe(900);
+    expect(points[0]!.target).toBeCloseTo(3.6, 12);
+    expect(points[0]!.english).toBeCloseTo(2.36, 12);
+    expect(points[1]).toEqual({ flops: 900, target: 3.2, english: 2.15 });
+    expect(atEqualFlops([x1, late, x2]).points).toEqual([points[0], undefined, points[1]]);
   });
 });
 

@@ -72,6 +72,21 @@ export function interpolateAt(points: LossPoint[], flops: number, field: 'target
   return undefined;
 }
 
+/**
+ * The largest FLOPs every curve reached (the least of their last points' FLOPs), and each
+ * curve's point there, interpolated; undefined for a curve that starts after it. Every curve
+ * needs at least one point.
+ */
+export function atEqualFlops(curves: { points: LossPoint[] }[]): { flops: number; points: (LossPoint | undefined)[] } {
+  const flops = Math.min(...curves.map((c) => c.points[c.points.length - 1].flops));
+  const points = curves.map((c) => {
+    const target = interpolateAt(c.points, flops, 'target');
+    const english = interpolateAt(c.points, flops, 'english');
+    return target === undefined || english === undefined ? undefined : { flops, target, english };
+  });
+  return { flops, points };
+}
+
 interface Comparison {
   /** Positive when the claim holds for this comparison. */
   diff: number;
@@ -97,25 +112,24 @@ function verdict(items: Comparison[], tol: number, noun: string): Pick<Finding, 
 }
 
 /** Grown-vs-1x comparisons of one language at the largest FLOPs both runs reached. */
-function growthComparisons(curves: RunCurve[], measure: (c: RunCurve, flops: number) => number | undefined, label: string): Comparison[] {
+function growthComparisons(curves: RunCurve[], measure: (c: RunCurve, at: LossPoint) => number | undefined, label: string): Comparison[] {
   const out: Comparison[] = [];
   for (const big of curves.filter((c) => c.scale > 1 && c.points.length)) {
     const small = curves.find((c) => c.scale === 1 && c.language === big.language && c.points.length);
     if (!small) continue;
-    const flops = Math.min(small.points[small.points.length - 1].flops, big.points[big.points.length - 1].flops);
-    const a = measure(small, flops);
-    const b = measure(big, flops);
+    const { flops, points: [atSmall, atBig] } = atEqualFlops([small, big]);
+    const a = atSmall && measure(small, atSmall);
+    const b = atBig && measure(big, atBig);
     if (a === undefined || b === undefined) continue;
     out.push({ diff: a - b, text: `${big.language} at ${formatFlops(flops)}: x${big.scale} ${label} ${f3(b)} vs x1 ${f3(a)} (${signed(b - a)})` });
   }
   return out;
 }
 
-/** English loss increase over the run's start (the parent's loss), at `flops`. */
-function forgetting(c: RunCurve, flops: number): number | undefined {
+/** English loss increase over the run's start (the parent's loss) at the point `at`. */
+function forgetting(c: RunCurve, at: LossPoint): number | undefined {
   const start = c.points[0];
-  const now = interpolateAt(c.points, flops, 'english');
-  return start.flops === 0 && now !== undefined ? now - start.english : undefined;
+  return start.flops === 0 ? at.english - start.english : undefined;
 }
 
 const subsetKey = (m: MergeNumber) => [...m.subset].sort().join('+');
@@ -124,7 +138,7 @@ export function findings(input: FindingsInput, options: FindingsOptions = {}): F
   const tol = options.tolerance ?? 0.01;
   const spread = options.methodSpread ?? 0.05;
 
-  const a = growthComparisons(input.curves, (c, f) => interpolateAt(c.points, f, 'target'), 'target loss');
+  const a = growthComparisons(input.curves, (_, at) => at.target, 'target loss');
   const b = growthComparisons(input.curves, forgetting, 'English loss rise');
 
   const c: Comparison[] = [];

@@ -104,6 +104,15 @@ describe('buildReport', () => {
     expect(g2.englishRise).toBeCloseTo(0.4 / 1.5, 9);
   });
 
+  it('judges growth on the numbers of the gains table', () => {
+    const [efficiency, forgets] = r.findings;
+    for (const language of ['isl', 'fao']) {
+      const [g1, g2] = [1, 2].map((scale) => r.gains.find((g) => g.language === language && g.scale === scale)!);
+      expect(efficiency.evidence).toContain(`x2 target loss ${g2.target.toFixed(3)} vs x1 ${g1.target.toFixed(3)}`);
+      expect(forgets.evidence).toContain(`x2 English loss rise ${g2.englishRise.toFixed(3)} vs x1 ${g1.englishRise.toFixed(3)}`);
+    }
+  });
+
   it('puts every merge next to its expert and base on each language of its subset', () => {
     expect(r.mergeTable).toHaveLength(8);
     const row = r.mergeTable.find((m) => m.method === 'ties' && m.scale === 2 && m.language === 'fao')!;

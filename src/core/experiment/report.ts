@@ -3,10 +3,10 @@
 // to their experts, and the findings. buildReport only reads what the studio stores (plan,
 // progress records, run metrics, the evaluation); reportHtml.ts renders it and reportCsv
 // flattens it for pandas or R.
-import { csvCell, type EvaluationResult } from '../eval/report';
+import { csvCell, type EvaluationResult, languageAccuracy } from '../eval/report';
 import type { MetricPoint } from '../train/settings';
 import { findingsInput } from './collect';
-import { type Finding, findings, interpolateAt, type MergeNumber } from './findings';
+import { atEqualFlops, type Finding, findings, type MergeNumber } from './findings';
 import { type ExperimentPlan, type Progress, resumePlan, type StageStatus } from './plan';
 import type { Recipe } from './recipe';
 
@@ -129,9 +129,7 @@ function scoresOf(evaluation: EvaluationResult | undefined, checkpoint: string |
   const out: Record<string, Score> = {};
   if (!evaluation || !checkpoint) return out;
   for (const v of evaluation.validation.filter((r) => r.checkpoint === checkpoint)) out[v.language] = { loss: v.loss };
-  const acc = new Map<string, number[]>();
-  for (const r of evaluation.rows.filter((x) => x.checkpoint === checkpoint)) acc.set(r.language, [...(acc.get(r.language) ?? []), r.accuracy]);
-  for (const [language, xs] of acc) out[language] = { ...out[language], accuracy: xs.reduce((s, x) => s + x, 0) / xs.length };
+  for (const [language, accuracy] of languageAccuracy(evaluation, checkpoint)) out[language] = { ...out[language], accuracy };
   return out;
 }
 
@@ -174,14 +172,13 @@ export function gainsOf(curves: ReportCurve[]): GainRow[] {
   for (const language of [...new Set(curves.map((c) => c.language))]) {
     const runs = curves.filter((c) => c.language === language && c.points[0].step === 0);
     if (!runs.length) continue;
-    const flops = Math.min(...runs.map((c) => c.points[c.points.length - 1].flops));
-    for (const c of runs) {
-      const target = interpolateAt(c.points, flops, 'target');
-      const english = interpolateAt(c.points, flops, 'english');
-      if (target === undefined || english === undefined) continue;
+    const { flops, points } = atEqualFlops(runs);
+    runs.forEach((c, i) => {
+      const at = points[i];
+      if (!at) return;
       const start = c.points[0];
-      out.push({ language, scale: c.scale, flops, targetStart: start.target, target, targetDrop: start.target - target, englishStart: start.english, english, englishRise: english - start.english });
-    }
+      out.push({ language, scale: c.scale, flops, targetStart: start.target, target: at.target, targetDrop: start.target - at.target, englishStart: start.english, english: at.english, englishRise: at.english - start.english });
+    });
   }
   return out;
 }

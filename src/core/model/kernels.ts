@@ -1,11 +1,13 @@
-// The four hot paths of the decoder as replaceable operations: RMSNorm, RoPE, causal grouped-
-// query attention and target log-probabilities. The core keeps the stock tfjs-op versions here
+// The hot paths of the decoder as replaceable operations: linear layers, RMSNorm, RoPE, causal
+// grouped-query attention and target log-probabilities. The core keeps the stock tfjs-op versions here
 // (they also serve as the references our GPU kernels are checked against); gpu/register.ts
 // installs a set that routes to our WebGPU kernels when they are switched on. The core never
 // imports the GPU code: it only sees this interface.
 import * as tf from '@tensorflow/tfjs';
 
 export interface ModelKernels {
+  /** x W^T for x (M, in) and W (out, in): every linear layer. */
+  linear(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D;
   /** x * rsqrt(mean(x^2) + eps) * weight over the last axis. */
   rmsNorm(x: tf.Tensor, weight: tf.Tensor, eps: number): tf.Tensor;
   /**
@@ -20,6 +22,10 @@ export interface ModelKernels {
   causalAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D;
   /** log softmax(logits)[target] per position: logits (B, T, V), targets (B, T) int32 -> (B, T). */
   targetLogProbs(logits: tf.Tensor3D, targets: tf.Tensor2D): tf.Tensor2D;
+}
+
+export function stockLinear(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  return tf.matMul(x, w, false, true);
 }
 
 export function stockRmsNorm(x: tf.Tensor, weight: tf.Tensor, eps: number): tf.Tensor {
@@ -68,6 +74,7 @@ export function stockTargetLogProbs(logits: tf.Tensor3D, targets: tf.Tensor2D): 
 }
 
 export const STOCK_KERNELS: ModelKernels = {
+  linear: stockLinear,
   rmsNorm: stockRmsNorm,
   rope: stockRope,
   causalAttention: stockCausalAttention,

@@ -20,7 +20,7 @@ export interface LlamaModel {
 export function linear(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
   const inDim = x.shape[x.shape.length - 1];
   const lead = x.shape.slice(0, -1);
-  const y = tf.matMul(tf.reshape(x, [-1, inDim]), w as tf.Tensor2D, false, true);
+  const y = modelKernels().linear(tf.reshape(x, [-1, inDim]) as tf.Tensor2D, w as tf.Tensor2D);
   return tf.reshape(y, [...lead, w.shape[0]]);
 }
 
