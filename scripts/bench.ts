@@ -113,10 +113,11 @@ async function main(): Promise<void> {
         console.log(`done: ${c.id} on ${info.name} (${kernels} kernels)`);
       }
       if (info.name !== 'webgpu') continue;
-      // Merges: one tensor of 4M floats (16 MB) per expert, three experts, inputs resident.
+      // Merges: one tensor of 1M floats (4 MB, larger than any of the 10M config's) per expert,
+      // three experts, inputs resident. (16 MB tensors crashed SwiftShader's tab in stock TIES.)
       for (const m of MERGES) for (const kernels of kernelModes) {
         await page.evaluate((k) => window.studio.kernels(k), kernels);
-        const r = await page.evaluate((m) => window.studio.measureMerge({ method: m.method, elements: 1 << 22, experts: 3, params: m.params }), m);
+        const r = await page.evaluate((m) => window.studio.measureMerge({ method: m.method, elements: 1 << 20, experts: 3, params: m.params }), m);
         merges.push({ ...r, kernels, ofCopy: ceiling.copyGBps ? `${((r.GBps / ceiling.copyGBps) * 100).toFixed(0)}%` : '' });
       }
       // Minimal pairs scored per second with the first config's freshly made model.

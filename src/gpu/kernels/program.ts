@@ -90,26 +90,34 @@ export function runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs
 export const ROW_WORKGROUP = 64;
 
 /**
- * WGSL for a tree sum over a workgroup: `partial` must hold each thread's value; afterwards
- * partial[0] is the sum. Barriers are in uniform control flow (the loop bound is a constant).
+ * WGSL for a tree reduction over a workgroup (`combine` of two values: a sum, a max): `partial`
+ * must hold each thread's value; afterwards partial[0] holds the result. Barriers stay in uniform
+ * control flow (the loop bound is a constant). Read partial[0], then barrier before reusing it.
  */
-export function workgroupSum(partial: string): string {
+function workgroupReduce(partial: string, combine: (a: string, b: string) => string): string {
+  const mine = `${partial}[localId.x]`;
   return `
   workgroupBarrier();
   for (var stride = ${ROW_WORKGROUP / 2}u; stride > 0u; stride = stride / 2u) {
-    if (localId.x < stride) { ${partial}[localId.x] = ${partial}[localId.x] + ${partial}[localId.x + stride]; }
+    if (localId.x < stride) { ${mine} = ${combine(mine, `${partial}[localId.x + stride]`)}; }
     workgroupBarrier();
   }`;
 }
 
-export function workgroupMax(partial: string): string {
-  return `
-  workgroupBarrier();
-  for (var stride = ${ROW_WORKGROUP / 2}u; stride > 0u; stride = stride / 2u) {
-    if (localId.x < stride) { ${partial}[localId.x] = max(${partial}[localId.x], ${partial}[localId.x + stride]); }
-    workgroupBarrier();
-  }`;
-}
+export const workgroupSum = (partial: string): string => workgroupReduce(partial, (a, b) => `${a} + ${b}`);
+export const workgroupMax = (partial: string): string => workgroupReduce(partial, (a, b) => `max(${a}, ${b})`);
+
+/**
+ * Header of a row kernel (a workgroup per row of `uniforms.cols` values, `uniforms.rows` rows):
+ * the row, clamped so that barriers stay uniform, whether it is real (`valid`), the thread `tid`
+ * and the row's first element `base`.
+ */
+export const ROW_OF_WORKGROUP = `
+  let rowRaw = ${WORKGROUP_INDEX};
+  let valid = rowRaw < uniforms.rows;
+  let row = min(rowRaw, uniforms.rows - 1);
+  let tid = i32(localId.x);
+  let base = row * uniforms.cols;`;
 
 /** An op with our own backward pass (tf.customGrad with the inputs as an array). */
 export function customOp(

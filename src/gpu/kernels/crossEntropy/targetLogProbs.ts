@@ -5,26 +5,21 @@
 // stock path's one-hot, log-softmax gradient and broadcasts.
 // Reference: core/model/kernels.ts stockTargetLogProbs; parity: ./parity.ts.
 import * as tf from '@tensorflow/tfjs';
-import { MAIN, customOp, ROW_WORKGROUP, WORKGROUP_INDEX, registerStudioKernel, runKernel, runProgram, workgroupMax, workgroupSum } from '../program';
+import { MAIN, customOp, ROW_OF_WORKGROUP, ROW_WORKGROUP, registerStudioKernel, runKernel, runProgram, workgroupMax, workgroupSum } from '../program';
 
 const FORWARD = 'StudioTargetLogProbs';
 const BACKWARD = 'StudioTargetLogProbsGrad';
 
 /** max and log-sum-exp of this workgroup's row into `rowMax`, `rowSum`. */
-const ROW_STATS = `
-  let rowRaw = ${WORKGROUP_INDEX};
-  let valid = rowRaw < uniforms.rows;
-  let row = min(rowRaw, uniforms.rows - 1);
-  let tid = i32(localId.x);
-  let base = row * uniforms.vocab;
+const ROW_STATS = `${ROW_OF_WORKGROUP}
   var m = -3.402823e38;
-  for (var c = tid; c < uniforms.vocab; c += ${ROW_WORKGROUP}) { m = max(m, logits[base + c]); }
+  for (var c = tid; c < uniforms.cols; c += ${ROW_WORKGROUP}) { m = max(m, logits[base + c]); }
   partial[localId.x] = m;
   ${workgroupMax('partial')}
   let rowMax = partial[0];
   workgroupBarrier();
   var s = 0.0;
-  for (var c = tid; c < uniforms.vocab; c += ${ROW_WORKGROUP}) { s += exp(logits[base + c] - rowMax); }
+  for (var c = tid; c < uniforms.cols; c += ${ROW_WORKGROUP}) { s += exp(logits[base + c] - rowMax); }
   partial[localId.x] = s;
   ${workgroupSum('partial')}
   let rowSum = partial[0];`;
@@ -35,7 +30,7 @@ function register(): void {
     const rows = targets.shape.reduce((a, b) => a * b, 1);
     return runProgram(backend, {
       key: 'target_logprobs_fwd', inputs: ['logits', 'targets'], outputShape: targets.shape, workgroup: ROW_WORKGROUP, workgroups: rows,
-      uniforms: [{ name: 'rows', type: 'i32', value: rows }, { name: 'vocab', type: 'i32', value: vocab }],
+      uniforms: [{ name: 'rows', type: 'i32', value: rows }, { name: 'cols', type: 'i32', value: vocab }],
       code: `
 var<workgroup> partial : array<f32, ${ROW_WORKGROUP}>;
 ${MAIN} {
@@ -50,7 +45,7 @@ ${MAIN} {
     const rows = targets.shape.reduce((a, b) => a * b, 1);
     return runProgram(backend, {
       key: 'target_logprobs_bwd', inputs: ['logits', 'targets', 'dy'], outputShape: logits.shape, workgroup: ROW_WORKGROUP, workgroups: rows,
-      uniforms: [{ name: 'rows', type: 'i32', value: rows }, { name: 'vocab', type: 'i32', value: vocab }],
+      uniforms: [{ name: 'rows', type: 'i32', value: rows }, { name: 'cols', type: 'i32', value: vocab }],
       code: `
 var<workgroup> partial : array<f32, ${ROW_WORKGROUP}>;
 ${MAIN} {
@@ -58,7 +53,7 @@ ${MAIN} {
   if (valid) {
     let g = dy[row];
     let want = targets[row];
-    for (var c = tid; c < uniforms.vocab; c += ${ROW_WORKGROUP}) {
+    for (var c = tid; c < uniforms.cols; c += ${ROW_WORKGROUP}) {
       var hit = 0.0;
       if (c == want) { hit = 1.0; }
       result[base + c] = g * (hit - exp(logits[base + c] - rowMax) / rowSum);

@@ -4,23 +4,16 @@
 // dw = sum over rows of dy x r (one program, a thread per column).
 // Reference: core/model/kernels.ts stockRmsNorm; parity: ./parity.ts.
 import * as tf from '@tensorflow/tfjs';
-import { MAIN, customOp, ROW_WORKGROUP, WORKGROUP_INDEX, registerStudioKernel, runKernel, runProgram, workgroupSum } from '../program';
+import { MAIN, customOp, ROW_OF_WORKGROUP, ROW_WORKGROUP, registerStudioKernel, runKernel, runProgram, workgroupSum } from '../program';
 
 const FORWARD = 'StudioRmsNorm';
 const RSTD = 'StudioRmsNormRstd';
 const GRAD_X = 'StudioRmsNormGradX';
 const GRAD_W = 'StudioRmsNormGradW';
 
-/** Row loop header: this workgroup's row (clamped, so barriers stay uniform) and whether it is real. */
-const ROW = `
-  let rowRaw = ${WORKGROUP_INDEX};
-  let valid = rowRaw < uniforms.rows;
-  let row = min(rowRaw, uniforms.rows - 1);
-  let tid = i32(localId.x);
-  let base = row * uniforms.cols;`;
 
 /** The row's sum of x^2 into partial[0], reduced over the workgroup. */
-const SUM_OF_SQUARES = `${ROW}
+const SUM_OF_SQUARES = `${ROW_OF_WORKGROUP}
   var s = 0.0;
   for (var c = tid; c < uniforms.cols; c += ${ROW_WORKGROUP}) { let v = x[base + c]; s += v * v; }
   partial[localId.x] = s;
@@ -69,7 +62,7 @@ ${MAIN} {
       code: `
 var<workgroup> partial : array<f32, ${ROW_WORKGROUP}>;
 ${MAIN} {
-  ${ROW}
+  ${ROW_OF_WORKGROUP}
   var s = 0.0;
   for (var c = tid; c < uniforms.cols; c += ${ROW_WORKGROUP}) { s += dy[base + c] * w[c] * x[base + c]; }
   partial[localId.x] = s;
