@@ -112,12 +112,20 @@ async function main(): Promise<void> {
         });
         console.log(`done: ${c.id} on ${info.name} (${kernels} kernels)`);
       }
+      // Training results first: the merge and scoring measurements below take a while.
+      const trained = rows.filter((r) => r.backend === info.name);
+      console.table(trained);
+      for (const r of trained.filter((x) => x.kernels === 'studio')) {
+        const stock = trained.find((x) => x.kernels === 'stock' && x.config === r.config);
+        if (stock) console.log(`${r.config} on ${r.backend}: our kernels ${r.tokensPerSec} tok/s vs stock ${stock.tokensPerSec} tok/s = ${(Number(r.tokensPerSec) / Number(stock.tokensPerSec)).toFixed(2)}x`);
+      }
       if (info.name !== 'webgpu') continue;
-      // Merges: one tensor of 1M floats (4 MB, larger than any of the 10M config's) per expert,
-      // three experts, inputs resident. (16 MB tensors crashed SwiftShader's tab in stock TIES.)
+      // Merges: one tensor per expert, three experts, inputs resident: 1M floats (4 MB, larger
+      // than any of the 10M config's) on a GPU; 64K floats on SwiftShader, where the stock TIES
+      // top-k over 1M floats runs for many minutes (and 16 MB tensors crashed the tab).
       for (const m of MERGES) for (const kernels of kernelModes) {
         await page.evaluate((k) => window.studio.kernels(k), kernels);
-        const r = await page.evaluate((m) => window.studio.measureMerge({ method: m.method, elements: 1 << 20, experts: 3, params: m.params }), m);
+        const r = await page.evaluate((m) => window.studio.measureMerge({ method: m.method, elements: m.elements, experts: 3, params: m.params }), { ...m, elements: gpu ? 1 << 20 : 1 << 16 });
         merges.push({ ...r, kernels, ofCopy: ceiling.copyGBps ? `${((r.GBps / ceiling.copyGBps) * 100).toFixed(0)}%` : '' });
       }
       // Minimal pairs scored per second with the first config's freshly made model.
@@ -136,12 +144,7 @@ async function main(): Promise<void> {
       }
     }
     await browser.close();
-    console.table(rows);
-    for (const r of rows.filter((x) => x.kernels === 'studio')) {
-      const stock = rows.find((x) => x.kernels === 'stock' && x.config === r.config && x.backend === r.backend);
-      if (stock) console.log(`${r.config} on ${r.backend}: our kernels ${r.tokensPerSec} tok/s vs stock ${stock.tokensPerSec} tok/s = ${(Number(r.tokensPerSec) / Number(stock.tokensPerSec)).toFixed(2)}x`);
-    }
-    if (merges.length) console.table(merges.map((m) => ({ ...m, ms: Number((m.ms as number).toFixed(2)), GBps: Number((m.GBps as number).toFixed(2)) })));
+    if (merges.length) console.table(merges.map((m) => ({ ...m, ms: Number((m.ms as number).toFixed(2)), GBps: Number((m.GBps as number).toPrecision(3)) })));
     if (scoring.length) console.table(scoring);
     mkdirSync('bench-results', { recursive: true });
     writeFileSync('bench-results/bench.json', JSON.stringify({ date: new Date().toISOString(), gpu, warmupSteps: WARMUP_STEPS, ceilings, rows, profiles, merges, scoring }, null, 2));
