@@ -361,6 +361,9 @@ export class EngineSession {
         pending.push(point);
         if (evaluated || last || performance.now() - lastFlush > METRIC_FLUSH_MS) flush();
         if (s.checkpointEvery > 0 && r.step % s.checkpointEvery === 0 && !last) {
+          // The snapshot record carries the metrics seen so far, and a resume keeps only points
+          // up to its step: points still pending here would be lost for good.
+          flush();
           const state = await this.snapshot(trainer);
           this.emit({ type: 'trainCheckpoint', runId, step: r.step, tokens: r.step * tokensPerStep, elapsed, state }, [state]);
         }
