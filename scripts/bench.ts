@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       const shapes = configs.map((c) => [c.batchSize * c.seqLen, c.config.hidden_size, c.config.intermediate_size] as [number, number, number]);
       const ceiling = await page.evaluate((modelShapes) => window.studio.measureDevice({ modelShapes }), shapes);
       ceilings.push({ adapter: info.adapter ?? info.name, ...ceiling });
-      console.log(`${info.name} (${info.adapter ?? 'cpu'}): matmul ceiling ${ceiling.matmulCeilingGflops.toFixed(1)} GFLOP/s (${ceiling.matmul.map((m) => `${m.kernel} ${m.shape} ${m.gflops.toFixed(2)}`).join(', ')})${ceiling.copyGBps !== undefined ? `, copy ${ceiling.copyGBps.toFixed(1)} GB/s` : ''}`);
+      console.log(`${info.name} (${info.adapter ?? 'cpu'}): matmul ceiling ${ceiling.matmulCeilingGflops.toFixed(1)} GFLOP/s (${ceiling.matmul.map((m) => `${m.kernel} ${m.shape} ${m.gflops.toFixed(2)}`).join(', ')})${ceiling.copyGBps !== undefined ? `, buffer copy ${ceiling.copyGBps.toFixed(1)} GB/s, shader stream ${ceiling.streamGBps?.toFixed(2)} GB/s` : ''}`);
       for (const c of configs) for (const kernels of info.name === 'webgpu' ? kernelModes : ['stock' as const]) {
         await page.evaluate((k) => window.studio.kernels(k), kernels);
         const steps = Math.max(WARMUP_STEPS + 2, stepsOverride ?? c.steps);
@@ -121,12 +121,19 @@ async function main(): Promise<void> {
       }
       if (info.name !== 'webgpu') continue;
       // Merges: one tensor per expert, three experts, inputs resident: 1M floats (4 MB, larger
-      // than any of the 10M config's) on a GPU; 64K floats on SwiftShader, where the stock TIES
-      // top-k over 1M floats runs for many minutes (and 16 MB tensors crashed the tab).
-      for (const m of MERGES) for (const kernels of kernelModes) {
+      // than any of the 10M config's) on a GPU; 64K floats on SwiftShader, where the stock path's
+      // sum over the expert axis alone takes seconds at 64K (tfjs runs a workgroup per entry).
+      // Ours also at 1M floats on SwiftShader, where 64K is short enough for the per-merge
+      // overheads to show.
+      const mergeRuns = kernelModes.flatMap((kernels) => (gpu ? [1 << 20] : kernels === 'studio' ? [1 << 16, 1 << 20] : [1 << 16]).map((elements) => ({ kernels, elements })));
+      for (const m of MERGES) for (const { kernels, elements } of mergeRuns) {
         await page.evaluate((k) => window.studio.kernels(k), kernels);
-        const r = await page.evaluate((m) => window.studio.measureMerge({ method: m.method, elements: m.elements, experts: 3, params: m.params }), { ...m, elements: gpu ? 1 << 20 : 1 << 16 });
-        merges.push({ ...r, kernels, ofCopy: ceiling.copyGBps ? `${((r.GBps / ceiling.copyGBps) * 100).toFixed(0)}%` : '' });
+        const r = await page.evaluate((m) => window.studio.measureMerge({ method: m.method, elements: m.elements, experts: 3, params: m.params }), { ...m, elements });
+        const { kernels: top, ...rest } = r;
+        console.log(`merge profile ${m.method} ${kernels}: ${r.programs} tfjs programs; top: ${top.map((k) => `${k.name}×${k.count}${k.ms !== undefined ? ` ${k.ms.toFixed(2)} ms` : ''}`).join(', ')}`);
+        profiles.push({ merge: m.method, elements: r.elements, kernelMode: kernels, programs: r.programs, kernels: top });
+        const share = (of?: number) => (of ? `${((r.GBps / of) * 100).toFixed(1)}%` : '');
+        merges.push({ ...rest, kernels, ofCopy: share(ceiling.copyGBps), ofStream: share(ceiling.streamGBps) });
       }
       // Minimal pairs scored per second with the first config's freshly made model.
       for (const kernels of kernelModes) {

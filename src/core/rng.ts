@@ -13,6 +13,14 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/**
+ * The first n draws of mulberry32(seed) as float32. Draw j depends only on seed + (j+1) * the
+ * generator's increment, which lets a GPU kernel compute any draw on its own.
+ */
+export function uniformStream(seed: number, n: number): Float32Array {
+  return Float32Array.from({ length: n }, mulberry32(seed));
+}
+
 /** FNV-1a hash of a string, for deriving independent seeds from names. */
 export function hashString(s: string, seed = 0x811c9dc5): number {
   let h = seed >>> 0;

@@ -6,7 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { planMerge } from '../core/merge/merge';
-import { mulberry32 } from '../core/rng';
+import { hashString, mulberry32 } from '../core/rng';
+import { profileKernels, type KernelTime } from './profile';
+import { MAIN, registerStudioKernel, runKernel, runProgram } from './kernels/program';
 import { matMulKernel } from './kernels/matmul/matmul';
 
 export interface MatmulRate {
@@ -25,6 +27,40 @@ export interface DeviceCeilings {
   matmulCeilingGflops: number;
   /** GPU buffer copy, (read + written bytes) / s; absent off WebGPU. */
   copyGBps?: number;
+  /**
+   * The same through a compute shader (one thread per float reads one and writes one): what an
+   * element-wise kernel such as a merge can stream at best. On SwiftShader it is far below the
+   * buffer copy, which is a memcpy.
+   */
+  streamGBps?: number;
+}
+
+const STREAM_COPY = 'StudioStreamCopy';
+
+async function streamBandwidth(elements: number, minMs: number): Promise<number> {
+  registerStudioKernel(STREAM_COPY, ({ x }, backend) => runProgram(backend, {
+    key: 'stream_copy', inputs: ['x'], outputShape: x.shape, workgroup: 256, workgroups: Math.ceil(elements / 256),
+    uniforms: [{ name: 'n', type: 'i32', value: elements }],
+    code: `${MAIN} { if (index < uniforms.n) { result[index] = x[index]; } }`,
+  }, [x]));
+  const x = tf.tensor1d(new Float32Array(elements).fill(1));
+  try {
+    const once = async (n: number) => {
+      const outs = Array.from({ length: n }, () => runKernel(STREAM_COPY, { x }));
+      await outs[n - 1].data();
+      tf.dispose(outs);
+    };
+    await once(1);
+    let reps = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < minMs || reps < 3) {
+      await once(3);
+      reps += 3;
+    }
+    return (2 * elements * 4 * reps) / ((performance.now() - t0) * 1e6);
+  } finally {
+    x.dispose();
+  }
 }
 
 async function timeMatmul(m: number, k: number, n: number, transposeB: boolean, minMs: number, ours = false): Promise<MatmulRate> {
@@ -96,7 +132,10 @@ export async function measureCeilings(modelShapes: [number, number, number][] = 
   }
   const square = matmul.filter((r) => !r.shape.includes('^T'));
   const out: DeviceCeilings = { backend: tf.getBackend(), matmul, matmulCeilingGflops: Math.max(...square.map((r) => r.gflops)) };
-  if (tf.getBackend() === 'webgpu') out.copyGBps = await copyBandwidth(64 << 20, 16);
+  if (tf.getBackend() === 'webgpu') {
+    out.copyGBps = await copyBandwidth(64 << 20, 16);
+    out.streamGBps = await streamBandwidth(1 << 22, 300);
+  }
   return out;
 }
 
@@ -107,6 +146,9 @@ export interface MergeThroughput {
   ms: number;
   /** Bytes read (base and experts) plus bytes written, per second. */
   GBps: number;
+  /** tfjs programs of one merge, and the slowest kinds (with GPU times where the adapter has them). */
+  programs: number;
+  kernels: KernelTime[];
 }
 
 /** One tensor merged on the active backend, the inputs already resident (as a merge pipeline holds them). */
@@ -120,10 +162,9 @@ export async function measureMerge(methodId: string, elements: number, experts: 
   const draw = (f: () => number) => tf.tensor2d(Float32Array.from({ length: elements }, f), shape as [number, number]);
   const base = draw(() => rand() - 0.5);
   const models = Array.from({ length: experts }, () => draw(() => rand() - 0.5));
-  const uniform = Array.from({ length: experts }, () => draw(rand));
   const once = async () => {
     // Synced on one element: the GPU work, not the read-back a merge also pays, is measured.
-    const first = tf.tidy(() => tf.slice(plan.method.mergeTensor({ name: 'bench', base, models, perModel: plan.models.map((m) => m.params), global: plan.global, uniform: (i) => uniform[i].clone() }), [0, 0], [1, 1]));
+    const first = tf.tidy(() => tf.slice(plan.method.mergeTensor({ name: 'bench', base, models, perModel: plan.models.map((m) => m.params), global: plan.global, noiseSeed: (i) => hashString(`bench#${i}`) }), [0, 0], [1, 1]));
     await first.data();
     first.dispose();
   };
@@ -136,8 +177,9 @@ export async function measureMerge(methodId: string, elements: number, experts: 
       reps++;
     }
     const ms = (performance.now() - t0) / reps;
-    return { method: methodId, elements, experts, ms, GBps: ((experts + 2) * elements * 4) / (ms * 1e6) };
+    const profile = await profileKernels(once);
+    return { method: methodId, elements, experts, ms, GBps: ((experts + 2) * elements * 4) / (ms * 1e6), programs: profile.programs, kernels: profile.kernels.slice(0, 6) };
   } finally {
-    tf.dispose([base, ...models, ...uniform]);
+    tf.dispose([base, ...models]);
   }
 }

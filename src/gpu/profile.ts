@@ -29,6 +29,26 @@ export interface StepProfile {
   kernels: KernelTime[];
 }
 
+/** Runs `f` under tfjs's profiler: programs by name, with GPU times where the adapter has them. */
+export async function profileKernels(f: () => Promise<void>): Promise<{ timed: boolean; programs: number; wallMs: number; peakBytes: number; kernels: KernelTime[] }> {
+  const t0 = performance.now();
+  const info = await tf.profile(f);
+  const wallMs = performance.now() - t0;
+  const byName = new Map<string, KernelTime>();
+  let timed = true;
+  for (const k of info.kernels) {
+    const t = await k.kernelTimeMs;
+    const e = byName.get(k.name) ?? { name: k.name, count: 0, ms: 0 };
+    e.count++;
+    if (typeof t === 'number') e.ms = (e.ms ?? 0) + t;
+    else timed = false;
+    byName.set(k.name, e);
+  }
+  const kernels = [...byName.values()].map((k) => (timed ? k : { name: k.name, count: k.count }));
+  kernels.sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0) || b.count - a.count);
+  return { timed, programs: info.kernels.length, wallMs, peakBytes: info.peakBytes, kernels };
+}
+
 export async function profileTrainingStep(config: LlamaConfig, batchSize: number, seqLen: number, fused: FusedAdamWStep | undefined): Promise<StepProfile> {
   const vars = Object.fromEntries([...initialWeights(config, 1)].map(([n, w]) => [n, tf.variable(tf.tensor(w.data, w.shape), true, `profile-${n}`)]));
   const opt = new AdamW(vars, DEFAULT_ADAMW);
@@ -52,22 +72,8 @@ export async function profileTrainingStep(config: LlamaConfig, batchSize: number
   try {
     await step(); // compiles the shaders
     customDispatches = 0;
-    const t0 = performance.now();
-    const info = await tf.profile(step);
-    const wallMs = performance.now() - t0;
-    const byName = new Map<string, KernelTime>();
-    let timed = true;
-    for (const k of info.kernels) {
-      const t = await k.kernelTimeMs;
-      const e = byName.get(k.name) ?? { name: k.name, count: 0, ms: 0 };
-      e.count++;
-      if (typeof t === 'number') e.ms = (e.ms ?? 0) + t;
-      else timed = false;
-      byName.set(k.name, e);
-    }
-    const kernels = [...byName.values()].map((k) => (timed ? k : { name: k.name, count: k.count }));
-    kernels.sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0) || b.count - a.count);
-    return { backend: tf.getBackend(), timed, programs: info.kernels.length, customDispatches, wallMs, peakBytes: info.peakBytes, kernels };
+    const profile = await profileKernels(step);
+    return { backend: tf.getBackend(), customDispatches, ...profile };
   } finally {
     opt.dispose();
     for (const v of Object.values(vars)) v.dispose();

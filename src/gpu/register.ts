@@ -19,10 +19,13 @@ import { ropeKernel } from './kernels/rope/rope';
 import { linearKernel } from './kernels/matmul/matmul';
 import { checkMatmulParity } from './kernels/matmul/parity';
 import { checkRopeParity } from './kernels/rope/parity';
+import { taskVectorMergeKernel } from './kernels/merge/taskVectors';
+import { checkMergeKernelParity } from './kernels/merge/parity';
+import { mergeTaskVectors, setTaskVectorMerge } from '../core/merge/taskArithmetic';
 
 export type KernelMode = 'studio' | 'stock';
 
-export type KernelId = 'adamw' | 'matmul' | 'attention' | 'rmsnorm' | 'rope' | 'cross-entropy';
+export type KernelId = 'adamw' | 'matmul' | 'attention' | 'rmsnorm' | 'rope' | 'cross-entropy' | 'merge';
 
 export interface StudioKernel {
   id: KernelId;
@@ -38,6 +41,7 @@ export const STUDIO_KERNELS: StudioKernel[] = [
   { id: 'rmsnorm', description: 'RMSNorm: one program forward, three backward', backend: 'webgpu', parity: checkRmsNormParity },
   { id: 'rope', description: 'rotary embedding in token-major layout, one program each way', backend: 'webgpu', parity: checkRopeParity },
   { id: 'cross-entropy', description: 'target log-probabilities from logits without log-softmax or one-hot tensors', backend: 'webgpu', parity: checkTargetLogProbsParity },
+  { id: 'merge', description: 'task-vector merges (TIES, DARE, breadcrumbs, ...): magnitude thresholds by radix select on the GPU, DARE noise drawn in the kernel, one pass for trim, sign election and disjoint mean', backend: 'webgpu', parity: checkMergeKernelParity },
 ];
 
 let mode: KernelMode = 'studio';
@@ -76,6 +80,7 @@ const ROUTED_KERNELS: ModelKernels = {
 /** Routes the model's hot paths through the switch above (called once when the engine starts). */
 export function installStudioKernels(): void {
   setModelKernels(ROUTED_KERNELS);
+  setTaskVectorMerge((cfg, input) => (using('merge') ? taskVectorMergeKernel(cfg, input) : mergeTaskVectors(cfg, input)));
 }
 
 /** Every kernel's parity on the active backend (kernels for another backend are skipped). */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { mergeMethod } from './registry';
-import { checkCompatible, planMerge, runMerge, uniformNoise } from './merge';
+import { checkCompatible, noiseSeed, planMerge, runMerge, uniformNoise } from './merge';
 import type { ParamValues } from '../params';
 import { mulberry32 } from '../rng';
 import { tinyConfig } from '../testing/fixtures';
@@ -22,7 +22,7 @@ function run(method: string, models: Float32Array[], perModel: ParamValues[], gl
   return tf.tidy(() => m.mergeTensor({
     name: 't', base: withBase ? tf.tensor(base) : undefined, models: models.map((x) => tf.tensor(x)), perModel, global,
     fisher: fisher?.map((f) => tf.tensor(f)),
-    uniform: (i) => tf.tensor(uniformNoise('t', i, (global.seed as number) ?? 0, N)),
+    noiseSeed: (i) => noiseSeed('t', i, (global.seed as number) ?? 0),
   }).dataSync() as Float32Array);
 }
 

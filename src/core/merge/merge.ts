@@ -7,7 +7,7 @@ import { describeTokenizer, sameTokenizer, type TokenizerSpec } from '../tokeniz
 import type { LlamaConfig } from '../model/config';
 import { weightSpecs } from '../model/weights';
 import { validateParams, type ParamValues } from '../params';
-import { hashString, mulberry32 } from '../rng';
+import { hashString, uniformStream } from '../rng';
 import { mergeMethod } from './registry';
 import type { MergeMethod } from './types';
 
@@ -94,17 +94,24 @@ export interface MergeSources {
   fisher?: TensorReader[];
 }
 
-/** The uniform noise DARE draws for model i's copy of tensor `name`: a function of the seed only. */
+/** The seed of the noise DARE draws for model i's copy of tensor `name`: a function of the merge seed only. */
+export function noiseSeed(name: string, modelIndex: number, seed: number): number {
+  return hashString(`${name}#${modelIndex}`, seed);
+}
+
+/** The uniform noise DARE draws for model i's copy of tensor `name`. */
 export function uniformNoise(name: string, modelIndex: number, seed: number, n: number): Float32Array {
-  const rand = mulberry32(hashString(`${name}#${modelIndex}`, seed));
-  return Float32Array.from({ length: n }, rand);
+  return uniformStream(noiseSeed(name, modelIndex, seed), n);
 }
 
 function disagreement(contrib: tf.Tensor): tf.Tensor {
   // max/min over the experts rather than tf.any, whose boolean reduction disagrees with the CPU
-  // on the WebGPU backend (caught by checkMergeParity).
-  const anyPos = tf.greater(tf.max(contrib, 0), 0);
-  const anyNeg = tf.less(tf.min(contrib, 0), 0);
+  // on the WebGPU backend (caught by checkMergeParity); and element-wise over the experts' slices
+  // rather than a reduction over axis 0, which tfjs-backend-webgpu runs as one workgroup per
+  // output entry (seconds for a 64K-entry tensor on SwiftShader).
+  const parts = tf.unstack(contrib);
+  const anyPos = tf.greater(parts.reduce((a, b) => tf.maximum(a, b)), 0);
+  const anyNeg = tf.less(parts.reduce((a, b) => tf.minimum(a, b)), 0);
   return tf.mean(tf.cast(tf.logicalAnd(anyPos, anyNeg), 'float32'));
 }
 
@@ -142,7 +149,7 @@ export async function runMerge(
         perModel: plan.models.map((m) => m.params),
         global: plan.global,
         fisher: fisher?.map(t),
-        uniform: (i) => tf.tensor(uniformNoise(spec.name, i, seed, models[i].length), spec.shape),
+        noiseSeed: (i) => noiseSeed(spec.name, i, seed),
         reportKept: (mask) => void (kept = tf.keep(mask)),
       });
       if (!baseT) return { merged, stats: undefined };

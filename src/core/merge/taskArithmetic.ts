@@ -6,15 +6,19 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ParamSpec } from '../params';
 import type { MergeMethod, TensorMergeInput } from './types';
+import { uniformStream } from '../rng';
 
 export type Sparsification = 'none' | 'magnitude' | 'random' | 'band';
 export type Consensus = 'none' | 'sign' | 'slack';
 
+/** How many of n entries the top `share` keeps: at least one, at most all. */
+export function topShareRank(n: number, share: number): number {
+  return Math.max(1, Math.min(n, Math.ceil(share * n)));
+}
+
 /** Largest |x| threshold keeping the top `share` of entries (ties at the threshold are kept). */
 function topShareThreshold(absFlat: tf.Tensor1D, share: number): tf.Tensor {
-  const n = absFlat.size;
-  const k = Math.max(1, Math.min(n, Math.ceil(share * n)));
-  return tf.min(tf.topk(absFlat, k, true).values);
+  return tf.min(tf.topk(absFlat, topShareRank(absFlat.size, share), true).values);
 }
 
 /** Keeps the top `density` of entries by magnitude (TIES trim). */
@@ -65,7 +69,7 @@ export function mergeTaskVectors(cfg: TaskArithmeticConfig, input: TensorMergeIn
         break;
       case 'random':
         // Keep each entry with probability `density`, rescaled by 1/density (DARE).
-        mask = density >= 1 ? tf.onesLike(tau) : tf.cast(tf.less(input.uniform(i), density), 'float32');
+        mask = density >= 1 ? tf.onesLike(tau) : tf.cast(tf.less(tf.tensor(uniformStream(input.noiseSeed(i), tau.size), tau.shape), density), 'float32');
         scale = weights[i] / Math.min(1, density);
         break;
     }
@@ -106,8 +110,18 @@ export const DENSITY: ParamSpec = { name: 'density', kind: 'number', label: 'den
 export const LAMBDA: ParamSpec = { name: 'lambda', kind: 'number', label: 'λ', help: 'scale of the merged task vector added to the base', default: 1, min: -10, max: 10 };
 export const NORMALIZE: ParamSpec = { name: 'normalize', kind: 'boolean', label: 'normalize', help: 'divide by the sum of the weights (that survive the consensus)', default: true };
 
+export type TaskVectorMerge = (cfg: TaskArithmeticConfig, input: TensorMergeInput) => tf.Tensor;
+
+// The implementation the family runs: the stock ops above (also the reference), or the fused GPU
+// kernel gpu/register.ts installs. The core never imports the GPU code.
+let activeTaskVectorMerge: TaskVectorMerge = mergeTaskVectors;
+
+export function setTaskVectorMerge(f: TaskVectorMerge): void {
+  activeTaskVectorMerge = f;
+}
+
 /** A method that is one configuration of generalized task arithmetic. */
 export function taskArithmeticMethod(m: Omit<MergeMethod, 'mergeTensor' | 'base'> & { config: TaskArithmeticConfig }): MergeMethod {
   const { config, ...rest } = m;
-  return { ...rest, base: 'required', mergeTensor: (input) => mergeTaskVectors(config, input) };
+  return { ...rest, base: 'required', mergeTensor: (input) => activeTaskVectorMerge(config, input) };
 }

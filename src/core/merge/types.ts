@@ -16,8 +16,12 @@ export interface TensorMergeInput {
   global: ParamValues;
   /** Diagonal Fisher of each expert for this tensor (fisher merging only). */
   fisher?: tf.Tensor[];
-  /** Uniform [0, 1) noise of the tensor's size for model i, reproducible from the merge seed. */
-  uniform(modelIndex: number): tf.Tensor;
+  /**
+   * The mulberry32 seed of model i's uniform [0, 1) noise for this tensor (DARE's drop), derived
+   * from the merge seed and the tensor's name: entry j is the generator's (j+1)-th draw, so a GPU
+   * kernel can draw entry j on its own (see uniformStream in core/rng.ts).
+   */
+  noiseSeed(modelIndex: number): number;
   /**
    * Receives, for diagnostics, the (n, ...) 0/1 mask of task-vector entries that reach the merge
    * after sparsification and consensus. Methods without such a mask do not call it.

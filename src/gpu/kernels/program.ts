@@ -26,6 +26,11 @@ export interface KernelProgram {
   workgroups: number;
   uniforms?: ProgramUniform[];
   /**
+   * The output is `array<atomic<i32>>` and the program adds into it: runProgram then takes the
+   * output tensor (already filled) instead of allocating one.
+   */
+  atomic?: boolean;
+  /**
    * WGSL: module-scope declarations, then `${MAIN}` and the body. Inside, `WORKGROUP_INDEX` is
    * the flat workgroup number, `localId.x` the thread within it, `index` the flat thread number.
    */
@@ -47,6 +52,7 @@ class Program {
   workgroupSize: [number, number, number];
   uniforms?: string;
   size = false;
+  atomic: boolean;
 
   constructor(private readonly spec: KernelProgram) {
     this.variableNames = spec.inputs;
@@ -55,6 +61,7 @@ class Program {
     this.dispatchLayout = { x: spec.outputShape.map((_, i) => i) };
     this.dispatch = [Math.max(1, spec.workgroups), 1, 1];
     this.workgroupSize = [spec.workgroup, 1, 1];
+    this.atomic = spec.atomic ?? false;
     if (spec.uniforms?.length) this.uniforms = spec.uniforms.map((u) => `${u.name} : ${u.type},`).join(' ');
   }
 
@@ -63,9 +70,9 @@ class Program {
   }
 }
 
-export function runProgram(backend: WebGPUBackend, spec: KernelProgram, inputs: TensorInfo[]): TensorInfo {
+export function runProgram(backend: WebGPUBackend, spec: KernelProgram, inputs: TensorInfo[], output?: TensorInfo): TensorInfo {
   const uniformData = (spec.uniforms ?? []).map((u) => ({ type: u.type === 'i32' ? 'int32' : 'float32', data: [u.value] }));
-  return backend.runWebGPUProgram(new Program(spec) as never, inputs, spec.outputDtype ?? 'float32', uniformData as never);
+  return backend.runWebGPUProgram(new Program(spec) as never, inputs, spec.outputDtype ?? 'float32', uniformData as never, output as never);
 }
 
 const registered = new Set<string>();

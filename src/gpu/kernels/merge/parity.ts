@@ -1,0 +1,89 @@
+// Parity of the task-vector merge kernel: every configuration of the family (task arithmetic,
+// TIES, DARE with and without TIES, breadcrumbs, slack TIES) on random experts, through our kernel
+// on the active backend and through the stock ops on tfjs's CPU backend, comparing the merged
+// tensor and the kept-entry mask. Mostly, task vectors are multiples of 1/64, so many entries tie
+// at the thresholds (which must keep all of them) and sums are exact (no sign election can flip
+// on rounding; DARE densities are powers of two for the same reason); continuous cases check
+// that the threshold is exactly the k-th largest value, low bits included. Sizes: odd, and large
+// enough for several histogram workgroups.
+import * as tf from '@tensorflow/tfjs';
+import { planMerge } from '../../../core/merge/merge';
+import { mergeTaskVectors } from '../../../core/merge/taskArithmetic';
+import { hashString, mulberry32 } from '../../../core/rng';
+import { taskVectorMergeKernel } from './taskVectors';
+import type { KernelParity } from '../parity';
+
+export const MERGE_TOLERANCE = 1e-5;
+
+interface MergeCase {
+  method: string;
+  config: Parameters<typeof mergeTaskVectors>[0];
+  experts: number;
+  n: number;
+  models?: Record<string, unknown>[];
+  params?: Record<string, unknown>;
+  /** Continuous task vectors (no ties) instead of multiples of 1/64. */
+  continuous?: boolean;
+}
+
+const CASES: MergeCase[] = [
+  { method: 'task_arithmetic', config: { sparsification: 'none', consensus: 'none' }, experts: 3, n: 4099 },
+  { method: 'ties', config: { sparsification: 'magnitude', consensus: 'sign' }, experts: 3, n: 70_001, models: [{ density: 0.3 }, { density: 0.5, weight: 0.7 }, { density: 1 }] },
+  { method: 'ties', config: { sparsification: 'magnitude', consensus: 'sign' }, experts: 5, n: 4099, params: { normalize: false, lambda: 0.8 } },
+  { method: 'ties_slack', config: { sparsification: 'magnitude', consensus: 'slack' }, experts: 3, n: 4099, params: { slack: 0.4 } },
+  { method: 'dare_ties', config: { sparsification: 'random', consensus: 'sign' }, experts: 3, n: 70_001, params: { seed: 7 }, models: [{ density: 0.25 }, { density: 0.5 }, { density: 1 }] },
+  { method: 'dare_linear', config: { sparsification: 'random', consensus: 'none' }, experts: 2, n: 4099, params: { seed: 3 } },
+  { method: 'breadcrumbs', config: { sparsification: 'band', consensus: 'none' }, experts: 3, n: 4099, models: [{ density: 0.6, gamma: 0.05 }, { density: 0.5, gamma: 0 }, { density: 0.9, gamma: 0.1 }] },
+  { method: 'ties', config: { sparsification: 'magnitude', consensus: 'sign' }, experts: 3, n: 70_001, continuous: true },
+  { method: 'breadcrumbs', config: { sparsification: 'band', consensus: 'none' }, experts: 3, n: 4099, continuous: true },
+];
+
+async function runCase(c: MergeCase, data: Float32Array[], ours: boolean): Promise<{ merged: Float32Array; kept: Float32Array }> {
+  const plan = planMerge({ method: c.method, base: 'base', models: Array.from({ length: c.experts }, (_, i) => ({ id: `m${i}`, ...(c.models?.[i] ?? {}) })), params: c.params });
+  let kept: tf.Tensor | undefined;
+  const merged = tf.tidy(() => {
+    const [base, ...models] = data.map((d) => tf.tensor2d(d, [1, c.n]));
+    const input = {
+      name: `parity-${c.method}`, base, models, perModel: plan.models.map((m) => m.params), global: plan.global,
+      noiseSeed: (i: number) => hashString(`parity#${i}`, (plan.global.seed as number | undefined) ?? 0),
+      reportKept: (mask: tf.Tensor) => void (kept = tf.keep(mask)),
+    };
+    return ours ? taskVectorMergeKernel(c.config, input) : mergeTaskVectors(c.config, input);
+  });
+  const out = { merged: (await merged.data()) as Float32Array, kept: (await kept!.data()) as Float32Array };
+  tf.dispose([merged, kept!]);
+  return out;
+}
+
+function maxDiff(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+export async function checkMergeKernelParity(seed = 0): Promise<KernelParity> {
+  const active = tf.getBackend();
+  let valueMax = 0;
+  let stockMax = 0;
+  for (const [k, c] of CASES.entries()) {
+    const rand = mulberry32(seed * 7919 + k);
+    const draw = (scale: number, step: number) => (c.continuous ? (rand() - 0.5) * scale : Math.round((rand() - 0.5) * scale * step) / step);
+    const base = Float32Array.from({ length: c.n }, () => draw(1, 1024));
+    const experts = Array.from({ length: c.experts }, () => Float32Array.from(base, (b) => b + draw(0.375, 64)));
+    const data = [base, ...experts];
+    const ours = await runCase(c, data, true);
+    const stock = await runCase(c, data, false);
+    await tf.setBackend('cpu');
+    let reference: Awaited<ReturnType<typeof runCase>>;
+    try {
+      reference = await runCase(c, data, false);
+    } finally {
+      await tf.setBackend(active);
+    }
+    // A mask entry that differs counts as a difference of 1: thresholds and draws must be exact.
+    valueMax = Math.max(valueMax, maxDiff(ours.merged, reference.merged), maxDiff(ours.kept, reference.kept));
+    stockMax = Math.max(stockMax, maxDiff(stock.merged, reference.merged), maxDiff(stock.kept, reference.kept));
+  }
+  return { kernel: 'merge', backend: active, maxAbsDiff: valueMax, stockMaxAbsDiff: stockMax, valueMaxAbsDiff: valueMax, tolerance: MERGE_TOLERANCE, ok: valueMax <= MERGE_TOLERANCE };
+}
