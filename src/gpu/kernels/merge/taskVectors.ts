@@ -52,63 +52,68 @@ function histogramWorkgroups(n: number): number {
 }
 
 function register(): void {
-  // One workgroup's histogram of the current digit of |model − base| among the entries whose
-  // higher digits equal the prefix found so far; each workgroup writes its own 2048 counts.
-  registerStudioKernel(HISTOGRAM, ({ model, base, state }, backend, attrs) => {
-    const n = model.shape.reduce((a, b) => a * b, 1);
+  // Histograms of the current digit of |expert − base| for every threshold of the merge at once
+  // (the base is read once): threshold t counts the entries of its expert whose higher digits
+  // equal its prefix found so far. Each workgroup adds into its own slice of 2048 counts per
+  // threshold with atomics, zeroed first: no workgroup memory and no barriers, which SwiftShader
+  // runs several times slower.
+  registerStudioKernel(HISTOGRAM, (inputs, backend, attrs) => {
+    const owners = attrs.owners as number[];
+    const experts = Math.max(...owners) + 1;
+    const names = ['base', ...Array.from({ length: experts }, (_, i) => `m${i}`), 'state'];
+    const n = inputs.base.shape.reduce((a, b) => a * b, 1);
     const workgroups = histogramWorkgroups(n);
     const { shift, bits } = DIGITS[attrs.digit as number];
     const high = shift + bits >= 32 ? 0 : (0xffffffff << (shift + bits)) | 0;
-    // Atomics straight into the workgroup's own slice of the output, zeroed first: no workgroup
-    // memory and no barriers, which SwiftShader runs several times slower.
-    const size = workgroups * BINS;
+    const size = owners.length * workgroups * BINS;
     const zeros = runProgram(backend, {
       key: 'merge_zero', inputs: [], outputShape: [size], outputDtype: 'int32', workgroup: THREADS, workgroups: Math.ceil(size / THREADS),
       uniforms: [{ name: 'n', type: 'i32', value: size }],
       code: `${MAIN} { if (index < uniforms.n) { result[index] = 0; } }`,
     }, []);
+    const used = [...new Set(owners)];
+    const count = owners.map((owner, t) => `
+    if ((a${owner} & highMask) == bitcast<u32>(state[${2 * t}])) { atomicAdd(&result[${t} * uniforms.rowSize + slice + i32((a${owner} >> shift) & digitMask)], 1); }`).join('');
     return runProgram(backend, {
-      key: 'merge_histogram', inputs: ['model', 'base', 'state'], outputShape: [size], outputDtype: 'int32', workgroup: THREADS, workgroups, atomic: true,
-      uniforms: [{ name: 'n', type: 'i32', value: n }, { name: 'row', type: 'i32', value: attrs.row as number }, { name: 'shift', type: 'i32', value: shift }, { name: 'digitMask', type: 'i32', value: (1 << bits) - 1 }, { name: 'highMask', type: 'i32', value: high }, { name: 'stride', type: 'i32', value: workgroups * THREADS }],
+      key: `merge_histogram_${owners.join('_')}`, inputs: names, outputShape: [size], outputDtype: 'int32', workgroup: THREADS, workgroups, atomic: true,
+      uniforms: [{ name: 'n', type: 'i32', value: n }, { name: 'rowSize', type: 'i32', value: workgroups * BINS }, { name: 'shift', type: 'i32', value: shift }, { name: 'digitMask', type: 'i32', value: (1 << bits) - 1 }, { name: 'highMask', type: 'i32', value: high }, { name: 'stride', type: 'i32', value: workgroups * THREADS }],
       code: `
 ${MAIN} {
   let slice = ${WORKGROUP_INDEX} * ${BINS};
-  let prefix = bitcast<u32>(state[2 * uniforms.row]);
   let highMask = bitcast<u32>(uniforms.highMask);
   let shift = u32(uniforms.shift);
   let digitMask = u32(uniforms.digitMask);
   for (var e = index; e < uniforms.n; e += uniforms.stride) {
-    let bits = bitcast<u32>(abs(model[e] - base[e]));
-    if ((bits & highMask) == prefix) { atomicAdd(&result[slice + i32((bits >> shift) & digitMask)], 1); }
+    let b = base[e];
+    ${used.map((i) => `let a${i} = bitcast<u32>(abs(m${i}[e] - b));`).join('\n    ')}${count}
   }
 }`,
-    }, [model, base, state], zeros);
+    }, names.map((k) => inputs[k]), zeros);
   });
 
-  // One workgroup: sums the per-workgroup histograms, scans the bins from the top and finds the
-  // bin holding the rank-th largest entry. State row t = (prefix bits, rank within the prefix) of
-  // threshold t; the program updates row `row` and copies the others, so every threshold of a
-  // merge ends in one int32 tensor (tfjs's Concat would round int32 through float32).
+  // One workgroup per threshold: sums its per-workgroup histograms, scans the bins from the top
+  // and finds the bin holding the rank-th largest entry. State row t = (prefix bits, rank within
+  // the prefix) of threshold t, so every threshold of a merge ends in one int32 tensor (tfjs's
+  // Concat would round int32 through float32).
   registerStudioKernel(SELECT, ({ hist, state }, backend, attrs) => {
     const { shift } = DIGITS[attrs.digit as number];
+    const rows = state.shape[0] / 2;
     const per = BINS / THREADS;
     return runProgram(backend, {
-      key: 'merge_select', inputs: ['hist', 'state'], outputShape: state.shape, outputDtype: 'int32', workgroup: THREADS, workgroups: 1,
-      uniforms: [{ name: 'workgroups', type: 'i32', value: hist.shape[0] / BINS }, { name: 'shift', type: 'i32', value: shift }, { name: 'row', type: 'i32', value: attrs.row as number }, { name: 'stateSize', type: 'i32', value: state.shape[0] }],
+      key: 'merge_select', inputs: ['hist', 'state'], outputShape: state.shape, outputDtype: 'int32', workgroup: THREADS, workgroups: rows,
+      uniforms: [{ name: 'workgroups', type: 'i32', value: hist.shape[0] / rows / BINS }, { name: 'shift', type: 'i32', value: shift }],
       code: `
 var<workgroup> sums : array<i32, ${THREADS}>;
 ${MAIN} {
   let tid = i32(localId.x);
-  let row = uniforms.row;
-  for (var i = tid; i < uniforms.stateSize; i += ${THREADS}) {
-    if (i / 2 != row) { result[i] = state[i]; }
-  }
+  let row = ${WORKGROUP_INDEX};
+  let first = row * uniforms.workgroups * ${BINS};
   var mine : array<i32, ${per}>;
   var total = 0;
   for (var j = 0; j < ${per}; j++) {
     let bin = ${BINS - 1} - ${per} * tid - j;
     var c = 0;
-    for (var w = 0; w < uniforms.workgroups; w++) { c += hist[w * ${BINS} + bin]; }
+    for (var w = 0; w < uniforms.workgroups; w++) { c += hist[first + w * ${BINS} + bin]; }
     mine[j] = c;
     total += c;
   }
@@ -242,16 +247,17 @@ ${MAIN} {
 }
 
 /**
- * The bits of the rank-th largest |model − base| for each request, on the GPU: int32
- * [bits, rank left] per request, in request order.
+ * The bits of the rank-th largest |expert − base| for each request, on the GPU: int32
+ * [bits, rank left] per request, in request order. Experts are given by their index in `models`.
  */
-function magnitudeThresholds(base: tf.Tensor, requests: { model: tf.Tensor; rank: number }[]): tf.Tensor {
+function magnitudeThresholds(base: tf.Tensor, models: tf.Tensor[], requests: { expert: number; rank: number }[]): tf.Tensor {
+  const owners = requests.map((r) => r.expert);
+  const inputs: Record<string, tf.Tensor> = { base };
+  for (let i = 0; i <= Math.max(...owners); i++) inputs[`m${i}`] = models[i];
   let state: tf.Tensor = tf.tensor1d(requests.flatMap((r) => [0, r.rank]), 'int32');
   for (let digit = 0; digit < DIGITS.length; digit++) {
-    requests.forEach(({ model }, row) => {
-      const hist = runKernel(HISTOGRAM, { model, base, state }, { digit, row });
-      state = runKernel(SELECT, { hist, state }, { digit, row });
-    });
+    const hist = runKernel(HISTOGRAM, { ...inputs, state }, { digit, owners });
+    state = runKernel(SELECT, { hist, state }, { digit });
   }
   return state;
 }
@@ -272,7 +278,7 @@ export function taskVectorMergeKernel(cfg: TaskArithmeticConfig, input: TensorMe
   const n = base.size;
   const weights = input.perModel.map((p) => p.weight as number);
   const trims: Trim[] = [];
-  const thresholds: { model: tf.Tensor; rank: number }[] = [];
+  const thresholds: { expert: number; rank: number }[] = [];
   const values: { name: string; value: number; type: 'i32' | 'f32' }[] = [];
   input.models.forEach((m, i) => {
     const density = (input.perModel[i].density as number | undefined) ?? 1;
@@ -286,7 +292,7 @@ export function taskVectorMergeKernel(cfg: TaskArithmeticConfig, input: TensorMe
         else if (density <= 0) trims.push({ kind: 'none' });
         else {
           trims.push({ kind: 'threshold', low: true, top: false });
-          thresholds.push({ model: m, rank: topShareRank(n, density) });
+          thresholds.push({ expert: i, rank: topShareRank(n, density) });
         }
         break;
       case 'band': {
@@ -295,8 +301,8 @@ export function taskVectorMergeKernel(cfg: TaskArithmeticConfig, input: TensorMe
         const low = density + gamma < 1;
         trims.push({ kind: 'threshold', low, top });
         // In the order combineCode reads them: the top threshold first.
-        if (top) thresholds.push({ model: m, rank: topShareRank(n, gamma) });
-        if (low) thresholds.push({ model: m, rank: topShareRank(n, density + gamma) });
+        if (top) thresholds.push({ expert: i, rank: topShareRank(n, gamma) });
+        if (low) thresholds.push({ expert: i, rank: topShareRank(n, density + gamma) });
         break;
       }
       case 'random':
@@ -316,7 +322,7 @@ export function taskVectorMergeKernel(cfg: TaskArithmeticConfig, input: TensorMe
   );
   const inputs: Record<string, tf.Tensor> = { base };
   input.models.forEach((m, i) => (inputs[`m${i}`] = m));
-  if (thresholds.length) inputs.thresholds = magnitudeThresholds(base, thresholds);
+  if (thresholds.length) inputs.thresholds = magnitudeThresholds(base, input.models, thresholds);
   const spec: CombineSpec = { experts: input.models.length, trims, consensus: cfg.consensus, normalize: Boolean(input.global.normalize), keptMask: false };
   if (input.reportKept) input.reportKept(runKernel(COMBINE, inputs, { spec: { ...spec, keptMask: true }, values }));
   return runKernel(COMBINE, inputs, { spec, values });
