@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { BackendInfo, BackendName } from '../worker/protocol';
 import { installStudioKernels } from './register';
+import { chooseRowLayout } from './kernels/program';
 
 async function probeWebGpu(): Promise<{ adapter?: string; error?: string }> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
@@ -34,5 +35,6 @@ export async function startBackend(wanted: BackendName | 'auto'): Promise<Backen
   }
   await tf.ready();
   installStudioKernels();
+  chooseRowLayout(name === 'webgpu' ? probe.adapter : undefined);
   return { name, adapter: name === 'webgpu' ? probe.adapter : undefined, webgpuAvailable, webgpuError: probe.error };
 }

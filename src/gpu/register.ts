@@ -20,6 +20,7 @@ import { linearKernel } from './kernels/matmul/matmul';
 import { checkMatmulParity } from './kernels/matmul/parity';
 import { checkRopeParity } from './kernels/rope/parity';
 import { taskVectorMergeKernel } from './kernels/merge/taskVectors';
+import { rowLayout, type RowLayout } from './kernels/program';
 import { checkMergeKernelParity } from './kernels/merge/parity';
 import { mergeTaskVectors, setTaskVectorMerge } from '../core/merge/taskArithmetic';
 
@@ -36,7 +37,7 @@ export interface StudioKernel {
 
 export const STUDIO_KERNELS: StudioKernel[] = [
   { id: 'adamw', description: 'fused AdamW: one dispatch per parameter updates p, m, v in place, clipping folded in', backend: 'webgpu', parity: checkAdamWParity },
-  { id: 'matmul', description: 'linear layers x W^T and both gradient products: 4x4 register blocks, transposes as strides, no barriers', backend: 'webgpu', parity: checkMatmulParity },
+  { id: 'matmul', description: 'linear layers x W^T and both gradient products: 12x8 register blocks, transposes as strides, no barriers', backend: 'webgpu', parity: checkMatmulParity },
   { id: 'attention', description: 'causal grouped-query attention without the (B, heads, T, T) score matrix, forward and backward', backend: 'webgpu', parity: checkAttentionParity },
   { id: 'rmsnorm', description: 'RMSNorm: one program forward, three backward', backend: 'webgpu', parity: checkRmsNormParity },
   { id: 'rope', description: 'rotary embedding in token-major layout, one program each way', backend: 'webgpu', parity: checkRopeParity },
@@ -60,8 +61,8 @@ function using(id: KernelId): boolean {
   return mode === 'studio' && !disabled.has(id) && tf.getBackend() === 'webgpu';
 }
 
-export function kernelStatus(): { mode: KernelMode; kernels: { id: string; description: string; active: boolean }[] } {
-  return { mode, kernels: STUDIO_KERNELS.map((k) => ({ id: k.id, description: k.description, active: using(k.id) })) };
+export function kernelStatus(): { mode: KernelMode; rowLayout: RowLayout; kernels: { id: string; description: string; active: boolean }[] } {
+  return { mode, rowLayout: rowLayout(), kernels: STUDIO_KERNELS.map((k) => ({ id: k.id, description: k.description, active: using(k.id) })) };
 }
 
 /** The optimizer step training uses now: our fused kernel, or undefined for the stock ops. */

@@ -1,59 +1,57 @@
 // log softmax(logits)[target] per position on WebGPU, straight from the logits and the target
-// ids: no log-softmax tensor and no one-hot (B, T, V) matrix. Forward: one workgroup per row
-// reduces the row's max and sum of exponentials and writes one number. Backward: one workgroup
-// per row recomputes max and sum and writes dlogits = dy (onehot - softmax) in place of the
-// stock path's one-hot, log-softmax gradient and broadcasts.
+// ids: no log-softmax tensor and no one-hot (B, T, V) matrix. Rows are laid out as program.ts's
+// RowLayout says (a workgroup or a thread per row). Forward: each row reduces its max and sum of
+// exponentials and writes one number. Backward: each row recomputes max and sum and writes
+// dlogits = dy (onehot - softmax) in place of the stock path's one-hot, log-softmax gradient and
+// broadcasts.
 // Reference: core/model/kernels.ts stockTargetLogProbs; parity: ./parity.ts.
 import * as tf from '@tensorflow/tfjs';
-import { MAIN, customOp, ROW_OF_WORKGROUP, ROW_WORKGROUP, registerStudioKernel, runKernel, runProgram, workgroupMax, workgroupSum } from '../program';
+import { MAIN, customOp, registerStudioKernel, rowKernel, rowLayout, runKernel, runProgram, type RowKernel, type RowLayout } from '../program';
 
 const FORWARD = 'StudioTargetLogProbs';
 const BACKWARD = 'StudioTargetLogProbsGrad';
 
-/** max and log-sum-exp of this workgroup's row into `rowMax`, `rowSum`. */
-const ROW_STATS = `${ROW_OF_WORKGROUP}
+/** The row's max and sum of exponentials into `rowMax`, `rowSum`. */
+const rowStats = (k: RowKernel) => `${k.header}
   var m = -3.402823e38;
-  for (var c = tid; c < uniforms.cols; c += ${ROW_WORKGROUP}) { m = max(m, logits[base + c]); }
-  partial[localId.x] = m;
-  ${workgroupMax('partial')}
-  let rowMax = partial[0];
-  workgroupBarrier();
+  for (var c = tid; c < uniforms.cols; c += ${k.stride}) { m = max(m, logits[base + c]); }
+  ${k.max('m', 'rowMax')}
   var s = 0.0;
-  for (var c = tid; c < uniforms.cols; c += ${ROW_WORKGROUP}) { s += exp(logits[base + c] - rowMax); }
-  partial[localId.x] = s;
-  ${workgroupSum('partial')}
-  let rowSum = partial[0];`;
+  for (var c = tid; c < uniforms.cols; c += ${k.stride}) { s += exp(logits[base + c] - rowMax); }
+  ${k.sum('s', 'rowSum')}`;
 
 function register(): void {
-  registerStudioKernel(FORWARD, ({ logits, targets }, backend) => {
+  registerStudioKernel(FORWARD, ({ logits, targets }, backend, attrs) => {
     const vocab = logits.shape[logits.shape.length - 1];
     const rows = targets.shape.reduce((a, b) => a * b, 1);
+    const k = rowKernel(attrs.layout as RowLayout);
     return runProgram(backend, {
-      key: 'target_logprobs_fwd', inputs: ['logits', 'targets'], outputShape: targets.shape, workgroup: ROW_WORKGROUP, workgroups: rows,
+      key: `target_logprobs_fwd_${k.layout}`, inputs: ['logits', 'targets'], outputShape: targets.shape, workgroup: k.workgroup, workgroups: k.workgroups(rows),
       uniforms: [{ name: 'rows', type: 'i32', value: rows }, { name: 'cols', type: 'i32', value: vocab }],
       code: `
-var<workgroup> partial : array<f32, ${ROW_WORKGROUP}>;
+${k.declarations}
 ${MAIN} {
-  ${ROW_STATS}
+  ${rowStats(k)}
   if (valid && tid == 0) { result[row] = logits[base + targets[row]] - rowMax - log(rowSum); }
 }`,
     }, [logits, targets]);
   });
 
-  registerStudioKernel(BACKWARD, ({ logits, targets, dy }, backend) => {
+  registerStudioKernel(BACKWARD, ({ logits, targets, dy }, backend, attrs) => {
     const vocab = logits.shape[logits.shape.length - 1];
     const rows = targets.shape.reduce((a, b) => a * b, 1);
+    const k = rowKernel(attrs.layout as RowLayout);
     return runProgram(backend, {
-      key: 'target_logprobs_bwd', inputs: ['logits', 'targets', 'dy'], outputShape: logits.shape, workgroup: ROW_WORKGROUP, workgroups: rows,
+      key: `target_logprobs_bwd_${k.layout}`, inputs: ['logits', 'targets', 'dy'], outputShape: logits.shape, workgroup: k.workgroup, workgroups: k.workgroups(rows),
       uniforms: [{ name: 'rows', type: 'i32', value: rows }, { name: 'cols', type: 'i32', value: vocab }],
       code: `
-var<workgroup> partial : array<f32, ${ROW_WORKGROUP}>;
+${k.declarations}
 ${MAIN} {
-  ${ROW_STATS}
+  ${rowStats(k)}
   if (valid) {
     let g = dy[row];
     let want = targets[row];
-    for (var c = tid; c < uniforms.cols; c += ${ROW_WORKGROUP}) {
+    for (var c = tid; c < uniforms.cols; c += ${k.stride}) {
       var hit = 0.0;
       if (c == want) { hit = 1.0; }
       result[base + c] = g * (hit - exp(logits[base + c] - rowMax) / rowSum);
@@ -64,7 +62,8 @@ ${MAIN} {
   });
 }
 
-export function targetLogProbsKernel(logits: tf.Tensor3D, targets: tf.Tensor2D): tf.Tensor2D {
+/** `layout`: the row layout, taken when the op is called (its backward pass runs later). */
+export function targetLogProbsKernel(logits: tf.Tensor3D, targets: tf.Tensor2D, layout: RowLayout = rowLayout()): tf.Tensor2D {
   register();
   const ids = targets.dtype === 'int32' ? targets : tf.cast(targets, 'int32');
   const op = customOp(([l], save) => {
@@ -72,8 +71,8 @@ export function targetLogProbsKernel(logits: tf.Tensor3D, targets: tf.Tensor2D):
     // the backward pass unless saved.
     save([l, ids]);
     return {
-      value: runKernel(FORWARD, { logits: l, targets: ids }),
-      gradFunc: (dy: tf.Tensor, [ls, idsSaved]: tf.Tensor[]) => runKernel(BACKWARD, { logits: ls, targets: idsSaved, dy }),
+      value: runKernel(FORWARD, { logits: l, targets: ids }, { layout }),
+      gradFunc: (dy: tf.Tensor, [ls, idsSaved]: tf.Tensor[]) => runKernel(BACKWARD, { logits: ls, targets: idsSaved, dy }, { layout }),
     };
   });
   return op(logits) as tf.Tensor2D;

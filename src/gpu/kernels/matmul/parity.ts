@@ -1,5 +1,5 @@
 // Linear-layer kernel (x W^T and its two gradient products) against tf.matMul on the CPU: the
-// tiny model's shapes, sizes that are not multiples of the 4x4 block, and one column.
+// tiny model's shapes, sizes that are not multiples of the 12x8 block, and one column.
 // Tolerance: float32 rounding of dot products of a few hundred terms.
 import type * as tf from '@tensorflow/tfjs';
 import { checkOpParity, type KernelParity } from '../parity';
