@@ -23,7 +23,7 @@ export interface ParityReport {
 
 async function lossAndGrads(config: LlamaConfig, seed: number, batch: { inputs: Int32Array; targets: Int32Array; b: number; t: number }) {
   const weights = initialWeights(config, seed);
-  const vars = [...weights].map(([name, w]) => tf.variable(tf.tensor(w.data, w.shape), true, `parity-${tf.getBackend()}-${name}`));
+  const vars = [...weights].map(([name, w]) => tf.tidy(() => tf.variable(tf.tensor(w.data, w.shape), true, `parity-${tf.getBackend()}-${name}`)));
   const names = [...weights.keys()];
   const model = { config, params: Object.fromEntries(names.map((n, i) => [n, vars[i] as tf.Tensor])) };
   const inputs = tf.tensor2d(batch.inputs, [batch.b, batch.t], 'int32');

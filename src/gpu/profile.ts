@@ -1,13 +1,16 @@
-// Per-kernel profile of one training step on the active backend: how many programs of each
+// Per-kernel profile of one training step (and, through profileKernels, of anything else: a
+// merge) on the active backend: how many programs of each
 // kind run and, where the adapter has timestamp queries, their GPU time. It shows the next
 // bottleneck (npm run bench prints it for the stock path and for ours). Our own raw WebGPU
 // dispatches (fused AdamW) bypass tfjs's profiler and are counted apart.
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from '../core/model/config';
 import { initialWeights } from '../core/model/init';
-import { lossOf } from '../core/model/llama';
-import { AdamW, DEFAULT_ADAMW, type FusedAdamWStep } from '../core/train/adamw';
-import { clipByGlobalNorm, globalNorm } from '../core/train/clip';
+import type { FusedAdamWStep } from '../core/train/adamw';
+import { Trainer } from '../core/train/trainer';
+import { validateTrainSettings } from '../core/train/settings';
+import { MixtureSampler } from '../core/data/sampler';
+import type { TokenizedText } from '../core/data/tokens';
 import { mulberry32 } from '../core/rng';
 
 export interface KernelTime {
@@ -49,33 +52,31 @@ export async function profileKernels(f: () => Promise<void>): Promise<{ timed: b
   return { timed, programs: info.kernels.length, wallMs, peakBytes: info.peakBytes, kernels };
 }
 
+/**
+ * Profiles one step of the real Trainer (batch, loss, gradients, clipping, AdamW) on random
+ * tokens, after a first step that compiles the shaders.
+ */
 export async function profileTrainingStep(config: LlamaConfig, batchSize: number, seqLen: number, fused: FusedAdamWStep | undefined): Promise<StepProfile> {
-  const vars = Object.fromEntries([...initialWeights(config, 1)].map(([n, w]) => [n, tf.variable(tf.tensor(w.data, w.shape), true, `profile-${n}`)]));
-  const opt = new AdamW(vars, DEFAULT_ADAMW);
+  const params = Object.fromEntries([...initialWeights(config, 1)].map(([n, w]) => [n, tf.tensor(w.data, w.shape)]));
   const rand = mulberry32(7);
-  const ids = () => tf.tensor2d(Int32Array.from({ length: batchSize * seqLen }, () => Math.floor(rand() * config.vocab_size)), [batchSize, seqLen], 'int32');
+  // Random tokens in lines of seqLen + 1, so every window is a full one.
+  const lines = 4 * batchSize;
+  const text: TokenizedText = {
+    ids: Int32Array.from({ length: lines * (seqLen + 1) }, () => Math.floor(rand() * config.vocab_size)),
+    lineStarts: Int32Array.from({ length: lines }, (_, i) => i * (seqLen + 1)),
+  };
+  const settings = validateTrainSettings({ from: 'profile', data: [{ corpus: 'profile', weight: 1 }], steps: 2, batchSize, seqLen, lr: 1e-3, clip: 1 }, { corpusIds: ['profile'], maxPositionEmbeddings: config.max_position_embeddings });
+  const sampler = new MixtureSampler([{ id: 'profile', weight: 1, text }], batchSize, seqLen, 0, 0);
   let customDispatches = 0;
   const counted: FusedAdamWStep | undefined = fused && ((items, h, c) => ((customDispatches += items.length), fused(items, h, c)));
-  const step = async () => {
-    const loss = tf.tidy(() => {
-      const [inputs, targets] = [ids(), ids()];
-      const mask = tf.ones([batchSize, seqLen]) as tf.Tensor2D;
-      const { value, grads: byVariable } = tf.variableGrads(() => lossOf({ config, params: vars }, inputs, targets, mask), Object.values(vars));
-      const grads = Object.fromEntries(Object.entries(vars).map(([n, v]) => [n, byVariable[v.name]]));
-      if (counted) opt.applyFused(counted, grads, 1e-3, { norm: globalNorm(grads), maxNorm: 1 });
-      else opt.apply(clipByGlobalNorm(grads, 1).grads, 1e-3);
-      return value;
-    });
-    await loss.data();
-    loss.dispose();
-  };
+  const trainer = new Trainer(config, params, settings, sampler, undefined, counted);
+  tf.dispose(Object.values(params));
   try {
-    await step(); // compiles the shaders
+    await trainer.runStep(); // compiles the shaders
     customDispatches = 0;
-    const profile = await profileKernels(step);
+    const profile = await profileKernels(async () => void (await trainer.runStep()));
     return { backend: tf.getBackend(), customDispatches, ...profile };
   } finally {
-    opt.dispose();
-    for (const v of Object.values(vars)) v.dispose();
+    trainer.dispose();
   }
 }

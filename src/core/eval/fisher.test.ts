@@ -26,7 +26,9 @@ describe('diagonalFisher', () => {
 
   it('sampled labels: reproducible for a seed, different from the empirical Fisher', async () => {
     const o = { samples: 2, seqLen: 8, sampledLabels: true, seed: 5, bos: 256 };
+    const before = tf.memory().numTensors;
     const a = await diagonalFisher(model, text, o);
+    expect(tf.memory().numTensors).toBe(before); // nothing left behind
     const b = await diagonalFisher(model, text, o);
     const e = await diagonalFisher(model, text, { ...o, sampledLabels: false });
     const name = 'model.norm.weight';

@@ -20,7 +20,8 @@ export async function diagonalFisher(model: LlamaModel, text: TokenizedText, o: 
   const names = Object.keys(model.params);
   const vars = names.map((n) => tf.variable(model.params[n], true, `fisher-${n}-${Math.random().toString(36).slice(2)}`));
   const varModel: LlamaModel = { config: model.config, params: Object.fromEntries(names.map((n, i) => [n, vars[i] as tf.Tensor])) };
-  const acc = names.map((n) => tf.variable(tf.zerosLike(model.params[n]), false));
+  // In tidy: a variable shares its initial tensor's data, which would otherwise outlive it.
+  const acc = names.map((n) => tf.tidy(() => tf.variable(tf.zerosLike(model.params[n]), false)));
   const sampler = new MixtureSampler([{ id: 'text', weight: 1, text }], 1, o.seqLen, o.seed, o.bos);
   try {
     for (let s = 0; s < o.samples; s++) {

@@ -53,9 +53,11 @@ export class AdamW {
   step = 0;
 
   constructor(readonly params: Record<string, tf.Variable>, readonly opts: AdamWOptions = DEFAULT_ADAMW) {
+    // Inside tidy: a variable shares its initial tensor's data, so the zeros tensor left outside
+    // would keep the moments' memory alive after dispose() (two model-sized buffers per run).
     for (const [name, p] of Object.entries(params)) {
-      this.m[name] = tf.variable(tf.zerosLike(p), false);
-      this.v[name] = tf.variable(tf.zerosLike(p), false);
+      this.m[name] = tf.tidy(() => tf.variable(tf.zerosLike(p), false));
+      this.v[name] = tf.tidy(() => tf.variable(tf.zerosLike(p), false));
     }
   }
 

@@ -35,7 +35,7 @@ export async function checkAdamWParity(seed = 0): Promise<KernelParity> {
   }
 
   const run = async (fused: boolean): Promise<number> => {
-    const params = Object.fromEntries(Object.entries(SHAPES).map(([n, s]) => [n, tf.variable(tf.tensor(init[n], s), true, `parity-${fused}-${n}`)]));
+    const params = Object.fromEntries(Object.entries(SHAPES).map(([n, s]) => [n, tf.tidy(() => tf.variable(tf.tensor(init[n], s), true, `parity-${fused}-${n}`))]));
     const opt = new AdamW(params, DEFAULT_ADAMW);
     for (let step = 1; step <= STEPS; step++) {
       const g = gradsOf(step);
