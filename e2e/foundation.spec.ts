@@ -70,8 +70,11 @@ test('an interrupted run continues from its last snapshot without gaps or duplic
   const runId = await page.evaluate(async (config) => {
     const from = await window.studio.createModel({ name: 'resume base', config, seed: 2 });
     const run = window.studio.train({ from, data: [{ corpus: 'udhr-fao', weight: 1 }, { corpus: 'eng-brown', weight: 1 }], steps: 16, batchSize: 4, seqLen: 32, lr: 3e-3, checkpointEvery: 4 });
-    // Wait for the snapshot after step 8 to be written, then cut the page off mid-run.
-    while (!(await window.studio.runs.list()).find((r) => r.id === run.id && (r.snapshot?.step ?? 0) >= 8)) await new Promise((r) => setTimeout(r, 200));
+    // Hold the run once it passes step 8 (steps take tens of milliseconds now: it could finish
+    // before the reload), wait for the snapshot after step 8 to be written, then cut the page off.
+    while ((run.metrics().at(-1)?.step ?? 0) < 8) await new Promise((r) => setTimeout(r, 5));
+    run.pause();
+    while (!(await window.studio.runs.list()).find((r) => r.id === run.id && (r.snapshot?.step ?? 0) >= 8)) await new Promise((r) => setTimeout(r, 100));
     return run.id;
   }, TINY_CONFIG);
   await page.reload();

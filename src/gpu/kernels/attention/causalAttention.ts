@@ -3,9 +3,9 @@
 // position, query head) walks keys 0..i with an online softmax (running max and sum, as
 // FlashAttention) and accumulates the output row in registers. Backward recomputes the
 // probabilities instead of storing them: one program gives each query row its log-sum-exp and
-// D = dO . O, then dQ (a thread per query row), dK and dV (a thread per key row and KV head,
-// summing over the query heads that share it and over later positions) follow the usual
-// softmax-attention gradients: dS = P (dP - D), dP = dO V^T.
+// D = dO . O, then dQ (a thread per query row) and dK with dV (one program: a thread per key row
+// and KV head, summing over the query heads that share it and over later positions) follow the
+// usual softmax-attention gradients: dS = P (dP - D), dP = dO V^T.
 // Reference: core/model/kernels.ts stockCausalAttention; parity: ./parity.ts.
 import * as tf from '@tensorflow/tfjs';
 import { MAIN, customOp, registerStudioKernel, runKernel, runProgram, type KernelProgram } from '../program';
@@ -13,8 +13,7 @@ import { MAIN, customOp, registerStudioKernel, runKernel, runProgram, type Kerne
 const FORWARD = 'StudioCausalAttention';
 const STATS = 'StudioCausalAttentionStats';
 const GRAD_Q = 'StudioCausalAttentionGradQ';
-const GRAD_K = 'StudioCausalAttentionGradK';
-const GRAD_V = 'StudioCausalAttentionGradV';
+const GRAD_KV = 'StudioCausalAttentionGradKV';
 const WORKGROUP = 64;
 
 interface Dims {
@@ -147,14 +146,16 @@ ${onlineSoftmax('')}
   let b = index / (HKV * uniforms.t);
   let kBase = kvRow(b, j, kh);`;
 
-  registerStudioKernel(GRAD_K, ({ q, k, v, dO, stats }, backend) => {
+  // dK and dV in one program (they share every score): output (2, B, T, Hkv, hd), dK first.
+  registerStudioKernel(GRAD_KV, ({ q, k, v, dO, stats }, backend) => {
     const d = dimsOf(q, k);
     const rows = d.b * d.t * d.hkv;
-    return runProgram(backend, rowProgram('attn_dk', d, ['q', 'k', 'v', 'dO', 'stats'], k.shape, rows, `${keyRow}
+    return runProgram(backend, rowProgram('attn_dkv', d, ['q', 'k', 'v', 'dO', 'stats'], [2, ...k.shape], rows, `${keyRow}
   var kr : array<f32, HD>;
   var vr : array<f32, HD>;
-  var acc : array<f32, HD>;
-  for (var c = 0; c < HD; c++) { kr[c] = k[kBase + c]; vr[c] = v[kBase + c]; acc[c] = 0.0; }
+  var dk : array<f32, HD>;
+  var dv : array<f32, HD>;
+  for (var c = 0; c < HD; c++) { kr[c] = k[kBase + c]; vr[c] = v[kBase + c]; dk[c] = 0.0; dv[c] = 0.0; }
   for (var r = 0; r < NREP; r++) {
     let h = kh * NREP + r;
     for (var i = j; i < uniforms.t; i++) {
@@ -163,31 +164,13 @@ ${onlineSoftmax('')}
       var s = 0.0;
       var dp = 0.0;
       for (var c = 0; c < HD; c++) { s += q[qBase + c] * kr[c]; dp += dO[qBase + c] * vr[c]; }
-      let ds = exp(s * SCALE - stats[st]) * (dp - stats[st + 1]);
-      for (var c = 0; c < HD; c++) { acc[c] += ds * q[qBase + c]; }
+      let p = exp(s * SCALE - stats[st]);
+      let ds = p * (dp - stats[st + 1]);
+      for (var c = 0; c < HD; c++) { dk[c] += ds * q[qBase + c]; dv[c] += p * dO[qBase + c]; }
     }
   }
-  for (var c = 0; c < HD; c++) { result[kBase + c] = acc[c] * SCALE; }`), [q, k, v, dO, stats]);
-  });
-
-  registerStudioKernel(GRAD_V, ({ q, k, dO, stats }, backend) => {
-    const d = dimsOf(q, k);
-    const rows = d.b * d.t * d.hkv;
-    return runProgram(backend, rowProgram('attn_dv', d, ['q', 'k', 'dO', 'stats'], k.shape, rows, `${keyRow}
-  var kr : array<f32, HD>;
-  var acc : array<f32, HD>;
-  for (var c = 0; c < HD; c++) { kr[c] = k[kBase + c] * SCALE; acc[c] = 0.0; }
-  for (var r = 0; r < NREP; r++) {
-    let h = kh * NREP + r;
-    for (var i = j; i < uniforms.t; i++) {
-      let qBase = qRow(b, i, h);
-      var s = 0.0;
-      for (var c = 0; c < HD; c++) { s += q[qBase + c] * kr[c]; }
-      let p = exp(s - stats[(qBase / HD) * 2]);
-      for (var c = 0; c < HD; c++) { acc[c] += p * dO[qBase + c]; }
-    }
-  }
-  for (var c = 0; c < HD; c++) { result[kBase + c] = acc[c]; }`), [q, k, dO, stats]);
+  let second = uniforms.rows * HD;
+  for (var c = 0; c < HD; c++) { result[kBase + c] = dk[c] * SCALE; result[second + kBase + c] = dv[c]; }`), [q, k, v, dO, stats]);
   });
 }
 
@@ -202,9 +185,9 @@ export function causalAttentionKernel(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tens
         const [qs, ks, vs, os] = saved;
         const stats = runKernel(STATS, { q: qs, k: ks, o: os, dO });
         const dq = runKernel(GRAD_Q, { q: qs, k: ks, v: vs, dO, stats });
-        const dk = runKernel(GRAD_K, { q: qs, k: ks, v: vs, dO, stats });
-        const dv = runKernel(GRAD_V, { q: qs, k: ks, dO, stats });
-        stats.dispose();
+        const dkv = runKernel(GRAD_KV, { q: qs, k: ks, v: vs, dO, stats });
+        const [dk, dv] = tf.unstack(dkv);
+        tf.dispose([stats, dkv]);
         return [dq, dk, dv];
       },
     };
