@@ -32,6 +32,9 @@ export function rowsPerBatch(model: LlamaModel, seqLen: number, budget = 8_000_0
   return Math.max(1, Math.floor(budget / (seqLen * model.config.vocab_size)));
 }
 
+/** Padded positions over real ones above which a scoring batch is cut. */
+const PADDING_LIMIT = 1.25;
+
 /**
  * Total natural-log probability of each text: sum over its tokens of log p(token | BOS, earlier
  * tokens). Texts are sorted by length and padded per batch to waste little work on padding.
@@ -42,9 +45,17 @@ export async function scoreTexts(model: LlamaModel, tokenizer: Tokenizer, texts:
   const scores = new Array<number>(texts.length).fill(0);
   let i = 0;
   while (i < order.length) {
-    // Texts are in ascending length, so the last one taken sets the padded length T.
+    // Texts are in ascending length, so the last one taken sets the padded length T. A batch
+    // also ends where taking the next text would make padding more than a quarter of its
+    // positions: attention costs grow with T², and minimal-pair suites mix short and long
+    // sentences.
     let rows = 1;
-    while (i + rows < order.length && rows < rowsPerBatch(model, Math.max(1, encoded[order[i + rows]].length))) rows++;
+    let tokens = Math.max(1, encoded[order[i]].length);
+    for (; i + rows < order.length; rows++) {
+      const next = Math.max(1, encoded[order[i + rows]].length);
+      if (rows >= rowsPerBatch(model, next) || (rows + 1) * next > PADDING_LIMIT * (tokens + next)) break;
+      tokens += next;
+    }
     const group = order.slice(i, i + rows);
     const T = Math.max(1, encoded[group[group.length - 1]].length);
     const b: Batch = { inputs: new Int32Array(rows * T).fill(tokenizer.pad), targets: new Int32Array(rows * T).fill(tokenizer.pad), mask: new Float32Array(rows * T), batchSize: rows, seqLen: T };
