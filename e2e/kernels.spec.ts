@@ -1,5 +1,6 @@
 // Our WebGPU kernels against their CPU references in the browser, and the same training run on
-// the stock tfjs ops and on our kernels: equal losses to float rounding.
+// the stock tfjs ops and on our kernels: equal losses to float rounding; with the linear layers'
+// operands stored as f16, losses within f16 rounding.
 import { expect, test } from '@playwright/test';
 import { openStudio, TINY_CONFIG, watchConsole } from './helpers';
 
@@ -13,13 +14,15 @@ test('every kernel matches its reference; stock and studio kernels train the sam
     const baseBefore = await s.validationLoss(base, 'eng-brown', { seqLen: 32, maxTokens: 512 });
     const losses: Record<string, number[]> = {};
     const valid: Record<string, number> = {};
-    for (const mode of ['stock', 'studio'] as const) {
-      const status = await s.kernels(mode);
+    for (const mode of ['stock', 'studio', 'studio-f16'] as const) {
+      const status = await s.kernels(mode === 'stock' ? 'stock' : 'studio', { precision: mode === 'studio-f16' ? 'f16' : 'f32' });
       const run = s.train({ from: base, data: [{ corpus: 'eng-brown', weight: 1 }], steps: 6, batchSize: 4, seqLen: 32, lr: 1e-2, clip: 0.5 });
       const id = await run.done;
       losses[mode] = run.metrics().map((m) => m.loss as number);
       valid[mode] = await s.validationLoss(id, 'eng-brown', { seqLen: 32, maxTokens: 512 });
-      if (mode === 'studio' && !status.kernels.find((k) => k.id === 'adamw')!.active) throw new Error('adamw kernel not active on webgpu');
+      const active = status.kernels.filter((k) => k.active).map((k) => k.id);
+      if (mode !== 'stock' && !active.includes('adamw')) throw new Error('adamw kernel not active on webgpu');
+      if (mode === 'studio-f16' && (!active.includes('matmul-f16') || active.includes('matmul'))) throw new Error(`f16 precision should swap the matmul kernel, active: ${active.join(', ')}`);
     }
     const profiles: Record<string, Awaited<ReturnType<typeof s.profileTrainingStep>>> = {};
     for (const mode of ['stock', 'studio'] as const) {
@@ -27,19 +30,30 @@ test('every kernel matches its reference; stock and studio kernels train the sam
       profiles[mode] = await s.profileTrainingStep({ config, batchSize: 2, seqLen: 16 });
     }
     await s.kernels('studio');
+    const scoring = await s.profileScoringBatch({ config, batchSize: 4, seqLen: 16 });
     // Training in place must not touch the parent model the engine holds.
     const baseAfter = await s.validationLoss(base, 'eng-brown', { seqLen: 32, maxTokens: 512 });
-    return { parity, losses, valid, profiles, baseBefore, baseAfter, backend: (await s.backend()).name };
+    return { parity, losses, valid, profiles, scoring, baseBefore, baseAfter, backend: (await s.backend()).name };
   }, TINY_CONFIG);
   expect(r.backend).toBe('webgpu');
   expect(r.baseAfter).toBe(r.baseBefore);
-  expect(r.parity.map((p) => p.kernel)).toEqual(['adamw', 'matmul', 'attention', 'rmsnorm', 'rope', 'cross-entropy', 'merge']);
+  expect(r.parity.map((p) => p.kernel)).toEqual(['adamw', 'matmul', 'matmul-f16', 'attention', 'rmsnorm', 'rope', 'cross-entropy', 'merge']);
   for (const p of r.parity) {
     console.log(`${p.kernel}: max |ours - reference| = ${p.maxAbsDiff.toExponential(2)} (stock ops ${p.stockMaxAbsDiff.toExponential(2)})`);
     expect(p.ok).toBe(true);
   }
   for (let i = 0; i < r.losses.stock.length; i++) expect(Math.abs(r.losses.studio[i] - r.losses.stock[i])).toBeLessThan(1e-3);
   expect(Math.abs(r.valid.studio - r.valid.stock)).toBeLessThan(1e-3);
+  // f16 storage rounds x and W (relative 2^-11) in every product: the losses move, but little.
+  const f16Gap = Math.max(...r.losses['studio-f16'].map((l, i) => Math.abs(l - r.losses.studio[i])));
+  console.log(`f16 storage: largest loss difference from f32 over 6 steps ${f16Gap.toExponential(2)}`);
+  expect(f16Gap).toBeLessThan(2e-2);
+  expect(Math.abs(r.valid['studio-f16'] - r.valid.studio)).toBeLessThan(2e-2);
+  // One scoring batch runs our forward kernels and none of the backward ones.
+  const names = r.scoring.kernels.map((k) => k.name);
+  expect(names).toContain('StudioMatMul');
+  expect(names).toContain('StudioCausalAttention');
+  expect(names.some((n) => n.includes('Grad'))).toBe(false);
   expect(r.losses.studio[5]).not.toBe(r.losses.studio[0]);
   // The fused step replaces about fifteen tfjs programs per parameter tensor with one dispatch.
   const { stock, studio } = r.profiles;

@@ -5,7 +5,7 @@
 // on the stock ops and on ours. Writes bench-results/bench.json. A benchmark, not a test: compare
 // ratios from one run.
 //   npm run bench                      # SwiftShader: tiny and 1M configs, webgpu and cpu backends
-//   npm run bench -- --steps 10 --backends webgpu --configs tiny --kernels stock,studio
+//   npm run bench -- --steps 10 --backends webgpu --configs tiny --kernels stock,studio,studio-f16
 //   npm run bench -- --gpu             # a real GPU through Vulkan; adds the 10M config
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -36,6 +36,10 @@ const MERGES = [
   { method: 'ties', params: {} },
   { method: 'dare_ties', params: {} },
 ];
+/** Stock tfjs ops, our kernels, and ours with the linear layers' operands stored as f16. */
+const KERNEL_MODES = ['stock', 'studio', 'studio-f16'] as const;
+type KernelMode = (typeof KERNEL_MODES)[number];
+
 /** Steps left out of the timing: the first ones compile shaders and fill caches. */
 const WARMUP_STEPS = 2;
 
@@ -49,13 +53,16 @@ async function main(): Promise<void> {
   const stepsOverride = arg('steps') ? Number(arg('steps')) : undefined;
   const backends = (arg('backends') ?? 'webgpu,cpu').split(',');
   const only = arg('configs')?.split(',');
-  const kernelModes = (arg('kernels') ?? 'stock,studio').split(',') as ('stock' | 'studio')[];
+  const kernelModes = (arg('kernels') ?? KERNEL_MODES.join(',')).split(',') as KernelMode[];
+  const unknownMode = kernelModes.find((k) => !KERNEL_MODES.includes(k));
+  if (unknownMode) throw new Error(`--kernels: unknown mode ${JSON.stringify(unknownMode)}; modes are ${KERNEL_MODES.join(', ')}`);
   const configs = CONFIGS.filter((x) => (only ? only.includes(x.id) : gpu || !x.gpuOnly));
   const port = 4317;
   const server = await servePreview(port);
   try {
     const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs(gpu) });
     const page = await browser.newPage();
+    const useKernels = (k: KernelMode) => page.evaluate((k) => window.studio.kernels(k === 'stock' ? 'stock' : 'studio', { precision: k === 'studio-f16' ? 'f16' : 'f32' }), k);
     await page.goto(`http://localhost:${port}/`);
     await page.evaluate(() => window.studio.ready);
     const rows: Record<string, unknown>[] = [];
@@ -74,8 +81,8 @@ async function main(): Promise<void> {
       const ceiling = await page.evaluate((modelShapes) => window.studio.measureDevice({ modelShapes }), shapes);
       ceilings.push({ adapter: info.adapter ?? info.name, ...ceiling });
       console.log(`${info.name} (${info.adapter ?? 'cpu'}): matmul ceiling ${ceiling.matmulCeilingGflops.toFixed(1)} GFLOP/s (${ceiling.matmul.map((m) => `${m.kernel} ${m.shape} ${m.gflops.toFixed(2)}`).join(', ')})${ceiling.copyGBps !== undefined ? `, buffer copy ${ceiling.copyGBps.toFixed(1)} GB/s, shader stream ${ceiling.streamGBps?.toFixed(2)} GB/s` : ''}`);
-      for (const c of configs) for (const kernels of info.name === 'webgpu' ? kernelModes : ['stock' as const]) {
-        await page.evaluate((k) => window.studio.kernels(k), kernels);
+      for (const c of configs) for (const kernels of info.name === 'webgpu' ? kernelModes : (['stock'] as const)) {
+        await useKernels(kernels);
         const steps = Math.max(WARMUP_STEPS + 2, stepsOverride ?? c.steps);
         const metrics = await page.evaluate(async ({ config, c, steps }) => {
           const from = await window.studio.createModel({ name: `bench ${c.id}`, config });
@@ -115,9 +122,9 @@ async function main(): Promise<void> {
       // Training results first: the merge and scoring measurements below take a while.
       const trained = rows.filter((r) => r.backend === info.name);
       console.table(trained);
-      for (const r of trained.filter((x) => x.kernels === 'studio')) {
+      for (const r of trained.filter((x) => x.kernels !== 'stock')) {
         const stock = trained.find((x) => x.kernels === 'stock' && x.config === r.config);
-        if (stock) console.log(`${r.config} on ${r.backend}: our kernels ${r.tokensPerSec} tok/s vs stock ${stock.tokensPerSec} tok/s = ${(Number(r.tokensPerSec) / Number(stock.tokensPerSec)).toFixed(2)}x`);
+        if (stock) console.log(`${r.config} on ${r.backend}: our kernels (${r.kernels}) ${r.tokensPerSec} tok/s vs stock ${stock.tokensPerSec} tok/s = ${(Number(r.tokensPerSec) / Number(stock.tokensPerSec)).toFixed(2)}x`);
       }
       if (info.name !== 'webgpu') continue;
       // Merges: one tensor per expert, three experts, inputs resident: 1M floats (4 MB, larger
@@ -125,9 +132,10 @@ async function main(): Promise<void> {
       // sum over the expert axis alone takes seconds at 64K (tfjs runs a workgroup per entry).
       // Ours also at 1M floats on SwiftShader, where 64K is short enough for the per-merge
       // overheads to show.
-      const mergeRuns = kernelModes.flatMap((kernels) => (gpu ? [1 << 20] : kernels === 'studio' ? [1 << 16, 1 << 20] : [1 << 16]).map((elements) => ({ kernels, elements })));
+      // Half storage is a property of the linear layers only: merges run on stock and studio.
+      const mergeRuns = kernelModes.filter((k) => k !== 'studio-f16').flatMap((kernels) => (gpu ? [1 << 20] : kernels === 'studio' ? [1 << 16, 1 << 20] : [1 << 16]).map((elements) => ({ kernels, elements })));
       for (const m of MERGES) for (const { kernels, elements } of mergeRuns) {
-        await page.evaluate((k) => window.studio.kernels(k), kernels);
+        await useKernels(kernels);
         const r = await page.evaluate((m) => window.studio.measureMerge({ method: m.method, elements: m.elements, experts: 3, params: m.params }), { ...m, elements });
         const { kernels: top, ...rest } = r;
         console.log(`merge profile ${m.method} ${kernels}: ${r.programs} tfjs programs; top: ${top.map((k) => `${k.name}×${k.count}${k.ms !== undefined ? ` ${k.ms.toFixed(2)} ms` : ''}`).join(', ')}`);
@@ -135,9 +143,15 @@ async function main(): Promise<void> {
         const share = (of?: number) => (of ? `${((r.GBps / of) * 100).toFixed(1)}%` : '');
         merges.push({ ...rest, kernels, ofCopy: share(ceiling.copyGBps), ofStream: share(ceiling.streamGBps) });
       }
-      // Minimal pairs scored per second with the first config's freshly made model.
+      // Minimal pairs scored per second with the last config's freshly made model, and the
+      // profile of one evaluation batch of that model at the pairs' batch shape.
+      const scored = configs[configs.length - 1];
       for (const kernels of kernelModes) {
-        await page.evaluate((k) => window.studio.kernels(k), kernels);
+        await useKernels(kernels);
+        const batch = { batchSize: 2 * pairs.length, seqLen: Math.min(64, scored.config.max_position_embeddings) };
+        const profile = await page.evaluate(({ config, batch }) => window.studio.profileScoringBatch({ config, ...batch }), { config: scored.config, batch });
+        profiles.push({ scoring: scored.id, ...batch, kernelMode: kernels, ...profile });
+        console.log(`scoring profile ${scored.id} ${kernels} (${batch.batchSize}x${batch.seqLen}): ${profile.programs} tfjs programs, ${profile.wallMs.toFixed(0)} ms wall, peak ${(profile.peakBytes / 1e6).toFixed(1)} MB; top: ${profile.kernels.slice(0, 6).map((k) => `${k.name}×${k.count}${k.ms !== undefined ? ` ${k.ms.toFixed(1)} ms` : ''}`).join(', ')}`);
         const r = await page.evaluate(async ({ config, pairs }) => {
           const id = await window.studio.createModel({ name: 'bench scoring', config });
           await window.studio.scoreTexts(id, [pairs[0].good]); // loads the model
@@ -146,8 +160,8 @@ async function main(): Promise<void> {
           const s = (performance.now() - t0) / 1000;
           await window.studio.checkpoints.delete(id);
           return { pairs: pairs.length, seconds: s };
-        }, { config: configs[configs.length - 1].config, pairs });
-        scoring.push({ config: configs[configs.length - 1].id, kernels, pairs: r.pairs, pairsPerSec: Math.round((r.pairs / r.seconds) * 10) / 10 });
+        }, { config: scored.config, pairs });
+        scoring.push({ config: scored.id, kernels, pairs: r.pairs, pairsPerSec: Math.round((r.pairs / r.seconds) * 10) / 10 });
       }
     }
     await browser.close();

@@ -12,6 +12,7 @@ import { validateTrainSettings } from '../core/train/settings';
 import { MixtureSampler } from '../core/data/sampler';
 import type { TokenizedText } from '../core/data/tokens';
 import { mulberry32 } from '../core/rng';
+import { rowLogProbs } from '../core/eval/score';
 
 export interface KernelTime {
   name: string;
@@ -52,19 +53,22 @@ export async function profileKernels(f: () => Promise<void>): Promise<{ timed: b
   return { timed, programs: info.kernels.length, wallMs, peakBytes: info.peakBytes, kernels };
 }
 
+/** Random token ids in `lines` lines of `length`, so every window is a full one. */
+function randomText(vocab: number, lines: number, length: number): TokenizedText {
+  const rand = mulberry32(7);
+  return {
+    ids: Int32Array.from({ length: lines * length }, () => Math.floor(rand() * vocab)),
+    lineStarts: Int32Array.from({ length: lines }, (_, i) => i * length),
+  };
+}
+
 /**
  * Profiles one step of the real Trainer (batch, loss, gradients, clipping, AdamW) on random
  * tokens, after a first step that compiles the shaders.
  */
 export async function profileTrainingStep(config: LlamaConfig, batchSize: number, seqLen: number, fused: FusedAdamWStep | undefined): Promise<StepProfile> {
   const params = Object.fromEntries([...initialWeights(config, 1)].map(([n, w]) => [n, tf.tensor(w.data, w.shape)]));
-  const rand = mulberry32(7);
-  // Random tokens in lines of seqLen + 1, so every window is a full one.
-  const lines = 4 * batchSize;
-  const text: TokenizedText = {
-    ids: Int32Array.from({ length: lines * (seqLen + 1) }, () => Math.floor(rand() * config.vocab_size)),
-    lineStarts: Int32Array.from({ length: lines }, (_, i) => i * (seqLen + 1)),
-  };
+  const text = randomText(config.vocab_size, 4 * batchSize, seqLen + 1);
   const settings = validateTrainSettings({ from: 'profile', data: [{ corpus: 'profile', weight: 1 }], steps: 2, batchSize, seqLen, lr: 1e-3, clip: 1 }, { corpusIds: ['profile'], maxPositionEmbeddings: config.max_position_embeddings });
   const sampler = new MixtureSampler([{ id: 'profile', weight: 1, text }], batchSize, seqLen, 0, 0);
   let customDispatches = 0;
@@ -78,5 +82,30 @@ export async function profileTrainingStep(config: LlamaConfig, batchSize: number
     return { backend: tf.getBackend(), customDispatches, ...profile };
   } finally {
     trainer.dispose();
+  }
+}
+
+/**
+ * Profiles one evaluation batch as minimal-pair scoring and validation run it (forward pass,
+ * target log-probabilities, masked row sums: core/eval/score.ts rowLogProbs) on random tokens,
+ * after a first batch that compiles the shaders.
+ */
+export async function profileScoringBatch(config: LlamaConfig, batchSize: number, seqLen: number): Promise<StepProfile> {
+  const params = Object.fromEntries([...initialWeights(config, 1)].map(([n, w]) => [n, tf.tensor(w.data, w.shape)]));
+  const { ids } = randomText(config.vocab_size, batchSize, seqLen + 1);
+  const inputs = new Int32Array(batchSize * seqLen);
+  const targets = new Int32Array(batchSize * seqLen);
+  for (let r = 0; r < batchSize; r++) {
+    inputs.set(ids.subarray(r * (seqLen + 1), r * (seqLen + 1) + seqLen), r * seqLen);
+    targets.set(ids.subarray(r * (seqLen + 1) + 1, (r + 1) * (seqLen + 1)), r * seqLen);
+  }
+  const batch = { inputs, targets, mask: new Float32Array(batchSize * seqLen).fill(1), batchSize, seqLen };
+  const model = { config, params };
+  try {
+    await rowLogProbs(model, batch); // compiles the shaders
+    const profile = await profileKernels(async () => void (await rowLogProbs(model, batch)));
+    return { backend: tf.getBackend(), customDispatches: 0, ...profile };
+  } finally {
+    tf.dispose(Object.values(params));
   }
 }

@@ -16,8 +16,8 @@ import type { KernelParity } from './kernels/parity';
 import { rmsNormKernel } from './kernels/rmsNorm/rmsNorm';
 import { checkRmsNormParity } from './kernels/rmsNorm/parity';
 import { ropeKernel } from './kernels/rope/rope';
-import { linearKernel } from './kernels/matmul/matmul';
-import { checkMatmulParity } from './kernels/matmul/parity';
+import { linearKernel, linearKernelHalf } from './kernels/matmul/matmul';
+import { checkMatmulHalfParity, checkMatmulParity } from './kernels/matmul/parity';
 import { checkRopeParity } from './kernels/rope/parity';
 import { taskVectorMergeKernel } from './kernels/merge/taskVectors';
 import { rowLayout, type RowLayout } from './kernels/program';
@@ -26,7 +26,13 @@ import { mergeTaskVectors, setTaskVectorMerge } from '../core/merge/taskArithmet
 
 export type KernelMode = 'studio' | 'stock';
 
-export type KernelId = 'adamw' | 'matmul' | 'attention' | 'rmsnorm' | 'rope' | 'cross-entropy' | 'merge';
+/**
+ * Storage of the linear layers' operands on our path: 'f32', or 'f16' (inputs and weights rounded
+ * to binary16 for the products and the copies kept for the backward pass; gradients and sums f32).
+ */
+export type KernelPrecision = 'f32' | 'f16';
+
+export type KernelId = 'adamw' | 'matmul' | 'matmul-f16' | 'attention' | 'rmsnorm' | 'rope' | 'cross-entropy' | 'merge';
 
 export interface StudioKernel {
   id: KernelId;
@@ -38,6 +44,7 @@ export interface StudioKernel {
 export const STUDIO_KERNELS: StudioKernel[] = [
   { id: 'adamw', description: 'fused AdamW: one dispatch per parameter updates p, m, v in place, clipping folded in', backend: 'webgpu', parity: checkAdamWParity },
   { id: 'matmul', description: 'linear layers x W^T and both gradient products: 12x8 register blocks, transposes as strides, no barriers', backend: 'webgpu', parity: checkMatmulParity },
+  { id: 'matmul-f16', description: 'linear layers with x and W stored as binary16 (two to a 32-bit word, rounded to nearest even on the GPU), f32 gradients and sums; used with precision f16', backend: 'webgpu', parity: checkMatmulHalfParity },
   { id: 'attention', description: 'causal grouped-query attention without the (B, heads, T, T) score matrix, forward and backward', backend: 'webgpu', parity: checkAttentionParity },
   { id: 'rmsnorm', description: 'RMSNorm: one program forward, three backward', backend: 'webgpu', parity: checkRmsNormParity },
   { id: 'rope', description: 'rotary embedding in token-major layout, one program each way', backend: 'webgpu', parity: checkRopeParity },
@@ -46,23 +53,30 @@ export const STUDIO_KERNELS: StudioKernel[] = [
 ];
 
 let mode: KernelMode = 'studio';
+let precision: KernelPrecision = 'f32';
 /** Kernels switched off one by one (to measure each one's share); all on by default. */
 let disabled = new Set<KernelId>();
 
-export function setKernelMode(next: KernelMode, off: string[] = []): void {
+export function setKernelMode(next: KernelMode, off: string[] = [], nextPrecision: KernelPrecision = 'f32'): void {
   if (next !== 'studio' && next !== 'stock') throw new Error(`kernel mode must be 'studio' or 'stock', got ${JSON.stringify(next)}`);
+  if (nextPrecision !== 'f32' && nextPrecision !== 'f16') throw new Error(`precision must be 'f32' or 'f16', got ${JSON.stringify(nextPrecision)}`);
   const unknown = off.filter((id) => !STUDIO_KERNELS.some((k) => k.id === id));
   if (unknown.length) throw new Error(`unknown kernel ${unknown.map((u) => JSON.stringify(u)).join(', ')}; kernels are ${STUDIO_KERNELS.map((k) => k.id).join(', ')}`);
   mode = next;
+  precision = nextPrecision;
   disabled = new Set(off as KernelId[]);
 }
 
 function using(id: KernelId): boolean {
-  return mode === 'studio' && !disabled.has(id) && tf.getBackend() === 'webgpu';
+  if (mode !== 'studio' || disabled.has(id) || tf.getBackend() !== 'webgpu') return false;
+  // One linear-layer kernel at a time: the precision picks it; switching 'matmul' off gives stock.
+  if (id === 'matmul') return precision === 'f32';
+  if (id === 'matmul-f16') return precision === 'f16' && !disabled.has('matmul');
+  return true;
 }
 
-export function kernelStatus(): { mode: KernelMode; rowLayout: RowLayout; kernels: { id: string; description: string; active: boolean }[] } {
-  return { mode, rowLayout: rowLayout(), kernels: STUDIO_KERNELS.map((k) => ({ id: k.id, description: k.description, active: using(k.id) })) };
+export function kernelStatus(): { mode: KernelMode; precision: KernelPrecision; rowLayout: RowLayout; kernels: { id: string; description: string; active: boolean }[] } {
+  return { mode, precision, rowLayout: rowLayout(), kernels: STUDIO_KERNELS.map((k) => ({ id: k.id, description: k.description, active: using(k.id) })) };
 }
 
 /** The optimizer step training uses now: our fused kernel, or undefined for the stock ops. */
@@ -71,7 +85,7 @@ export function activeFusedAdamW(): FusedAdamWStep | undefined {
 }
 
 const ROUTED_KERNELS: ModelKernels = {
-  linear: (x, w) => (using('matmul') ? linearKernel(x, w) : STOCK_KERNELS.linear(x, w)),
+  linear: (x, w) => (using('matmul-f16') ? linearKernelHalf(x, w) : using('matmul') ? linearKernel(x, w) : STOCK_KERNELS.linear(x, w)),
   rmsNorm: (x, w, eps) => (using('rmsnorm') ? rmsNormKernel(x, w, eps) : STOCK_KERNELS.rmsNorm(x, w, eps)),
   rope: (x, cos, sin) => (using('rope') ? ropeKernel(x, cos, sin) : STOCK_KERNELS.rope(x, cos, sin)),
   causalAttention: (q, k, v) => (using('attention') ? causalAttentionKernel(q, k, v) : STOCK_KERNELS.causalAttention(q, k, v)),

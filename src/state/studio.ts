@@ -5,7 +5,7 @@ import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { newId } from '../core/checkpoint/manifest';
 import type { CorpusIndex, CorpusInfo } from '../core/data/corpusSplit';
 import { parseUserCorpus, splitUnits } from '../core/data/corpusSplit';
-import { MODEL_PRESETS, type ModelPreset, validateConfig } from '../core/model/config';
+import { type LlamaConfig, MODEL_PRESETS, type ModelPreset, validateConfig } from '../core/model/config';
 import { initialWeights } from '../core/model/init';
 import { countParameters } from '../core/model/weights';
 import { encodeSafetensors } from '../core/checkpoint/safetensors';
@@ -66,12 +66,18 @@ export interface StudioApi extends GrowthActions, EvaluationActions, AdaptAction
   /** Every merge method on random experts, active backend against the CPU reference. */
   checkMergeParity(config?: unknown, seed?: number): Promise<MergeParity[]>;
   storage(): Promise<{ usage: number; quota: number; checkpointBytes: number }>;
-  /** Our WebGPU kernels ('studio', the default) or the stock tfjs ops ('stock') for runs started afterwards; `off` switches single kernels off. */
-  kernels(mode?: 'studio' | 'stock', options?: { off?: string[] }): Promise<{ mode: 'studio' | 'stock'; kernels: { id: string; description: string; active: boolean }[] }>;
+  /**
+   * Our WebGPU kernels ('studio', the default) or the stock tfjs ops ('stock') for runs started
+   * afterwards; `off` switches single kernels off; `precision: 'f16'` stores the linear layers'
+   * operands as binary16 on our path (default 'f32'). Without a mode, reports the current state.
+   */
+  kernels(mode?: 'studio' | 'stock', options?: { off?: string[]; precision?: 'f32' | 'f16' }): Promise<{ mode: 'studio' | 'stock'; precision: 'f32' | 'f16'; kernels: { id: string; description: string; active: boolean }[] }>;
   /** Each of our kernels against its CPU reference on the active backend. */
   checkKernelParity(): Promise<KernelParity[]>;
   /** Programs (and GPU times, where the adapter can time them) of one training step of `config`. */
   profileTrainingStep(options: { config: unknown; batchSize: number; seqLen: number }): Promise<StepProfile>;
+  /** One evaluation batch (forward pass, target log-probabilities) of a fresh model, per kernel, with the current kernel mode. */
+  profileScoringBatch(options: { config: unknown; batchSize: number; seqLen: number }): Promise<StepProfile>;
   /** Matmul ceiling (GFLOP/s), the model's linear-layer shapes and copy bandwidth (GB/s) of the active backend. */
   measureDevice(options?: { modelShapes?: [number, number, number][] }): Promise<DeviceCeilings>;
   /** One merge of a tensor of `elements` floats with resident inputs, in the current kernel mode: ms and GB/s. */
@@ -81,6 +87,15 @@ export interface StudioApi extends GrowthActions, EvaluationActions, AdaptAction
 /** Validation-loss defaults: long enough windows to be meaningful, few enough to be quick. */
 const DEFAULT_EVAL_SEQ = 128;
 const DEFAULT_EVAL_TOKENS = 4096;
+
+/** A profile's model and batch shape, checked before the engine sees them. */
+function profileArgs(options: { config: unknown; batchSize: number; seqLen: number } | undefined): { config: LlamaConfig; batchSize: number; seqLen: number } {
+  const config = validateConfig(options?.config);
+  const { batchSize, seqLen } = options ?? {};
+  if (!Number.isInteger(batchSize) || batchSize! < 1) throw new Error(`batchSize must be a positive integer, got ${JSON.stringify(batchSize)}`);
+  if (!Number.isInteger(seqLen) || seqLen! < 2 || seqLen! > config.max_position_embeddings) throw new Error(`seqLen must be an integer from 2 to ${config.max_position_embeddings}, got ${JSON.stringify(seqLen)}`);
+  return { config, batchSize: batchSize!, seqLen: seqLen! };
+}
 
 export function createStudio(services: Services = createServices()): StudioApi {
   const s = services;
@@ -293,16 +308,14 @@ export function createStudio(services: Services = createServices()): StudioApi {
       if (mode !== undefined && mode !== 'studio' && mode !== 'stock') throw new Error(`mode must be 'studio' or 'stock', got ${JSON.stringify(mode)}`);
       const off = options?.off;
       if (off !== undefined && (!Array.isArray(off) || off.some((k) => typeof k !== 'string'))) throw new Error('options.off must be an array of kernel ids (see kernels().kernels)');
-      return s.engine.call('kernels', { mode, off });
+      const precision = options?.precision;
+      if (precision !== undefined && precision !== 'f32' && precision !== 'f16') throw new Error(`options.precision must be 'f32' or 'f16', got ${JSON.stringify(precision)}`);
+      if (precision !== undefined && mode === undefined) throw new Error("options.precision needs a mode: kernels('studio', { precision })");
+      return s.engine.call('kernels', { mode, off, precision });
     },
     checkKernelParity: () => s.engine.call('kernelParity', {}),
-    async profileTrainingStep(options) {
-      const config = validateConfig(options?.config);
-      const { batchSize, seqLen } = options;
-      if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${JSON.stringify(batchSize)}`);
-      if (!Number.isInteger(seqLen) || seqLen < 2 || seqLen > config.max_position_embeddings) throw new Error(`seqLen must be an integer from 2 to ${config.max_position_embeddings}, got ${JSON.stringify(seqLen)}`);
-      return s.engine.call('profileStep', { config, batchSize, seqLen });
-    },
+    profileTrainingStep: async (options) => s.engine.call('profileStep', profileArgs(options)),
+    profileScoringBatch: async (options) => s.engine.call('profileScoring', profileArgs(options)),
     async measureDevice(options) {
       const shapes = options?.modelShapes ?? [];
       if (!Array.isArray(shapes) || shapes.some((x) => !Array.isArray(x) || x.length !== 3 || x.some((d) => !Number.isInteger(d) || d < 1 || d > 65536))) {

@@ -26,6 +26,8 @@ async function handle(req: WorkerRequest): Promise<RequestMap[WorkerRequest['typ
       return session.kernelParity();
     case 'profileStep':
       return session.profileStep(req);
+    case 'profileScoring':
+      return session.profileScoring(req);
     case 'deviceCeilings':
       return session.deviceCeilings(req);
     case 'mergeThroughput':

@@ -7,7 +7,7 @@ import type { HfTokenizerFiles } from '../core/tokenizer/hf';
 import type { ImportSource } from '../core/checkpoint/hfImport';
 import type { MetricPoint, TrainSettings } from '../core/train/settings';
 import type { MergeParity, ParityReport } from '../gpu/parity';
-import type { KernelMode, kernelStatus } from '../gpu/register';
+import type { KernelMode, KernelPrecision, kernelStatus } from '../gpu/register';
 import type { KernelParity } from '../gpu/kernels/parity';
 import type { StepProfile } from '../gpu/profile';
 import type { DeviceCeilings, MergeThroughput } from '../gpu/microbench';
@@ -55,11 +55,13 @@ export interface RequestMap {
   importWeights: { args: { jobId: string; modelId: string; config: LlamaConfig; tokenizer: TokenizerSpec; sources: ImportSource[]; indexText?: string }; result: { blob: Blob; skipped: string[]; dtypes: string[]; sourceBytes: number } };
   tokenize: { args: { modelId: string; text: string }; result: number[] };
   /** Chooses our WebGPU kernels or the stock tfjs ops (for runs started afterwards); reports which are active. */
-  kernels: { args: { mode?: KernelMode; off?: string[] }; result: ReturnType<typeof kernelStatus> };
+  kernels: { args: { mode?: KernelMode; off?: string[]; precision?: KernelPrecision }; result: ReturnType<typeof kernelStatus> };
   /** Each of our kernels against its CPU reference on the active backend. */
   kernelParity: { args: Record<string, never>; result: KernelParity[] };
   /** One training step of a fresh model under tfjs's profiler, with the current kernel mode. */
   profileStep: { args: { config: LlamaConfig; batchSize: number; seqLen: number }; result: StepProfile };
+  /** One scoring batch (forward pass and target log-probabilities) of a fresh model under tfjs's profiler. */
+  profileScoring: { args: { config: LlamaConfig; batchSize: number; seqLen: number }; result: StepProfile };
   /** Matmul ceiling and copy bandwidth of the active backend (modelShapes: [tokens, in, out] products to time too). */
   deviceCeilings: { args: { modelShapes?: [number, number, number][] }; result: DeviceCeilings };
   /** One merge of a large tensor with resident inputs, in the current kernel mode. */

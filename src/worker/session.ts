@@ -22,7 +22,7 @@ import type { MetricPoint } from '../core/train/settings';
 import { startBackend } from '../gpu/backend';
 import { checkBackendParity, checkMergeParity } from '../gpu/parity';
 import { activeFusedAdamW, checkKernelParity, kernelStatus, setKernelMode } from '../gpu/register';
-import { profileTrainingStep } from '../gpu/profile';
+import { profileScoringBatch, profileTrainingStep } from '../gpu/profile';
 import { measureCeilings, measureMerge } from '../gpu/microbench';
 import type { EngineEvent, RequestMap } from './protocol';
 import { TextLibrary, type TokenizedCorpus } from './texts';
@@ -104,7 +104,7 @@ export class EngineSession {
   }
 
   kernels(a: Args<'kernels'>): Awaited<Result<'kernels'>> {
-    if (a.mode !== undefined) setKernelMode(a.mode, a.off);
+    if (a.mode !== undefined) setKernelMode(a.mode, a.off, a.precision);
     return kernelStatus();
   }
 
@@ -116,6 +116,11 @@ export class EngineSession {
   async profileStep(a: Args<'profileStep'>): Result<'profileStep'> {
     if (this.runs.size) throw new Error('profiling needs the GPU to itself; wait until training has finished');
     return profileTrainingStep(a.config, a.batchSize, a.seqLen, activeFusedAdamW());
+  }
+
+  async profileScoring(a: Args<'profileScoring'>): Result<'profileScoring'> {
+    if (this.runs.size) throw new Error('profiling needs the GPU to itself; wait until training has finished');
+    return profileScoringBatch(a.config, a.batchSize, a.seqLen);
   }
 
   async deviceCeilings(a: Args<'deviceCeilings'>): Result<'deviceCeilings'> {

@@ -3,6 +3,8 @@
 // a file PyTorch, transformers and mergekit read. Reading validates every offset: the bytes may
 // come from a user's file or a damaged store.
 
+import { float16Bits, fromFloat16Bits } from '../numeric/float16';
+
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'I32';
 
 export interface NamedTensor {
@@ -34,40 +36,6 @@ function toBf16(x: number): number {
 function fromBf16(h: number): number {
   u32[0] = h << 16;
   return f32[0];
-}
-
-function toF16(x: number): number {
-  f32[0] = x;
-  const bits = u32[0];
-  const sign = (bits >>> 16) & 0x8000;
-  const exp = (bits >>> 23) & 0xff;
-  let mant = bits & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let half = mant >>> shift;
-    const rem = mant & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    if (rem > mid || (rem === mid && half & 1)) half++;
-    return sign | half;
-  }
-  let half = (e << 10) | (mant >>> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
-  return sign | half;
-}
-
-function fromF16(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >>> 10) & 0x1f;
-  const mant = h & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }
 
 /**
@@ -112,7 +80,7 @@ export function encodeSafetensors(tensors: NamedTensor[], metadata: Record<strin
     if (dt === 'F32' || dt === 'I32') {
       out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, size), pos);
     } else {
-      const conv = dt === 'F16' ? toF16 : toBf16;
+      const conv = dt === 'F16' ? float16Bits : toBf16;
       for (let j = 0; j < t.data.length; j++) view.setUint16(pos + 2 * j, conv(t.data[j]), true);
     }
     pos += size;
@@ -181,7 +149,7 @@ export function decodeTensorData(raw: Uint8Array, dtype: SafetensorsDtype): Floa
   }
   const n = raw.byteLength / 2;
   const out = new Float32Array(n);
-  const conv = dtype === 'F16' ? fromF16 : fromBf16;
+  const conv = dtype === 'F16' ? fromFloat16Bits : fromBf16;
   for (let i = 0; i < n; i++) out[i] = conv(view.getUint16(2 * i, true));
   return out;
 }

@@ -7,6 +7,7 @@
 // Reference: tf.matMul on the CPU backend; parity: ./parity.ts.
 import * as tf from '@tensorflow/tfjs';
 import { MAIN, customOp, registerStudioKernel, runKernel, runProgram } from '../program';
+import { halfLoader, packHalf, type HalfMatrix } from './halfStorage';
 
 const MATMUL = 'StudioMatMul';
 const WORKGROUP = 64;
@@ -18,11 +19,19 @@ const WORKGROUP = 64;
  */
 const BLOCK = { bm: 12, bn: 8 };
 
-function blockedMatMul(bm: number, bn: number): string {
+/** Which operands are packed halves (./halfStorage.ts) rather than float32. */
+interface Storage {
+  halfA: boolean;
+  halfB: boolean;
+}
+
+function blockedMatMul(bm: number, bn: number, { halfA, halfB }: Storage): string {
+  const loadA = (e: string) => (halfA ? `aHalf(${e})` : `a[${e}]`);
+  const loadB = (e: string) => (halfB ? `bHalf(${e})` : `b[${e}]`);
   const R = Array.from({ length: bm }, (_, r) => r);
   const G = Array.from({ length: bn / 4 }, (_, g) => g);
   const C = Array.from({ length: bn }, (_, c) => c);
-  return `
+  return `${halfA ? halfLoader('a') : ''}${halfB ? halfLoader('b') : ''}
 ${MAIN} {
   let tilesN = (uniforms.n + ${bn - 1}) / ${bn};
   let i0 = (index / tilesN) * ${bm};
@@ -35,8 +44,8 @@ ${MAIN} {
   for (var p = 0; p < uniforms.k; p++) {
     let ap = p * uniforms.aP;
     let bp = p * uniforms.bP;
-    ${G.map((g) => `let b${g} = vec4<f32>(${[0, 1, 2, 3].map((q) => `b[bp + col${4 * g + q}]`).join(', ')});`).join('\n    ')}
-    ${R.map((r) => `let a${r} = a[row${r} + ap];\n    ${G.map((g) => `c${r}_${g} += a${r} * b${g};`).join(' ')}`).join('\n    ')}
+    ${G.map((g) => `let b${g} = vec4<f32>(${[0, 1, 2, 3].map((q) => loadB(`bp + col${4 * g + q}`)).join(', ')});`).join('\n    ')}
+    ${R.map((r) => `let a${r} = ${loadA(`row${r} + ap`)};\n    ${G.map((g) => `c${r}_${g} += a${r} * b${g};`).join(' ')}`).join('\n    ')}
   }
   ${R.map((r) => `if (i0 + ${r} < uniforms.m) {
     ${G.flatMap((g) => [0, 1, 2, 3].map((q) => `if (j0 + ${4 * g + q} < uniforms.n) { result[(i0 + ${r}) * uniforms.n + j0 + ${4 * g + q}] = c${r}_${g}[${q}]; }`)).join('\n    ')}
@@ -48,29 +57,39 @@ function register(): void {
   registerStudioKernel(MATMUL, ({ a, b }, backend, attrs) => {
     const transA = attrs.transA as boolean;
     const transB = attrs.transB as boolean;
-    const [m, k] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
-    const n = transB ? b.shape[0] : b.shape[1];
-    const kb = transB ? b.shape[1] : b.shape[0];
+    // A packed operand is 1-D; its matrix shape travels as an attribute.
+    const storage: Storage = { halfA: attrs.aShape !== undefined, halfB: attrs.bShape !== undefined };
+    const aShape = (attrs.aShape as number[] | undefined) ?? a.shape;
+    const bShape = (attrs.bShape as number[] | undefined) ?? b.shape;
+    const [m, k] = transA ? [aShape[1], aShape[0]] : [aShape[0], aShape[1]];
+    const n = transB ? bShape[0] : bShape[1];
+    const kb = transB ? bShape[1] : bShape[0];
     if (k !== kb) throw new Error(`matmul: inner sizes differ (${k} and ${kb})`);
     const { bm, bn } = BLOCK;
     const tiles = Math.ceil(m / bm) * Math.ceil(n / bn);
     return runProgram(backend, {
-      key: `matmul${bm}x${bn}`, inputs: ['a', 'b'], outputShape: [m, n], workgroup: WORKGROUP, workgroups: Math.ceil(tiles / WORKGROUP),
+      key: `matmul${bm}x${bn}${storage.halfA ? '_ha' : ''}${storage.halfB ? '_hb' : ''}`, inputs: ['a', 'b'], outputShape: [m, n], workgroup: WORKGROUP, workgroups: Math.ceil(tiles / WORKGROUP),
       uniforms: [
         { name: 'm', type: 'i32', value: m }, { name: 'n', type: 'i32', value: n }, { name: 'k', type: 'i32', value: k },
         // A(i, p) = a[i * aI + p * aP], B(p, j) = b[p * bP + j * bJ].
         { name: 'aI', type: 'i32', value: transA ? 1 : k }, { name: 'aP', type: 'i32', value: transA ? m : 1 },
         { name: 'bP', type: 'i32', value: transB ? 1 : n }, { name: 'bJ', type: 'i32', value: transB ? k : 1 },
       ],
-      code: blockedMatMul(bm, bn),
+      code: blockedMatMul(bm, bn, storage),
     }, [a, b]);
   });
 }
 
-/** op(A) op(B) for 2-D tensors, op = transpose where asked. */
-export function matMulKernel(a: tf.Tensor2D, b: tf.Tensor2D, transA = false, transB = false): tf.Tensor2D {
+type Operand = tf.Tensor2D | HalfMatrix;
+
+const isHalf = (x: Operand): x is HalfMatrix => !(x instanceof tf.Tensor);
+
+/** op(A) op(B) for 2-D float32 tensors or packed halves, op = transpose where asked; f32 sums. */
+export function matMulKernel(a: Operand, b: Operand, transA = false, transB = false): tf.Tensor2D {
   register();
-  return runKernel(MATMUL, { a, b }, { transA, transB }) as tf.Tensor2D;
+  return runKernel(MATMUL, { a: isHalf(a) ? a.packed : a, b: isHalf(b) ? b.packed : b }, {
+    transA, transB, ...(isHalf(a) ? { aShape: a.shape } : {}), ...(isHalf(b) ? { bShape: b.shape } : {}),
+  }) as tf.Tensor2D;
 }
 
 /** x W^T for x (M, in) and W (out, in), with its gradients through the same kernel. */
@@ -83,6 +102,29 @@ export function linearKernel(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
       gradFunc: (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => [
         matMulKernel(dy as tf.Tensor2D, ws as tf.Tensor2D, false, false), // dX = dY W
         matMulKernel(dy as tf.Tensor2D, xs as tf.Tensor2D, true, false), // dW = dY^T X
+      ],
+    };
+  });
+  return op(x, w) as tf.Tensor2D;
+}
+
+/**
+ * x W^T with x and W stored as binary16 (./halfStorage.ts): the forward product reads halves,
+ * the backward keeps only the packed copies (half the memory of the saved input) and multiplies
+ * the float32 upstream gradient by them, so gradients are never rounded to f16 (no loss scaling
+ * needed); every sum is f32. Reference: ./halfReference.ts; parity: ./parity.ts.
+ */
+export function linearKernelHalf(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  register();
+  const op = customOp(([xIn, wIn], save) => {
+    const xh = packHalf(xIn as tf.Tensor2D);
+    const wh = packHalf(wIn as tf.Tensor2D);
+    save([xh.packed, wh.packed]);
+    return {
+      value: matMulKernel(xh, wh, false, true),
+      gradFunc: (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => [
+        matMulKernel(dy as tf.Tensor2D, { packed: ws as tf.Tensor1D, shape: wh.shape }, false, false), // dX = dY W
+        matMulKernel(dy as tf.Tensor2D, { packed: xs as tf.Tensor1D, shape: xh.shape }, true, false), // dW = dY^T X
       ],
     };
   });
