@@ -23,6 +23,9 @@ import { taskVectorMergeKernel } from './kernels/merge/taskVectors';
 import { rowLayout, type RowLayout } from './kernels/program';
 import { checkMergeKernelParity } from './kernels/merge/parity';
 import { mergeTaskVectors, setTaskVectorMerge } from '../core/merge/taskArithmetic';
+import { setGlobalNorm, stockGlobalNorm } from '../core/train/clip';
+import { globalNormKernel } from './kernels/gradNorm/sumSquares';
+import { checkGradNormParity } from './kernels/gradNorm/parity';
 
 export type KernelMode = 'studio' | 'stock';
 
@@ -32,7 +35,7 @@ export type KernelMode = 'studio' | 'stock';
  */
 export type KernelPrecision = 'f32' | 'f16';
 
-export type KernelId = 'adamw' | 'matmul' | 'matmul-f16' | 'attention' | 'rmsnorm' | 'rope' | 'cross-entropy' | 'merge';
+export type KernelId = 'adamw' | 'grad-norm' | 'matmul' | 'matmul-f16' | 'attention' | 'rmsnorm' | 'rope' | 'cross-entropy' | 'merge';
 
 export interface StudioKernel {
   id: KernelId;
@@ -43,6 +46,7 @@ export interface StudioKernel {
 
 export const STUDIO_KERNELS: StudioKernel[] = [
   { id: 'adamw', description: 'fused AdamW: one dispatch per parameter updates p, m, v in place, clipping folded in', backend: 'webgpu', parity: checkAdamWParity },
+  { id: 'grad-norm', description: 'global gradient norm for clipping: up to seven gradients per program, per-thread partial sums, one sum', backend: 'webgpu', parity: checkGradNormParity },
   { id: 'matmul', description: 'linear layers x W^T and both gradient products: 12x8 register blocks, transposes as strides, no barriers', backend: 'webgpu', parity: checkMatmulParity },
   { id: 'matmul-f16', description: 'linear layers with x and W stored as binary16 (two to a 32-bit word, rounded to nearest even on the GPU), f32 gradients and sums; used with precision f16', backend: 'webgpu', parity: checkMatmulHalfParity },
   { id: 'attention', description: 'causal grouped-query attention without the (B, heads, T, T) score matrix, forward and backward', backend: 'webgpu', parity: checkAttentionParity },
@@ -92,9 +96,10 @@ const ROUTED_KERNELS: ModelKernels = {
   targetLogProbs: (logits, targets) => (using('cross-entropy') ? targetLogProbsKernel(logits, targets) : STOCK_KERNELS.targetLogProbs(logits, targets)),
 };
 
-/** Routes the model's hot paths through the switch above (called once when the engine starts). */
+/** Routes the model's hot paths, the gradient norm and task-vector merges through the switch above (called once when the engine starts). */
 export function installStudioKernels(): void {
   setModelKernels(ROUTED_KERNELS);
+  setGlobalNorm((tensors) => (using('grad-norm') ? globalNormKernel(tensors) : stockGlobalNorm(tensors)));
   setTaskVectorMerge((cfg, input) => (using('merge') ? taskVectorMergeKernel(cfg, input) : mergeTaskVectors(cfg, input)));
 }
 
