@@ -37,7 +37,7 @@ test('every kernel matches its reference; stock and studio kernels train the sam
   }, TINY_CONFIG);
   expect(r.backend).toBe('webgpu');
   expect(r.baseAfter).toBe(r.baseBefore);
-  expect(r.parity.map((p) => p.kernel)).toEqual(['adamw', 'grad-norm', 'matmul', 'matmul-f16', 'attention', 'rmsnorm', 'rope', 'cross-entropy', 'merge']);
+  expect(r.parity.map((p) => p.kernel)).toEqual(['adamw', 'grad-norm', 'matmul', 'matmul-f16', 'attention', 'rmsnorm', 'rope', 'swiglu', 'cross-entropy', 'merge']);
   for (const p of r.parity) {
     console.log(`${p.kernel}: max |ours - reference| = ${p.maxAbsDiff.toExponential(2)} (stock ops ${p.stockMaxAbsDiff.toExponential(2)})`);
     expect(p.ok).toBe(true);

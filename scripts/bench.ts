@@ -95,7 +95,7 @@ async function main(): Promise<void> {
         const profile = await page.evaluate(({ config, c }) => window.studio.profileTrainingStep({ config, batchSize: c.batchSize, seqLen: c.seqLen }), { config: c.config, c: { batchSize: c.batchSize, seqLen: c.seqLen } });
         profiles.push({ config: c.id, kernelMode: kernels, ...profile });
         const top = profile.kernels.slice(0, 8).map((k) => `${k.name}×${k.count}${k.ms !== undefined ? ` ${k.ms.toFixed(1)} ms` : ''}`).join(', ');
-        console.log(`profile ${c.id} ${info.name} ${kernels}: ${profile.programs} tfjs programs + ${profile.customDispatches} own dispatches per step, ${profile.wallMs.toFixed(0)} ms wall, peak ${(profile.peakBytes / 1e6).toFixed(1)} MB${profile.timed ? '' : ' (no GPU timestamps on this adapter: counts only)'}; top: ${top}`);
+        console.log(`profile ${c.id} ${info.name} ${kernels}: ${profile.programs} tfjs programs + ${profile.customDispatches} own dispatches per step, ${profile.wallMs.toFixed(0)} ms wall, peak ${(profile.peakBytes / 1e6).toFixed(1)} MB (the step's own ${(profile.addedPeakBytes / 1e6).toFixed(1)} MB)${profile.timed ? '' : ' (no GPU timestamps on this adapter: counts only)'}; top: ${top}`);
         const a = metrics[WARMUP_STEPS - 1];
         const b = metrics[metrics.length - 1];
         const seconds = b.elapsed - a.elapsed;
@@ -114,6 +114,7 @@ async function main(): Promise<void> {
           gflops: Math.round(gflops * 100) / 100,
           ofCeiling: `${((gflops / ceiling.matmulCeilingGflops) * 100).toFixed(0)}%`,
           peakMB: Math.round(profile.peakBytes / 1e5) / 10,
+          stepPeakMB: Math.round(profile.addedPeakBytes / 1e5) / 10,
           finalLoss: Number(b.loss?.toFixed(3)),
           programsPerStep: profile.programs + profile.customDispatches,
         });
@@ -144,14 +145,16 @@ async function main(): Promise<void> {
         merges.push({ ...rest, kernels, ofCopy: share(ceiling.copyGBps), ofStream: share(ceiling.streamGBps) });
       }
       // Minimal pairs scored per second with the last config's freshly made model, and the
-      // profile of one evaluation batch of that model at the pairs' batch shape.
+      // profile of one evaluation batch of that model.
       const scored = configs[configs.length - 1];
       for (const kernels of kernelModes) {
         await useKernels(kernels);
-        const batch = { batchSize: 2 * pairs.length, seqLen: Math.min(64, scored.config.max_position_embeddings) };
+        // 32 rows of 64 tokens: a scoring batch's shape, small enough for the stock path on
+        // SwiftShader (one such batch of the 1M model takes over a minute there).
+        const batch = { batchSize: 32, seqLen: Math.min(64, scored.config.max_position_embeddings) };
         const profile = await page.evaluate(({ config, batch }) => window.studio.profileScoringBatch({ config, ...batch }), { config: scored.config, batch });
         profiles.push({ scoring: scored.id, ...batch, kernelMode: kernels, ...profile });
-        console.log(`scoring profile ${scored.id} ${kernels} (${batch.batchSize}x${batch.seqLen}): ${profile.programs} tfjs programs, ${profile.wallMs.toFixed(0)} ms wall, peak ${(profile.peakBytes / 1e6).toFixed(1)} MB; top: ${profile.kernels.slice(0, 6).map((k) => `${k.name}×${k.count}${k.ms !== undefined ? ` ${k.ms.toFixed(1)} ms` : ''}`).join(', ')}`);
+        console.log(`scoring profile ${scored.id} ${kernels} (${batch.batchSize}x${batch.seqLen}): ${profile.programs} tfjs programs, ${profile.wallMs.toFixed(0)} ms wall, peak ${(profile.peakBytes / 1e6).toFixed(1)} MB (the batch's own ${(profile.addedPeakBytes / 1e6).toFixed(1)} MB); top: ${profile.kernels.slice(0, 6).map((k) => `${k.name}×${k.count}${k.ms !== undefined ? ` ${k.ms.toFixed(1)} ms` : ''}`).join(', ')}`);
         const r = await page.evaluate(async ({ config, pairs }) => {
           const id = await window.studio.createModel({ name: 'bench scoring', config });
           await window.studio.scoreTexts(id, [pairs[0].good]); // loads the model

@@ -29,12 +29,16 @@ export interface StepProfile {
   programs: number;
   customDispatches: number;
   wallMs: number;
+  /** Bytes of all live tensors at the profiled work's peak (what was resident before included). */
   peakBytes: number;
+  /** The work's own peak: peakBytes less the bytes resident when it started. */
+  addedPeakBytes: number;
   kernels: KernelTime[];
 }
 
 /** Runs `f` under tfjs's profiler: programs by name, with GPU times where the adapter has them. */
-export async function profileKernels(f: () => Promise<void>): Promise<{ timed: boolean; programs: number; wallMs: number; peakBytes: number; kernels: KernelTime[] }> {
+export async function profileKernels(f: () => Promise<void>): Promise<{ timed: boolean; programs: number; wallMs: number; peakBytes: number; addedPeakBytes: number; kernels: KernelTime[] }> {
+  const startBytes = tf.memory().numBytes;
   const t0 = performance.now();
   const info = await tf.profile(f);
   const wallMs = performance.now() - t0;
@@ -50,7 +54,7 @@ export async function profileKernels(f: () => Promise<void>): Promise<{ timed: b
   }
   const kernels = [...byName.values()].map((k) => (timed ? k : { name: k.name, count: k.count }));
   kernels.sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0) || b.count - a.count);
-  return { timed, programs: info.kernels.length, wallMs, peakBytes: info.peakBytes, kernels };
+  return { timed, programs: info.kernels.length, wallMs, peakBytes: info.peakBytes, addedPeakBytes: Math.max(0, info.peakBytes - startBytes), kernels };
 }
 
 /** Random token ids in `lines` lines of `length`, so every window is a full one. */

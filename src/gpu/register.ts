@@ -16,6 +16,8 @@ import type { KernelParity } from './kernels/parity';
 import { rmsNormKernel } from './kernels/rmsNorm/rmsNorm';
 import { checkRmsNormParity } from './kernels/rmsNorm/parity';
 import { ropeKernel } from './kernels/rope/rope';
+import { swigluKernel } from './kernels/swiglu/swiglu';
+import { checkSwigluParity } from './kernels/swiglu/parity';
 import { linearKernel, linearKernelHalf } from './kernels/matmul/matmul';
 import { checkMatmulHalfParity, checkMatmulParity } from './kernels/matmul/parity';
 import { checkRopeParity } from './kernels/rope/parity';
@@ -35,7 +37,7 @@ export type KernelMode = 'studio' | 'stock';
  */
 export type KernelPrecision = 'f32' | 'f16';
 
-export type KernelId = 'adamw' | 'grad-norm' | 'matmul' | 'matmul-f16' | 'attention' | 'rmsnorm' | 'rope' | 'cross-entropy' | 'merge';
+export type KernelId = 'adamw' | 'grad-norm' | 'matmul' | 'matmul-f16' | 'attention' | 'rmsnorm' | 'rope' | 'swiglu' | 'cross-entropy' | 'merge';
 
 export interface StudioKernel {
   id: KernelId;
@@ -52,6 +54,7 @@ export const STUDIO_KERNELS: StudioKernel[] = [
   { id: 'attention', description: 'causal grouped-query attention without the (B, heads, T, T) score matrix, forward and backward', backend: 'webgpu', parity: checkAttentionParity },
   { id: 'rmsnorm', description: 'RMSNorm: one program forward, three backward', backend: 'webgpu', parity: checkRmsNormParity },
   { id: 'rope', description: 'rotary embedding in token-major layout, one program each way', backend: 'webgpu', parity: checkRopeParity },
+  { id: 'swiglu', description: 'the gated MLP activation silu(gate) * up: one program forward, two backward', backend: 'webgpu', parity: checkSwigluParity },
   { id: 'cross-entropy', description: 'target log-probabilities from logits without log-softmax or one-hot tensors', backend: 'webgpu', parity: checkTargetLogProbsParity },
   { id: 'merge', description: 'task-vector merges (TIES, DARE, breadcrumbs, ...): magnitude thresholds by radix select on the GPU, DARE noise drawn in the kernel, one pass for trim, sign election and disjoint mean', backend: 'webgpu', parity: checkMergeKernelParity },
 ];
@@ -93,6 +96,7 @@ const ROUTED_KERNELS: ModelKernels = {
   rmsNorm: (x, w, eps) => (using('rmsnorm') ? rmsNormKernel(x, w, eps) : STOCK_KERNELS.rmsNorm(x, w, eps)),
   rope: (x, cos, sin) => (using('rope') ? ropeKernel(x, cos, sin) : STOCK_KERNELS.rope(x, cos, sin)),
   causalAttention: (q, k, v) => (using('attention') ? causalAttentionKernel(q, k, v) : STOCK_KERNELS.causalAttention(q, k, v)),
+  swiglu: (gate, up) => (using('swiglu') ? swigluKernel(gate, up) : STOCK_KERNELS.swiglu(gate, up)),
   targetLogProbs: (logits, targets) => (using('cross-entropy') ? targetLogProbsKernel(logits, targets) : STOCK_KERNELS.targetLogProbs(logits, targets)),
 };
 

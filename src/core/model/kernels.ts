@@ -1,5 +1,5 @@
 // The hot paths of the decoder as replaceable operations: linear layers, RMSNorm, RoPE, causal
-// grouped-query attention and target log-probabilities. The core keeps the stock tfjs-op versions here
+// grouped-query attention, the SwiGLU activation and target log-probabilities. The core keeps the stock tfjs-op versions here
 // (they also serve as the references our GPU kernels are checked against); gpu/register.ts
 // installs a set that routes to our WebGPU kernels when they are switched on. The core never
 // imports the GPU code: it only sees this interface.
@@ -22,6 +22,8 @@ export interface ModelKernels {
   causalAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D;
   /** log softmax(logits)[target] per position: logits (B, T, V), targets (B, T) int32 -> (B, T). */
   targetLogProbs(logits: tf.Tensor3D, targets: tf.Tensor2D): tf.Tensor2D;
+  /** The SiLU-gated MLP activation silu(gate) * up, element-wise over tensors of one shape. */
+  swiglu(gate: tf.Tensor, up: tf.Tensor): tf.Tensor;
 }
 
 export function stockLinear(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
@@ -73,12 +75,17 @@ export function stockTargetLogProbs(logits: tf.Tensor3D, targets: tf.Tensor2D): 
   return tf.sum(tf.mul(logp, onehot), -1) as tf.Tensor2D;
 }
 
+export function stockSwiglu(gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(gate, tf.sigmoid(gate)), up);
+}
+
 export const STOCK_KERNELS: ModelKernels = {
   linear: stockLinear,
   rmsNorm: stockRmsNorm,
   rope: stockRope,
   causalAttention: stockCausalAttention,
   targetLogProbs: stockTargetLogProbs,
+  swiglu: stockSwiglu,
 };
 
 let active: ModelKernels = STOCK_KERNELS;
