@@ -27,14 +27,17 @@ export function checkMatmulParity(): Promise<KernelParity> {
  * f16 storage itself changes the numbers.
  */
 export async function checkMatmulHalfParity(seed = 0): Promise<KernelParity> {
-  const cases: [number, number, number][] = [[64, 32, 96], [37, 130, 19], [5, 3, 1]];
+  // The last case's x holds rounding edge cases: ties that go down and up to the even half, values
+  // just past a tie, f16 subnormals (one a tie between two of them) and values too small for f16.
+  const edges = [1 + 2 ** -11, 1 + 3 * 2 ** -11, -(1 + 2 ** -11 + 2 ** -20), 0.5 + 2 ** -13, 3 * 2 ** -25, -(2 ** -24), 2 ** -26, 6e-5, 1e-7, -0.75, 3 + 2 ** -10, 0];
+  const cases: [number, number, number, Float32Array?][] = [[64, 32, 96], [37, 130, 19], [5, 3, 1], [3, 4, 5, Float32Array.from(edges)]];
   let valueMax = 0;
   let gradMax = 0;
   let stockMax = 0;
-  for (const [n, [m, inSize, out]] of cases.entries()) {
+  for (const [n, [m, inSize, out, xData]] of cases.entries()) {
     const rand = mulberry32(seed * 7919 + n);
     const draw = (size: number) => Float32Array.from({ length: size }, () => rand() * 2 - 1);
-    const x = draw(m * inSize);
+    const x = xData ?? draw(m * inSize);
     const w = draw(out * inSize);
     const dy = draw(m * out);
     const ref = halfLinearReference(x, w, dy, m, inSize, out);
