@@ -63,3 +63,44 @@ test('every kernel matches its reference; stock and studio kernels train the sam
   expect(studio.programs + studio.customDispatches).toBeLessThan(stock.programs - 5 * studio.customDispatches);
   expect(errors).toEqual([]);
 });
+
+test('the GPU kernels panel switches paths and kernels, checks parity and profiles a step', async ({ page }) => {
+  const errors = watchConsole(page);
+  await openStudio(page);
+  const panel = page.getByTestId('kernels-panel');
+  const row = (id: string) => panel.locator(`[data-testid="kernels-table"] tr[data-kernel="${id}"]`);
+  await expect(row('matmul')).toHaveAttribute('data-active', 'true');
+  await panel.getByTestId('kernels-precision').selectOption('f16');
+  await expect(row('matmul-f16')).toHaveAttribute('data-active', 'true');
+  await expect(row('matmul')).toHaveAttribute('data-active', 'false');
+  // The boxes show the engine's state, so they change once it has answered.
+  await panel.getByTestId('kernel-on-attention').click();
+  await expect(panel.getByTestId('kernel-on-attention')).not.toBeChecked();
+  await expect(row('attention')).toHaveAttribute('data-active', 'false');
+  let status = await page.evaluate(() => window.studio.kernels());
+  expect(status).toMatchObject({ mode: 'studio', precision: 'f16', off: ['attention'] });
+  await panel.getByTestId('kernels-mode').selectOption('stock');
+  await expect(panel.locator('tr[data-active="true"]')).toHaveCount(0);
+  await panel.getByTestId('kernels-mode').selectOption('studio');
+  await expect(row('matmul-f16')).toHaveAttribute('data-active', 'true');
+  // Back on our kernels, f32 and every kernel on, as a fresh page has it.
+  await panel.getByTestId('kernels-precision').selectOption('f32');
+  await expect(row('matmul')).toHaveAttribute('data-active', 'true');
+  await panel.getByTestId('kernel-on-attention').click();
+  await expect(row('attention')).toHaveAttribute('data-active', 'true');
+  status = await page.evaluate(() => window.studio.kernels());
+  expect(status).toMatchObject({ mode: 'studio', precision: 'f32', off: [] });
+  expect(status.kernels.filter((k) => !k.active).map((k) => k.id)).toEqual(['matmul-f16']);
+
+  await panel.getByTestId('kernels-parity').click();
+  const parity = panel.getByTestId('kernels-parity-table');
+  await expect(parity.locator('tbody tr')).toHaveCount(status.kernels.length, { timeout: 5 * 60_000 });
+  await expect(parity.locator('tr[data-ok="false"]')).toHaveCount(0);
+
+  await panel.getByTestId('kernels-profile-preset').selectOption('tiny');
+  await panel.getByTestId('kernels-profile').click();
+  const profile = panel.getByTestId('kernels-profile-table');
+  await expect(profile.locator('tbody th', { hasText: 'StudioMatMul' })).toBeVisible({ timeout: 5 * 60_000 });
+  await expect(profile.locator('caption')).toContainText('own dispatches');
+  expect(errors).toEqual([]);
+});

@@ -82,8 +82,8 @@ function using(id: KernelId): boolean {
   return true;
 }
 
-export function kernelStatus(): { mode: KernelMode; precision: KernelPrecision; rowLayout: RowLayout; kernels: { id: string; description: string; active: boolean }[] } {
-  return { mode, precision, rowLayout: rowLayout(), kernels: STUDIO_KERNELS.map((k) => ({ id: k.id, description: k.description, active: using(k.id) })) };
+export function kernelStatus(): { mode: KernelMode; precision: KernelPrecision; off: string[]; rowLayout: RowLayout; kernels: { id: string; description: string; active: boolean }[] } {
+  return { mode, precision, off: [...disabled], rowLayout: rowLayout(), kernels: STUDIO_KERNELS.map((k) => ({ id: k.id, description: k.description, active: using(k.id) })) };
 }
 
 /** The optimizer step training uses now: our fused kernel, or undefined for the stock ops. */

@@ -71,7 +71,7 @@ export interface StudioApi extends GrowthActions, EvaluationActions, AdaptAction
    * afterwards; `off` switches single kernels off; `precision: 'f16'` stores the linear layers'
    * operands as binary16 on our path (default 'f32'). Without a mode, reports the current state.
    */
-  kernels(mode?: 'studio' | 'stock', options?: { off?: string[]; precision?: 'f32' | 'f16' }): Promise<{ mode: 'studio' | 'stock'; precision: 'f32' | 'f16'; kernels: { id: string; description: string; active: boolean }[] }>;
+  kernels(mode?: 'studio' | 'stock', options?: { off?: string[]; precision?: 'f32' | 'f16' }): Promise<{ mode: 'studio' | 'stock'; precision: 'f32' | 'f16'; off: string[]; rowLayout: 'workgroup' | 'thread'; kernels: { id: string; description: string; active: boolean }[] }>;
   /** Each of our kernels against its CPU reference on the active backend. */
   checkKernelParity(): Promise<KernelParity[]>;
   /** Programs (and GPU times, where the adapter can time them) of one training step of `config`. */

@@ -1,7 +1,7 @@
 // The studio's shell: header with the backend, notices, and the panels — models and corpora on
 // the left; model creation and growth, training and its live charts, adaptation with its
-// forgetting curves, run comparison, merging and evaluation in the main area. Every
-// panel is visible at once (no tabs), so each test id is on the first page.
+// forgetting curves, run comparison, merging, evaluation, experiments and the GPU kernels in the
+// main area. Every panel is visible at once (no tabs), so each test id is on the first page.
 import type { StudioApi } from '../state/studio';
 import { BackendBar } from './BackendBar';
 import { AdaptPanel } from './AdaptPanel';
@@ -11,6 +11,7 @@ import { CreateModelPanel } from './CreateModelPanel';
 import { EvaluatePanel } from './EvaluatePanel';
 import { ExperimentsPanel } from './ExperimentsPanel';
 import { ImportModelPanel } from './ImportModelPanel';
+import { KernelsPanel } from './KernelsPanel';
 import { GrowPanel } from './GrowPanel';
 import { MergePanel } from './MergePanel';
 import { ModelsPanel } from './ModelsPanel';
@@ -44,6 +45,7 @@ export function App({ studio }: { studio: StudioApi }) {
             <MergePanel />
             <EvaluatePanel />
             <ExperimentsPanel />
+            <KernelsPanel />
           </main>
         </div>
         <Notices />
