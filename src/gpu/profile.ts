@@ -10,7 +10,7 @@ import type { FusedAdamWStep } from '../core/train/adamw';
 import { Trainer } from '../core/train/trainer';
 import { validateTrainSettings } from '../core/train/settings';
 import { MixtureSampler } from '../core/data/sampler';
-import type { TokenizedText } from '../core/data/tokens';
+import { evaluationWindows, type TokenizedText } from '../core/data/tokens';
 import { mulberry32 } from '../core/rng';
 import { rowLogProbs } from '../core/eval/score';
 
@@ -96,14 +96,8 @@ export async function profileTrainingStep(config: LlamaConfig, batchSize: number
  */
 export async function profileScoringBatch(config: LlamaConfig, batchSize: number, seqLen: number): Promise<StepProfile> {
   const params = Object.fromEntries([...initialWeights(config, 1)].map(([n, w]) => [n, tf.tensor(w.data, w.shape)]));
-  const { ids } = randomText(config.vocab_size, batchSize, seqLen + 1);
-  const inputs = new Int32Array(batchSize * seqLen);
-  const targets = new Int32Array(batchSize * seqLen);
-  for (let r = 0; r < batchSize; r++) {
-    inputs.set(ids.subarray(r * (seqLen + 1), r * (seqLen + 1) + seqLen), r * seqLen);
-    targets.set(ids.subarray(r * (seqLen + 1) + 1, (r + 1) * (seqLen + 1)), r * seqLen);
-  }
-  const batch = { inputs, targets, mask: new Float32Array(batchSize * seqLen).fill(1), batchSize, seqLen };
+  // The validation path's own windows: one per line of seqLen tokens, token 0 standing for BOS.
+  const batch = evaluationWindows(randomText(config.vocab_size, batchSize, seqLen), seqLen, batchSize * seqLen, 0);
   const model = { config, params };
   try {
     await rowLogProbs(model, batch); // compiles the shaders

@@ -1,6 +1,6 @@
 // The gated MLP's activation silu(gate) * up (SwiGLU, the Llama MLP) in one program forward and
-// two backward, instead of stock tfjs's Sigmoid and two Multiply forward and about eight
-// element-wise programs backward. With s = sigmoid(g):
+// two backward, instead of stock tfjs's Sigmoid and two Multiply forward and about a dozen
+// element-wise kernels backward (a tiny model's step ran 14 fewer per layer). With s = sigmoid(g):
 //   d gate = dy * up * s * (1 + g * (1 - s)),   d up = dy * g * s.
 // Reference: core/model/kernels.ts stockSwiglu; parity: ./parity.ts.
 import * as tf from '@tensorflow/tfjs';
