@@ -2,11 +2,15 @@
 // methods/ (or a configuration of generalized task arithmetic) plus a line here and its test.
 import { fisher } from './methods/fisher';
 import { modelStock, multislerp, slerp } from './methods/geometric';
+import { karcher } from './methods/karcher';
+import { nearswap } from './methods/nearswap';
+import { nuslerp } from './methods/nuslerp';
+import { sce } from './methods/sce';
 import { breadcrumbs, dareLinear, dareTies, taskArithmetic, ties, tiesSlack } from './methods/gta';
 import { linear } from './methods/linear';
 import type { MergeMethod } from './types';
 
-export const MERGE_METHODS: MergeMethod[] = [linear, taskArithmetic, ties, dareTies, dareLinear, breadcrumbs, modelStock, slerp, multislerp, fisher, tiesSlack];
+export const MERGE_METHODS: MergeMethod[] = [linear, taskArithmetic, ties, dareTies, dareLinear, breadcrumbs, modelStock, slerp, nuslerp, multislerp, karcher, sce, nearswap, fisher, tiesSlack];
 
 export function mergeMethod(id: unknown): MergeMethod {
   const m = MERGE_METHODS.find((x) => x.id === id);

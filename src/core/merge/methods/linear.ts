@@ -1,7 +1,9 @@
-// Linear averaging (model soups, Wortsman et al. 2022): Σ w θ / Σ w (no base needed).
+// Linear averaging (model soups, Wortsman et al. 2022) as mergekit's linear: Σ w θ / Σ w with
+// normalize (the default), Σ w θ without; no base.
 import * as tf from '@tensorflow/tfjs';
 import { WEIGHT } from '../taskArithmetic';
 import type { MergeMethod } from '../types';
+import { sumOf } from './common';
 
 export const linear: MergeMethod = {
   id: 'linear',
@@ -14,8 +16,7 @@ export const linear: MergeMethod = {
   modelParams: [WEIGHT],
   mergeTensor({ models, perModel, global }) {
     const w = perModel.map((p) => p.weight as number);
-    // tf.stack + tf.sum rather than tf.addN, which the WebGPU backend gets wrong for many inputs.
-    const sum = tf.sum(tf.stack(models.map((m, i) => tf.mul(m, w[i]))), 0);
-    return global.normalize ? tf.div(sum, w.reduce((a, b) => a + b, 0)) : sum;
+    const sum = sumOf(models.map((m, i) => tf.mul(m, w[i])));
+    return global.normalize === false ? sum : tf.div(sum, w.reduce((a, b) => a + b, 0));
   },
 };
