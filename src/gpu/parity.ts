@@ -64,17 +64,31 @@ export async function checkBackendParity(config: LlamaConfig, seed = 0, b = 2, t
 
 export interface MergeParity {
   method: string;
+  /** The run's parameters as given (per-model and global), for runs of checkMergeParity's list. */
+  models?: Record<string, unknown>[];
+  params?: Record<string, unknown>;
   /** Largest |difference| of merged values between the active backend and the CPU. */
   maxAbsDiff: number;
   /** Largest |difference| of the interference diagnostics. */
   diagnosticsDiff: number;
 }
 
+/** One merge of checkMergeParity's list: a method with its per-model and global parameters. */
+export interface MergeParityRun {
+  method: string;
+  /** Parameters of each expert (their number is the method's: 2 for slerp, else 3). */
+  models?: Record<string, unknown>[];
+  params?: Record<string, unknown>;
+}
+
 /**
- * Every merge method on random experts of a tiny model, on the active backend and on the CPU.
+ * Merges on random experts of a tiny model, on the active backend and on the CPU: every method
+ * with its defaults, or the given runs. The runs on the active backend go first, one after the
+ * other on the same page, so a kernel whose compiled pipeline leaks from one merge into the next
+ * (a cache key that misses a uniform) shows as a difference; then each run's CPU reference.
  * DARE's random masks come from the CPU generator, so all methods must agree to float rounding.
  */
-export async function checkMergeParity(config: LlamaConfig, seed = 0): Promise<MergeParity[]> {
+export async function checkMergeParity(config: LlamaConfig, seed = 0, runs?: MergeParityRun[]): Promise<MergeParity[]> {
   const specs = weightSpecs(config);
   const data = new Map<string, Float32Array[]>();
   for (const s of specs) {
@@ -84,32 +98,34 @@ export async function checkMergeParity(config: LlamaConfig, seed = 0): Promise<M
     data.set(s.name, [base, ...[0, 1, 2].map(() => Float32Array.from(base, (v) => v + (rand() - 0.5) * 0.2)), ...[0, 1, 2].map(() => Float32Array.from({ length: n }, () => rand()))]);
   }
   const reader = (i: number) => async (name: string) => data.get(name)![i];
-  const run = async (methodId: string) => {
+  const list: MergeParityRun[] = runs ?? MERGE_METHODS.map((m) => ({ method: m.id }));
+  const run = async ({ method: methodId, models: modelParams, params }: MergeParityRun) => {
     const m = mergeMethod(methodId);
-    const models = (m.expertCount ?? 3) === 2 ? [1, 2] : [1, 2, 3];
-    const plan = planMerge({ method: methodId, base: m.base === 'none' ? undefined : 'base', models: models.map((i) => ({ id: `m${i}` })), params: methodId === 'fisher' ? { samples: 1 } : {} });
+    const models = [1, 2, 3].slice(0, m.expertCount ?? 3); // nearswap merges 1 expert, slerp and nuslerp 2
+    const plan = planMerge({ method: methodId, base: m.base === 'none' ? undefined : 'base', models: models.map((i, k) => ({ ...(modelParams?.[k] ?? {}), id: `m${i}` })), params: params ?? (methodId === 'fisher' ? { samples: 1 } : {}) });
     const out: Float32Array[] = [];
     const diags = await runMerge(plan, config, { base: plan.base ? reader(0) : undefined, models: models.map(reader), fisher: methodId === 'fisher' ? models.map((i) => reader(i + 3)) : undefined }, (_n, _s, d) => out.push(d), () => undefined);
     return { out, diags };
   };
   const active = tf.getBackend();
-  const results: MergeParity[] = [];
-  for (const m of MERGE_METHODS) {
-    const a = await run(m.id);
-    await tf.setBackend('cpu');
-    let c: Awaited<ReturnType<typeof run>>;
-    try {
-      c = await run(m.id);
-    } finally {
-      await tf.setBackend(active);
-    }
+  const ours: Awaited<ReturnType<typeof run>>[] = [];
+  for (const r of list) ours.push(await run(r));
+  const reference: Awaited<ReturnType<typeof run>>[] = [];
+  await tf.setBackend('cpu');
+  try {
+    for (const r of list) reference.push(await run(r));
+  } finally {
+    await tf.setBackend(active);
+  }
+  return list.map((r, j) => {
+    const a = ours[j];
+    const c = reference[j];
     let maxAbsDiff = 0;
     a.out.forEach((t, k) => t.forEach((v, i) => (maxAbsDiff = Math.max(maxAbsDiff, Math.abs(v - c.out[k][i])))));
     let diagnosticsDiff = 0;
     a.diags.forEach((d, k) => {
       for (const f of ['disagreeBefore', 'disagreeAfter', 'kept'] as const) diagnosticsDiff = Math.max(diagnosticsDiff, Math.abs(d[f] - c.diags[k][f]));
     });
-    results.push({ method: m.id, maxAbsDiff, diagnosticsDiff });
-  }
-  return results;
+    return { method: r.method, ...(runs ? { models: r.models, params: r.params } : {}), maxAbsDiff, diagnosticsDiff };
+  });
 }

@@ -12,7 +12,7 @@ import { encodeSafetensors } from '../core/checkpoint/safetensors';
 import { ByteTokenizer } from '../core/tokenizer/byte';
 import type { RunRecord } from '../storage/runs';
 import type { BackendInfo, BackendName, MemoryInfo } from '../worker/protocol';
-import type { MergeParity, ParityReport } from '../gpu/parity';
+import type { MergeParity, MergeParityRun, ParityReport } from '../gpu/parity';
 import type { KernelParity } from '../gpu/kernels/parity';
 import type { StepProfile } from '../gpu/profile';
 import type { DeviceCeilings, MergeThroughput } from '../gpu/microbench';
@@ -64,7 +64,12 @@ export interface StudioApi extends GrowthActions, EvaluationActions, AdaptAction
   /** Loss and gradients of a tiny model on the active backend against the CPU reference. */
   checkBackendParity(config?: unknown, seed?: number): Promise<ParityReport>;
   /** Every merge method on random experts, active backend against the CPU reference. */
-  checkMergeParity(config?: unknown, seed?: number): Promise<MergeParity[]>;
+  /**
+   * Merges on random experts of a tiny model on the active backend against the CPU reference:
+   * every method with its defaults, or `runs` in the order given, on one page (a kernel whose
+   * state leaks from one merge into the next shows).
+   */
+  checkMergeParity(config?: unknown, seed?: number, runs?: unknown): Promise<MergeParity[]>;
   storage(): Promise<{ usage: number; quota: number; checkpointBytes: number }>;
   /**
    * Our WebGPU kernels ('studio', the default) or the stock tfjs ops ('stock') for runs started
@@ -330,8 +335,8 @@ export function createStudio(services: Services = createServices()): StudioApi {
       if (!Number.isInteger(experts) || experts < 1 || experts > 8) throw new Error(`experts must be an integer from 1 to 8, got ${JSON.stringify(experts)}`);
       return s.engine.call('mergeThroughput', { method, elements, experts, params });
     },
-    async checkMergeParity(config = MODEL_PRESETS[0].config, seed = 0) {
-      return s.engine.call('mergeParity', { config: validateConfig(config), seed });
+    async checkMergeParity(config = MODEL_PRESETS[0].config, seed = 0, runs?: unknown) {
+      return s.engine.call('mergeParity', { config: validateConfig(config), seed, runs: runs === undefined ? undefined : validateParityRuns(runs) });
     },
     async storage() {
       const est = await navigator.storage?.estimate?.();
@@ -340,4 +345,16 @@ export function createStudio(services: Services = createServices()): StudioApi {
     },
   };
   return api;
+}
+
+/** checkMergeParity's runs: [{method, models?: [{...}], params?: {...}}]; the engine checks the parameters. */
+function validateParityRuns(runs: unknown): MergeParityRun[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!Array.isArray(runs) || runs.length === 0) throw new Error('runs must be a non-empty list of {method, models?, params?}');
+  runs.forEach((r, i) => {
+    if (!isObject(r) || typeof r.method !== 'string') throw new Error(`runs[${i}] must be {method, models?, params?} with a method id`);
+    if (r.models !== undefined && (!Array.isArray(r.models) || !r.models.every(isObject))) throw new Error(`runs[${i}].models must be a list of parameter objects, one per expert`);
+    if (r.params !== undefined && !isObject(r.params)) throw new Error(`runs[${i}].params must be an object of global parameters`);
+  });
+  return runs as MergeParityRun[];
 }

@@ -6,7 +6,7 @@ import type { TokenizerSpec } from '../core/tokenizer/tokenizer';
 import type { HfTokenizerFiles } from '../core/tokenizer/hf';
 import type { ImportSource } from '../core/checkpoint/hfImport';
 import type { MetricPoint, TrainSettings } from '../core/train/settings';
-import type { MergeParity, ParityReport } from '../gpu/parity';
+import type { MergeParity, MergeParityRun, ParityReport } from '../gpu/parity';
 import type { KernelMode, KernelPrecision, kernelStatus } from '../gpu/register';
 import type { KernelParity } from '../gpu/kernels/parity';
 import type { StepProfile } from '../gpu/profile';
@@ -88,7 +88,7 @@ export interface RequestMap {
   /** Diagonal Fisher of a loaded model on a corpus's training text, as safetensors. */
   fisher: { args: { jobId: string; modelId: string; corpusId: string; samples: number; seqLen: number; sampledLabels: boolean }; result: { tensors: ArrayBuffer } };
   parity: { args: { config: LlamaConfig; seed: number }; result: ParityReport };
-  mergeParity: { args: { config: LlamaConfig; seed: number }; result: MergeParity[] };
+  mergeParity: { args: { config: LlamaConfig; seed: number; runs?: MergeParityRun[] }; result: MergeParity[] };
 }
 
 export type RequestType = keyof RequestMap;

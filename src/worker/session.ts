@@ -238,7 +238,7 @@ export class EngineSession {
 
   async mergeParity(a: Args<'mergeParity'>): Result<'mergeParity'> {
     if (this.runs.size) throw new Error('the merge parity check switches backends; wait until training has finished');
-    return checkMergeParity(a.config, a.seed);
+    return checkMergeParity(a.config, a.seed, a.runs);
   }
 
   control(a: Args<'control'>): Awaited<Result<'control'>> {

@@ -15,7 +15,10 @@ export interface ProgramUniform {
 }
 
 export interface KernelProgram {
-  /** Pipeline cache key: must change whenever the generated code changes. */
+  /**
+   * A readable name for the program (profiles, WGSL errors). It is not trusted to identify the
+   * pipeline: the cache key is derived from the generated code itself (see pipelineKey).
+   */
   key: string;
   inputs: string[];
   outputShape: number[];
@@ -43,7 +46,25 @@ export const MAIN = `fn main(index : i32)`;
 /** Flat workgroup number, uniform across the workgroup (safe before barriers). */
 export const WORKGROUP_INDEX = `i32(workgroupId.x + workgroupId.y * numWorkgroups.x + workgroupId.z * numWorkgroups.x * numWorkgroups.y)`;
 
-class Program {
+/**
+ * The pipeline cache key of a program: everything that goes into the WGSL tfjs compiles, i.e. our
+ * code, the uniform block (names, types, order), whether the output is atomic, and the output
+ * dtype, behind the readable name. tfjs keys its pipeline cache on `shaderKey` plus input/output
+ * ranks and dtypes only, so a key written by hand that missed one of these (the fused merge's
+ * uniforms changed with its parameters while its code did not: issue 15) made tfjs reuse a
+ * pipeline whose uniform layout did not match the data, silently. A key that is the source text
+ * cannot collide; the strings are a few kB, hashed by the engine per call (microseconds).
+ */
+export function pipelineKey(spec: KernelProgram): string {
+  return `studio_${spec.key}|${uniformBlock(spec) ?? ''}|${spec.atomic ? 'atomic' : ''}|${spec.outputDtype ?? 'float32'}|${spec.code}`;
+}
+
+function uniformBlock(spec: KernelProgram): string | undefined {
+  return spec.uniforms?.length ? spec.uniforms.map((u) => `${u.name} : ${u.type},`).join(' ') : undefined;
+}
+
+/** The WebGPUProgram tfjs runs for a spec (exported for the key test). */
+export class Program {
   variableNames: string[];
   outputShape: number[];
   shaderKey: string;
@@ -54,15 +75,15 @@ class Program {
   size = false;
   atomic: boolean;
 
-  constructor(private readonly spec: KernelProgram) {
+  constructor(private readonly spec: KernelProgram, key = pipelineKey(spec)) {
     this.variableNames = spec.inputs;
     this.outputShape = spec.outputShape;
-    this.shaderKey = `studio_${spec.key}`;
+    this.shaderKey = key;
     this.dispatchLayout = { x: spec.outputShape.map((_, i) => i) };
     this.dispatch = [Math.max(1, spec.workgroups), 1, 1];
     this.workgroupSize = [spec.workgroup, 1, 1];
     this.atomic = spec.atomic ?? false;
-    if (spec.uniforms?.length) this.uniforms = spec.uniforms.map((u) => `${u.name} : ${u.type},`).join(' ');
+    this.uniforms = uniformBlock(spec);
   }
 
   getUserCode(): string {
@@ -70,9 +91,26 @@ class Program {
   }
 }
 
+const checkedBindings = new Set<string>();
+
+/**
+ * The inputs a program's code never reads. WebGPU leaves a binding the shader does not use out of
+ * the pipeline's layout, and tfjs, which binds inputs by position, then hands the program the
+ * wrong buffers, silently: runProgram refuses such a program (checked once per pipeline).
+ */
+export function unreadInputs(spec: KernelProgram): string[] {
+  return spec.inputs.filter((name) => !new RegExp(`\\b${name}\\s*\\[`).test(spec.code));
+}
+
 export function runProgram(backend: WebGPUBackend, spec: KernelProgram, inputs: TensorInfo[], output?: TensorInfo): TensorInfo {
+  const key = pipelineKey(spec);
+  if (!checkedBindings.has(key)) {
+    const unread = unreadInputs(spec);
+    if (unread.length) throw new Error(`kernel ${spec.key} binds input(s) ${unread.join(', ')} that its code never reads; bind only what the program uses`);
+    checkedBindings.add(key);
+  }
   const uniformData = (spec.uniforms ?? []).map((u) => ({ type: u.type === 'i32' ? 'int32' : 'float32', data: [u.value] }));
-  return backend.runWebGPUProgram(new Program(spec) as never, inputs, spec.outputDtype ?? 'float32', uniformData as never, output as never);
+  return backend.runWebGPUProgram(new Program(spec, key) as never, inputs, spec.outputDtype ?? 'float32', uniformData as never, output as never);
 }
 
 const registered = new Set<string>();

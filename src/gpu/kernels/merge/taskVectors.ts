@@ -59,8 +59,11 @@ function register(): void {
   // runs several times slower.
   registerStudioKernel(HISTOGRAM, (inputs, backend, attrs) => {
     const owners = attrs.owners as number[];
-    const experts = Math.max(...owners) + 1;
-    const names = ['base', ...Array.from({ length: experts }, (_, i) => `m${i}`), 'state'];
+    // Only the experts that own a threshold are bound: WebGPU drops a binding the shader never
+    // reads from the pipeline's layout, and tfjs then binds the inputs to the wrong slots (a
+    // breadcrumbs merge with one expert at density 1 and gamma 0 histogrammed the wrong expert).
+    const used = [...new Set(owners)];
+    const names = ['base', ...used.map((i) => `m${i}`), 'state'];
     const n = inputs.base.shape.reduce((a, b) => a * b, 1);
     const workgroups = histogramWorkgroups(n);
     const { shift, bits } = DIGITS[attrs.digit as number];
@@ -71,7 +74,6 @@ function register(): void {
       uniforms: [{ name: 'n', type: 'i32', value: size }],
       code: `${MAIN} { if (index < uniforms.n) { result[index] = 0; } }`,
     }, []);
-    const used = [...new Set(owners)];
     const count = owners.map((owner, t) => `
     if ((a${owner} & highMask) == bitcast<u32>(state[${2 * t}])) { atomicAdd(&result[${t} * uniforms.rowSize + slice + i32((a${owner} >> shift) & digitMask)], 1); }`).join('');
     return runProgram(backend, {
