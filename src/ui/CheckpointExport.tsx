@@ -20,7 +20,7 @@ export function CheckpointExport({ manifest: m }: { manifest: CheckpointManifest
         {EXPORT_DTYPES.map((d) => <option key={d} value={d}>{d}</option>)}
       </select>
       <button onClick={() => void run()} data-testid="export-run">Export safetensors + config.json</button>
-      {m.config.logit_scale !== 1 && <span className="muted small-text">logit_scale {m.config.logit_scale} has no transformers field: it is written as studio_logit_scale; multiply the logits by it after loading.</span>}
+      {m.config.logit_scale !== 1 && <span className="muted small-text" data-testid="export-logit-fold">logit_scale {m.config.logit_scale} is folded into model.norm.weight (its entries × {m.config.logit_scale}): the same logits exactly, so the files load in transformers as an ordinary Llama with no extra field.</span>}
     </div>
   );
 }

@@ -4,7 +4,7 @@
 import type { LlamaConfig } from '../model/config';
 import { headDim } from '../model/config';
 import type { CheckpointManifest } from './manifest';
-import { decodeSafetensors, encodeSafetensors } from './safetensors';
+import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors';
 import { byteTokenizerJson } from '../tokenizer/byte';
 import type { HfTokenizerFiles } from '../tokenizer/hf';
 import type { TokenizerSpec } from '../tokenizer/tokenizer';
@@ -14,9 +14,9 @@ export const EXPORT_DTYPES: ExportDtype[] = ['F32', 'F16', 'BF16'];
 const TORCH_DTYPE: Record<ExportDtype, string> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
 
 /**
- * transformers' LlamaConfig. A logit scale other than 1 (a HyperCloned tied head) has no
- * transformers field: it is kept as studio_logit_scale, and loading the file in transformers
- * gives logits that many times too large (the same argmax, a sharper distribution).
+ * transformers' LlamaConfig. It has no logit scale: exportCheckpointFiles folds the studio's
+ * logit_scale into the final norm's gain, so config.json describes an ordinary Llama whose
+ * logits are the studio's.
  */
 export function hfConfigJson(c: LlamaConfig, dtype: ExportDtype, tokenizer: TokenizerSpec = { kind: 'byte' }): Record<string, unknown> {
   const ids = tokenizer.kind === 'byte' ? { bos: 256, eos: 257, pad: 258 } : tokenizer;
@@ -46,7 +46,6 @@ export function hfConfigJson(c: LlamaConfig, dtype: ExportDtype, tokenizer: Toke
     eos_token_id: ids.eos,
     pad_token_id: ids.pad,
     torch_dtype: TORCH_DTYPE[dtype],
-    ...(c.logit_scale !== 1 ? { studio_logit_scale: c.logit_scale } : {}),
   };
 }
 
@@ -70,14 +69,32 @@ function tokenizerFiles(m: CheckpointManifest, imported?: HfTokenizerFiles): Exp
   ];
 }
 
+/** The final RMSNorm's gain: the tensor a logit scale folds into. */
+const FINAL_NORM = 'model.norm.weight';
+
+/**
+ * Folds a logit scale s into the final RMSNorm's gain g, exactly: the head is linear in the
+ * normalised state, so (RMSNorm(h) ⊙ g) Wᵀ · s = (RMSNorm(h) ⊙ (g·s)) Wᵀ, tied or untied head
+ * alike (a HyperCloned ×2 tied head has s = 1/2). transformers' LlamaForCausalLM, which knows no
+ * logit scale, then computes the studio's logits. Other tensors are returned as they are.
+ */
+export function foldLogitScale(tensors: NamedTensor[], logitScale: number): NamedTensor[] {
+  if (logitScale === 1) return tensors;
+  if (!tensors.some((t) => t.name === FINAL_NORM)) throw new Error(`cannot fold logit_scale ${logitScale} into the weights: the checkpoint has no ${FINAL_NORM}`);
+  return tensors.map((t) => (t.name === FINAL_NORM ? { ...t, data: Float32Array.from(t.data, (g) => g * logitScale), dtype: undefined } : t));
+}
+
 export function exportCheckpointFiles(m: CheckpointManifest, safetensors: Uint8Array, dtype: ExportDtype, imported?: HfTokenizerFiles): ExportFile[] {
   if (!EXPORT_DTYPES.includes(dtype)) throw new Error(`dtype must be one of ${EXPORT_DTYPES.join(', ')}, got ${JSON.stringify(dtype)}`);
   const { tensors } = decodeSafetensors(safetensors, m.name);
   const { tensorsKey: _k, bytes: _b, ...studio } = m;
+  // Folded in float32, before any rounding to F16/BF16.
+  const folded = foldLogitScale(tensors.map((t) => ({ name: t.name, shape: t.shape, data: t.data })), m.config.logit_scale);
+  const scale = m.config.logit_scale;
   return [
-    { name: 'model.safetensors', bytes: encodeSafetensors(tensors.map((t) => ({ name: t.name, shape: t.shape, data: t.data })), { format: 'pt' }, dtype) },
+    { name: 'model.safetensors', bytes: encodeSafetensors(folded, { format: 'pt' }, dtype) },
     { name: 'config.json', bytes: json(hfConfigJson(m.config, dtype, m.tokenizer)) },
     ...tokenizerFiles(m, imported),
-    { name: 'studio.json', bytes: json({ ...studio, note: m.config.logit_scale !== 1 ? `logit_scale ${m.config.logit_scale} is not a transformers field; config.json keeps it as studio_logit_scale. Multiply the logits by it after loading in transformers.` : undefined }) },
+    { name: 'studio.json', bytes: json({ ...studio, note: scale !== 1 ? `The studio's logit_scale ${scale} is folded into ${FINAL_NORM} (every entry multiplied by ${scale}), which gives the same logits exactly: the exported files are an ordinary Llama and need no extra field.` : undefined }) },
   ];
 }

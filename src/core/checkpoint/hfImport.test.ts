@@ -37,12 +37,18 @@ describe('config.json mapping', () => {
     expect(specialIds).toEqual({ bos: 0, eos: 0, pad: undefined });
   });
 
-  it('maps both ways: export then import gives the same config, logit scale included', () => {
+  it('maps both ways: export then import gives the same config (a logit scale is folded into the weights, so it comes back as 1)', () => {
     for (const p of MODEL_PRESETS) {
       for (const c of [p.config, { ...p.config, logit_scale: 0.5, tie_word_embeddings: false, hidden_act: 'gelu' as const }]) {
-        expect(configFromHf(JSON.stringify(hfConfigJson(c, 'BF16'))).config).toEqual(c);
+        expect(configFromHf(JSON.stringify(hfConfigJson(c, 'BF16'))).config).toEqual({ ...c, logit_scale: 1 });
       }
     }
+  });
+
+  it('still reads studio_logit_scale from files earlier versions exported', () => {
+    const r = configFromHf(JSON.stringify({ ...hfConfigJson(MODEL_PRESETS[0].config, 'F32'), studio_logit_scale: 0.5 }));
+    expect(r.config.logit_scale).toBe(0.5);
+    expect(r.notes.join()).toMatch(/studio_logit_scale 0.5 restored/);
   });
 
   it('takes Mistral, limiting sequences to the sliding window', () => {

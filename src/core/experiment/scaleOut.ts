@@ -143,7 +143,7 @@ function adaptHeader(plan: ExperimentPlan, recipe: Recipe, s: AdaptStage): strin
     `init_method.path: the weights of stage ${from} in nanotron's checkpoint layout${grown ? ` (the base grown to x${s.scale} with HyperCloning, see README.md)` : ''}.`,
     'hf_dataset_or_datasets as a mapping: nanotron keeps that share of each dataset\'s rows and concatenates them, so the batch shares',
     `match the studio's (${share(1 - s.replay)} target, ${s.replay} English) only if both datasets have the same number of rows; rescale the numbers otherwise.`,
-    ...(s.config.logit_scale !== 1 ? [`logit_scale ${s.config.logit_scale}: nanotron's Llama has no logit scale; untie the head and multiply lm_head by it when converting the grown weights.`] : []),
+    ...(s.config.logit_scale !== 1 ? [`logit_scale ${s.config.logit_scale}: nanotron's Llama has no logit scale; fold it into the final norm (multiply model.norm.weight by ${s.config.logit_scale}, exact for a tied or untied head) when converting the grown weights, as the studio's safetensors export does.`] : []),
     ...COMMON_NOTES,
   ]);
 }
