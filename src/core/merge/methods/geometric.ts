@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ParamSpec } from '../../params';
 import { WEIGHT } from '../taskArithmetic';
 import type { MergeMethod } from '../types';
-import { param, sumOf } from './common';
+import { param, sumOf, unread } from './common';
 
 /**
  * Slerp of v0 and v1 at t along the great circle between them: (sin((1−t)θ) v0 + sin(tθ) v1) / sin θ,
@@ -34,6 +34,7 @@ export const modelStock: MergeMethod = {
   base: 'required',
   globalParams: [FILTER_WISE],
   modelParams: [],
+  ignoredParams: unread('model_stock', ['weight', 'density', 'normalize']),
   mergeTensor({ base, models, global }) {
     const n = models.length;
     const b = base!;
@@ -81,6 +82,7 @@ export const slerp: MergeMethod = {
   // mergekit requires t (no default); the form starts at the midpoint.
   globalParams: [{ name: 't', kind: 'number', label: 't', help: 'interpolation: 0 = first model, 1 = second (mergekit requires it)', mergekitRequired: true, default: 0.5, min: 0, max: 1 }],
   modelParams: [],
+  ignoredParams: unread('slerp', ['weight', 'density', 'normalize']),
   mergeTensor({ models, global }) {
     const [a, b] = models;
     const dot = tf.sum(tf.mul(unitOrSelf(a, SLERP_EPS), unitOrSelf(b, SLERP_EPS)));
@@ -102,6 +104,8 @@ export const multislerp: MergeMethod = {
   base: 'optional',
   globalParams: [NORMALIZE_WEIGHTS, EPS],
   modelParams: [WEIGHT],
+  // The paper's configs give normalize: true to multislerp; mergekit's multislerp reads normalize_weights.
+  ignoredParams: [...unread('multislerp', ['density']), { name: 'normalize', scope: 'global', why: 'mergekit\'s multislerp reads normalize_weights (default true), not normalize' }],
   mergeTensor({ base, models, perModel, global }) {
     const eps = param<number>(global, EPS);
     const raw = perModel.map((p) => p.weight as number);

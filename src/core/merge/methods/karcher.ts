@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ParamSpec } from '../../params';
 import type { MergeMethod } from '../types';
-import { param, sumOf } from './common';
+import { param, sumOf, unread } from './common';
 
 const MAX_ITER: ParamSpec = { name: 'max_iter', kind: 'int', label: 'max iterations', help: 'most steps of the fixed-point iteration (mergekit\'s max_iter)', default: 10, min: 0, max: 1000 };
 const TOL: ParamSpec = { name: 'tol', kind: 'number', label: 'tolerance', help: 'stop when a step is shorter than this; also the norm below which a model is left out of the direction (mergekit\'s tol)', default: 1e-5, min: 0, max: 1 };
@@ -21,6 +21,7 @@ export const karcher: MergeMethod = {
   base: 'none',
   globalParams: [MAX_ITER, TOL],
   modelParams: [],
+  ignoredParams: unread('karcher', ['weight', 'density', 'normalize']),
   mergeTensor({ models, global }) {
     const maxIter = param<number>(global, MAX_ITER);
     const tol = param<number>(global, TOL);

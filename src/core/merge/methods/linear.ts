@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { WEIGHT } from '../taskArithmetic';
 import type { MergeMethod } from '../types';
-import { sumOf } from './common';
+import { sumOf, unread } from './common';
 
 export const linear: MergeMethod = {
   id: 'linear',
@@ -14,6 +14,7 @@ export const linear: MergeMethod = {
   base: 'none',
   globalParams: [{ name: 'normalize', kind: 'boolean', label: 'normalize', help: 'divide by the sum of the weights', default: true }],
   modelParams: [WEIGHT],
+  ignoredParams: unread('linear', ['density']),
   mergeTensor({ models, perModel, global }) {
     const w = perModel.map((p) => p.weight as number);
     const sum = sumOf(models.map((m, i) => tf.mul(m, w[i])));

@@ -3,6 +3,7 @@
 // θ = w θ1 + (1 − w) θ0, entry by entry.
 import * as tf from '@tensorflow/tfjs';
 import type { MergeMethod } from '../types';
+import { unread } from './common';
 
 export const nearswap: MergeMethod = {
   id: 'nearswap',
@@ -15,6 +16,7 @@ export const nearswap: MergeMethod = {
   // mergekit requires t (no default); the form starts at the value of the model card.
   globalParams: [{ name: 't', kind: 'number', label: 't', help: 'distance scale: an entry whose models differ by at most t takes the other model\'s value (mergekit requires it)', mergekitRequired: true, default: 0.0001 }],
   modelParams: [],
+  ignoredParams: unread('nearswap', ['weight', 'density', 'normalize']),
   mergeTensor({ base, models, global }) {
     const a = base!;
     const b = models[0];

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ParamSpec } from '../../params';
 import { WEIGHT } from '../taskArithmetic';
 import type { MergeMethod } from '../types';
-import { param } from './common';
+import { param, unread } from './common';
 import { sphericalInterpolation } from './geometric';
 
 const ROW_WISE: ParamSpec = { name: 'nuslerp_row_wise', kind: 'boolean', label: 'row-wise', help: 'without flatten: slerp the vectors along the first axis (mergekit\'s nuslerp_row_wise) instead of along the last', default: false };
@@ -35,6 +35,7 @@ export const nuslerp: MergeMethod = {
   expertCount: 2,
   globalParams: [ROW_WISE, FLATTEN],
   modelParams: [WEIGHT],
+  ignoredParams: unread('nuslerp', ['density', 'normalize']),
   mergeTensor({ base, models, perModel, global }) {
     const [w0, w1] = perModel.map((p) => p.weight as number);
     const t = Math.abs(w0 + w1) < 1e-6 ? 0.5 : w1 / (w0 + w1);

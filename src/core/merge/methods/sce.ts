@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ParamSpec } from '../../params';
 import type { MergeMethod } from '../types';
-import { param, sumOf } from './common';
+import { INT8_MASK } from '../taskArithmetic';
+import { param, sumOf, unread } from './common';
 
 const SELECT_TOPK: ParamSpec = { name: 'select_topk', kind: 'number', label: 'select top-k', help: 'share of positions kept by their variance across the experts (1 = keep all; the paper\'s τ)', default: 1, min: 0, max: 1 };
 
@@ -34,6 +35,8 @@ export const sce: MergeMethod = {
   base: 'required',
   globalParams: [SELECT_TOPK],
   modelParams: [],
+  // mergekit's sce takes no weights: its per-expert weights come from the task vectors.
+  ignoredParams: [INT8_MASK, ...unread('sce', ['weight', 'density', 'normalize'])],
   mergeTensor({ base, models, global, reportKept }) {
     const b = base!;
     const n = models.length;
