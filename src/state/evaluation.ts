@@ -1,11 +1,13 @@
 // Evaluation actions behind window.studio: list, import and delete minimal-pair suites; evaluate
-// checkpoints on suites (batched scoring in the engine, progress in the store) with per-language
-// validation loss; export results as CSV or JSON. Results are saved, so they survive a reload.
+// checkpoints on suites (batched scoring in the engine, progress in the store) by the rule of
+// lm-eval's own task for each suite's format, with per-language validation loss; export results
+// as CSV or JSON. Results are saved with per-pair verdicts, so they survive a reload and two
+// checkpoints can be compared on the same pairs later.
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { newId } from '../core/checkpoint/manifest';
 import type { CorpusInfo } from '../core/data/corpusSplit';
-import { samplePairs, scorePairs } from '../core/eval/minimalPairs';
-import { type EvaluationResult, evaluationCsv, type SuiteResultRow, type ValidationRow } from '../core/eval/report';
+import { defaultRule, isPairRule, PAIR_RULES, type PairRule, ruleTexts, samplePairs, scorePairs } from '../core/eval/minimalPairs';
+import { type EvaluationResult, evaluationCsv, pairSetOf, type SuiteResultRow, type ValidationRow } from '../core/eval/report';
 import { type LoadError, parseBlimpJsonl, parseMultiBlimpTsv } from '../core/eval/suites/loaders';
 import { type MinimalPair, type Suite, type SuiteInfo, suiteInfo } from '../core/eval/suites/types';
 import { isImported, type SuiteLibrary } from './suiteLibrary';
@@ -23,6 +25,11 @@ export interface EvaluateOptions {
   maxPairs?: number;
   /** Validation tokens per checkpoint and language (default 4096). */
   validationTokens?: number;
+  /**
+   * Score every suite by this rule instead of the rule of lm-eval's task for its format
+   * ('lm-eval blimp' for BLiMP files and the built-in suites, 'lm-eval multiblimp' for MultiBLiMP).
+   */
+  rule?: PairRule;
 }
 
 export interface EvaluationActions {
@@ -102,7 +109,8 @@ export function createEvaluationActions(s: Services, cache: EngineCache, lib: Su
     async evaluate(options) {
       await Promise.all([ready, loaded]);
       if (typeof options !== 'object' || options === null) throw new Error('evaluate needs {checkpoints: string[], suites: string[]}');
-      const { checkpoints, suites, validation = true, maxPairs, validationTokens = 4096 } = options;
+      const { checkpoints, suites, validation = true, maxPairs, validationTokens = 4096, rule } = options;
+      if (rule !== undefined && !isPairRule(rule)) throw new Error(`rule must be one of ${Object.keys(PAIR_RULES).map((r) => JSON.stringify(r)).join(', ')} (or left out for each suite's own), got ${JSON.stringify(rule)}`);
       if (!Number.isInteger(validationTokens) || validationTokens < 64) throw new Error(`validationTokens must be an integer of at least 64, got ${JSON.stringify(validationTokens)}`);
       if (maxPairs !== undefined && (!Number.isInteger(maxPairs) || maxPairs < 1)) throw new Error(`maxPairs must be a positive integer, got ${JSON.stringify(maxPairs)}`);
       if (!Array.isArray(checkpoints) || checkpoints.length === 0) throw new Error('checkpoints must be a non-empty list of checkpoint ids');
@@ -110,6 +118,7 @@ export function createEvaluationActions(s: Services, cache: EngineCache, lib: Su
       const models = await Promise.all(checkpoints.map((id) => manifest(id)));
       const infos = suites.map((id) => lib.byId(id));
       const pairSets = (await Promise.all(infos.map((x) => lib.pairs(x)))).map((p) => (maxPairs ? samplePairs(p, maxPairs) : p));
+      const rules = infos.map((x) => rule ?? defaultRule(x.source));
       const st = useStudio.getState();
       const languages = [...new Set(infos.map((x) => x.language))];
       const valCorpora = validation ? languages.flatMap((l) => { const c = corpusForLanguage(l, st.corpora); return c ? [{ language: l, corpus: c }] : []; }) : [];
@@ -126,9 +135,9 @@ export function createEvaluationActions(s: Services, cache: EngineCache, lib: Su
           await cache.ensureModel(m.id);
           for (let k = 0; k < infos.length; k++) {
             const pairs = pairSets[k];
-            const scores = await scoreAll(m.id, [...pairs.map((p) => p.good), ...pairs.map((p) => p.bad)], (n) => progress(n, `${m.name}: ${infos[k].name}`));
-            const score = scorePairs(pairs, scores.slice(0, pairs.length), scores.slice(pairs.length));
-            rows.push({ checkpoint: m.id, suite: infos[k].id, language: infos[k].language, accuracy: score.accuracy, pairAccuracy: score.pairAccuracy, pairs: score.pairs, paradigms: score.paradigms });
+            const scores = await scoreAll(m.id, ruleTexts(pairs, rules[k]), (n) => progress(n, `${m.name}: ${infos[k].name}`));
+            const score = scorePairs(pairs, scores.slice(0, pairs.length), scores.slice(pairs.length), rules[k]);
+            rows.push({ checkpoint: m.id, suite: infos[k].id, language: infos[k].language, pairAccuracy: score.overall.value, ...score });
           }
           for (const { language, corpus } of valCorpora) {
             await cache.ensureCorpus(corpus, false);
@@ -141,7 +150,7 @@ export function createEvaluationActions(s: Services, cache: EngineCache, lib: Su
       } finally {
         useStudio.setState({ evaluationProgress: undefined });
       }
-      const result: EvaluationResult = { id: newId('eval'), createdAt: new Date().toISOString(), checkpoints: models.map((m) => ({ id: m.id, name: m.name })), suites: infos, rows, validation: valRows };
+      const result: EvaluationResult = { id: newId('eval'), createdAt: new Date().toISOString(), checkpoints: models.map((m) => ({ id: m.id, name: m.name })), suites: infos, rows, validation: valRows, pairSets: infos.map((x, k) => pairSetOf(x.id, pairSets[k])) };
       await s.evaluations.put(result);
       useStudio.setState((x) => ({ evaluations: [result, ...x.evaluations] }));
       return result;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { scoreTexts, validationLoss } from './score';
+import { continuationTokens, scoreTexts, validationLoss } from './score';
+import { hfTokenizerFromFiles, importTokenizer } from '../tokenizer/hf';
+import { bpeTokenizerFiles } from '../testing/bpeFixture';
 import { forward } from '../model/llama';
 import { tinyModel } from '../testing/fixtures';
 import { ByteTokenizer } from '../tokenizer/byte';
@@ -29,6 +31,21 @@ describe('scoreTexts', () => {
       expect(together[i]).toBeCloseTo(alone, 4);
     }
     expect(together[4]).toBe(0);
+  });
+});
+
+describe('continuationTokens', () => {
+  it('never includes a BOS the tokenizer did not read from the text, and takes a leading one as the context', async () => {
+    expect(continuationTokens(tok, ' ab')).toEqual([32, 97, 98]); // the byte tokenizer has no BOS byte
+    const files = bpeTokenizerFiles('the cat sat on the mat .\n'.repeat(5), 20);
+    const r = await importTokenizer({ tokenizer: files.tokenizer, config: files.config }, {}, files.vocabSize);
+    if (r.spec.kind !== 'hf') throw new Error('expected hf');
+    const bpe = hfTokenizerFromFiles(r.files!, r.spec);
+    expect(bpe.encode(' the cat')).not.toContain(bpe.bos);
+    expect(continuationTokens(bpe, ' the cat')).toEqual(bpe.encode(' the cat'));
+    // lm-eval: when the continuation's first token is the prefix token, it becomes the context.
+    expect(bpe.encode('<|endoftext|> the cat')[0]).toBe(bpe.bos);
+    expect(continuationTokens(bpe, '<|endoftext|> the cat')).toEqual(bpe.encode(' the cat'));
   });
 });
 

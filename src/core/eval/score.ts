@@ -1,5 +1,6 @@
-// Scoring text with a model: total log-probabilities (the BLiMP convention: each token
-// conditioned on BOS and the tokens before it) and validation loss over fixed windows.
+// Scoring text with a model: total log-probabilities as lm-evaluation-harness's loglikelihood
+// computes them for an empty context (each token conditioned on the prefix token BOS and the
+// tokens before it; the prefix itself is not scored), and validation loss over fixed windows.
 // Work is batched so thousands of texts cost a few GPU round trips, not thousands.
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaModel } from '../model/llama';
@@ -36,11 +37,23 @@ export function rowsPerBatch(model: LlamaModel, seqLen: number, budget = 8_000_0
 const PADDING_LIMIT = 1.25;
 
 /**
+ * The tokens of `text` that are scored after the prefix token, as lm-eval's loglikelihood("", text)
+ * takes them: the text encoded without special tokens (Tokenizer.encode never adds BOS); should
+ * it begin with the prefix token itself (the text starts with the BOS string), that token is
+ * the context instead of a second BOS, and is not scored.
+ */
+export function continuationTokens(tokenizer: Tokenizer, text: string): number[] {
+  const ids = tokenizer.encode(text);
+  return ids.length && ids[0] === tokenizer.bos ? ids.slice(1) : ids;
+}
+
+/**
  * Total natural-log probability of each text: sum over its tokens of log p(token | BOS, earlier
- * tokens). Texts are sorted by length and padded per batch to waste little work on padding.
+ * tokens), as continuationTokens takes them. Texts are sorted by length and padded per batch to
+ * waste little work on padding.
  */
 export async function scoreTexts(model: LlamaModel, tokenizer: Tokenizer, texts: string[]): Promise<number[]> {
-  const encoded = texts.map((t) => tokenizer.encode(t));
+  const encoded = texts.map((t) => continuationTokens(tokenizer, t));
   const order = encoded.map((_, i) => i).sort((a, b) => encoded[a].length - encoded[b].length);
   const scores = new Array<number>(texts.length).fill(0);
   let i = 0;
