@@ -5,7 +5,7 @@
 // timings around a forced sync: a benchmark, compared within one run, never a test threshold.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { planMerge } from '../core/merge/merge';
+import { planMerge, tensorParams } from '../core/merge/merge';
 import { hashString, mulberry32 } from '../core/rng';
 import { profileKernels, type KernelTime } from './profile';
 import { MAIN, registerStudioKernel, runKernel, runProgram } from './kernels/program';
@@ -164,7 +164,7 @@ export async function measureMerge(methodId: string, elements: number, experts: 
   const models = Array.from({ length: experts }, () => draw(() => rand() - 0.5));
   const once = async () => {
     // Synced on one element: the GPU work, not the read-back a merge also pays, is measured.
-    const first = tf.tidy(() => tf.slice(plan.method.mergeTensor({ name: 'bench', base, models, perModel: plan.models.map((m) => m.params), global: plan.global, noiseSeed: (i) => hashString(`bench#${i}`) }), [0, 0], [1, 1]));
+    const first = tf.tidy(() => tf.slice(plan.method.mergeTensor({ name: 'bench', base, models, ...tensorParams(plan, 'bench', 0), noiseSeed: (i) => hashString(`bench#${i}`) }), [0, 0], [1, 1]));
     await first.data();
     first.dispose();
   };

@@ -98,6 +98,7 @@ export function createMergeActions(s: Services, cache: EngineCache, manifest: (i
         base: plan.base,
         models: plan.models,
         global: plan.global,
+        dtype: plan.dtype,
         config: models[0].config,
         baseBlob: base ? asBlob(await s.checkpoints.tensorBlob(base.id)) : undefined,
         modelBlobs: await Promise.all(models.map(async (m) => asBlob(await s.checkpoints.tensorBlob(m.id)))),
@@ -116,7 +117,7 @@ export function createMergeActions(s: Services, cache: EngineCache, manifest: (i
     const p = await prepare(req);
     const { plan, models } = p;
     const out = await runInEngine(p, false);
-    const record: MergeRecord = { method: plan.method.id, base: plan.base, models: plan.models, global: plan.global, diagnostics: out.diagnostics };
+    const record: MergeRecord = { method: plan.method.id, base: plan.base, models: plan.models, global: plan.global, ...(plan.dtype && plan.dtype !== 'float32' ? { dtype: plan.dtype } : {}), diagnostics: out.diagnostics };
     const id = newId('ckpt');
     const saved = await s.checkpoints.save(
       {

@@ -12,6 +12,8 @@ import type { KernelParity } from '../gpu/kernels/parity';
 import type { StepProfile } from '../gpu/profile';
 import type { DeviceCeilings, MergeThroughput } from '../gpu/microbench';
 import type { ParamValues } from '../core/params';
+import type { ParamSettings } from '../core/merge/settings';
+import type { MergeDtype } from '../core/merge/dtype';
 import type { ModelComparison } from '../core/eval/compare';
 import type { MinimalPair } from '../core/eval/suites/types';
 import type { TensorDiagnostics } from '../core/merge/merge';
@@ -84,7 +86,7 @@ export interface RequestMap {
    * Merges tensor by tensor from safetensors Blobs (read a slice at a time); with
    * diagnosticsOnly, only measures interference. Progress arrives as mergeProgress events.
    */
-  merge: { args: { jobId: string; method: string; base?: string; models: { id: string; params: ParamValues }[]; global: ParamValues; config: LlamaConfig; baseBlob?: Blob; modelBlobs: Blob[]; fisherBlobs?: Blob[]; diagnosticsOnly: boolean }; result: { tensors?: ArrayBuffer; diagnostics: TensorDiagnostics[] } };
+  merge: { args: { jobId: string; method: string; base?: string; models: { id: string; params: ParamSettings }[]; global: ParamSettings; dtype?: MergeDtype; config: LlamaConfig; baseBlob?: Blob; modelBlobs: Blob[]; fisherBlobs?: Blob[]; diagnosticsOnly: boolean }; result: { tensors?: ArrayBuffer; diagnostics: TensorDiagnostics[] } };
   /** Diagonal Fisher of a loaded model on a corpus's training text, as safetensors. */
   fisher: { args: { jobId: string; modelId: string; corpusId: string; samples: number; seqLen: number; sampledLabels: boolean }; result: { tensors: ArrayBuffer } };
   parity: { args: { config: LlamaConfig; seed: number }; result: ParityReport };

@@ -208,7 +208,7 @@ export class EngineSession {
   }
 
   async merge(a: Args<'merge'>): Result<'merge'> {
-    const plan = { method: mergeMethod(a.method), base: a.base, models: a.models, global: a.global };
+    const plan = { method: mergeMethod(a.method), base: a.base, models: a.models, global: a.global, dtype: a.dtype };
     const open = (b: Blob, what: string) => blobTensorReader(b, what, a.config).then((r) => r.read);
     const sources = {
       base: a.baseBlob ? await open(a.baseBlob, 'the base model') : undefined,

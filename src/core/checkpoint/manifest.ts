@@ -4,6 +4,8 @@
 import type { LlamaConfig } from '../model/config';
 import { validateConfig } from '../model/config';
 import type { TokenizerSpec } from '../tokenizer/tokenizer';
+import type { ParamSettings } from '../merge/settings';
+import type { MergeDtype } from '../merge/dtype';
 import type { MetricPoint, TrainSettings } from '../train/settings';
 
 export interface Origin {
@@ -47,8 +49,11 @@ export interface FisherRecord {
 export interface MergeRecord {
   method: string;
   base?: string;
-  models: { id: string; params: Record<string, number | boolean> }[];
-  global: Record<string, number | boolean>;
+  /** Settings as the merge read them: values, gradients over the layers, or [{filter, value}]. */
+  models: { id: string; params: ParamSettings }[];
+  global: ParamSettings;
+  /** The dtype the merge computed in (absent: float32). */
+  dtype?: MergeDtype;
   /** Per tensor: sign disagreement of the task vectors before and after, and the share kept. */
   diagnostics: { name: string; layer: number | null; disagreeBefore: number; disagreeAfter: number; kept: number }[];
 }

@@ -35,7 +35,7 @@ function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6): vo
 const taus = (models: Float32Array[]) => models.map((m) => Array.from(m, (v, i) => v - base[i]));
 
 function topMask(tau: number[], density: number): number[] {
-  const k = Math.ceil(density * tau.length);
+  const k = Math.floor(density * tau.length); // mergekit: int(density · n)
   const thr = [...tau].map(Math.abs).sort((a, b) => b - a)[k - 1];
   return tau.map((v) => (Math.abs(v) >= thr ? 1 : 0));
 }
@@ -87,23 +87,21 @@ describe('merge methods against plain loops', () => {
     expectClose(run('ties', experts, pm({ density: 0.5 }), { lambda: 1, normalize: true }), refTies(experts, w, 0.5, 1, true));
     expectClose(run('ties', experts, pm({ density: 0.3 }), { lambda: 0.8, normalize: false }), refTies(experts, w, 0.3, 0.8, false));
   });
-  it('dare_ties and dare_linear, seeded and reproducible', () => {
-    const a = run('dare_ties', experts, pm({ density: 0.5 }), { lambda: 1, normalize: true, seed: 9 });
+  it('dare_ties and dare_linear with the 1/density rescale (studio-only option), seeded and reproducible', () => {
+    const legacy = { rescale: true, density_rescale: true };
+    const a = run('dare_ties', experts, pm({ density: 0.5 }), { lambda: 1, normalize: true, seed: 9, ...legacy });
     expectClose(a, refTies(experts, w, 0.5, 1, true, null, 9));
-    expect(run('dare_ties', experts, pm({ density: 0.5 }), { lambda: 1, normalize: true, seed: 9 })).toEqual(a);
-    expect(run('dare_ties', experts, pm({ density: 0.5 }), { lambda: 1, normalize: true, seed: 10 })).not.toEqual(a);
+    expect(run('dare_ties', experts, pm({ density: 0.5 }), { lambda: 1, normalize: true, seed: 9, ...legacy })).toEqual(a);
+    expect(run('dare_ties', experts, pm({ density: 0.5 }), { lambda: 1, normalize: true, seed: 10, ...legacy })).not.toEqual(a);
     const t = taus(experts);
     const ref = Array.from(base, (b, i) => b + t.reduce((acc, x, m) => acc + (uniformNoise('t', m, 4, N)[i] < 0.6 ? (w[m] * x[i]) / 0.6 : 0), 0));
-    expectClose(run('dare_linear', experts, pm({ density: 0.6 }), { lambda: 1, normalize: false, seed: 4 }), ref);
+    expectClose(run('dare_linear', experts, pm({ density: 0.6 }), { lambda: 1, normalize: false, seed: 4, ...legacy }), ref);
   });
-  it('breadcrumbs keeps the magnitude band', () => {
+  it('breadcrumbs keeps the magnitude band: drops the top int(gamma · n), keeps the next int(density · n)', () => {
     const t = taus(experts);
     const ref = Array.from(base, (b, i) => b + t.reduce((acc, x, m) => {
-      const sorted = [...x].map(Math.abs).sort((p, q) => q - p);
-      const hi = sorted[Math.ceil(0.1 * N) - 1];
-      const lo = sorted[Math.ceil(0.6 * N) - 1];
-      const a = Math.abs(x[i]);
-      return acc + (a < hi && a >= lo ? w[m] * x[i] : 0);
+      const rank = [...x.keys()].sort((p, q) => Math.abs(x[q]) - Math.abs(x[p])).indexOf(i);
+      return acc + (rank >= Math.floor(0.1 * N) && rank < Math.floor(0.1 * N) + Math.floor(0.5 * N) ? w[m] * x[i] : 0);
     }, 0) / 3.5);
     expectClose(run('breadcrumbs', experts, w.map((weight) => ({ weight, density: 0.5, gamma: 0.1 })), { lambda: 1, normalize: true }), ref);
   });
@@ -173,11 +171,11 @@ describe('edge cases', () => {
 describe('planning and running', () => {
   it('validates methods, parameters and bases with clear messages', () => {
     expect(() => planMerge({ method: 'ties', models: [{ id: 'a' }, { id: 'b' }] })).toThrow(/ties needs a base model/);
-    expect(() => planMerge({ method: 'ties', base: 'z', models: [{ id: 'a', density: 1.5 }, { id: 'b' }] })).toThrow(/ties models\[0\]: density must be from 0.0001 to 1, got 1.5/);
+    expect(() => planMerge({ method: 'ties', base: 'z', models: [{ id: 'a', density: 1.5 }, { id: 'b' }] })).toThrow(/ties models\[0\]: density must be from 0 to 1, got 1.5/);
     expect(() => planMerge({ method: 'slerp', models: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] })).toThrow(/slerp needs exactly 2 models, got 3/);
     expect(() => planMerge({ method: 'soup', models: [] })).toThrow(/method must be one of linear, task_arithmetic, ties/);
     expect(() => planMerge({ method: 'linear', models: [{ id: 'a', weight: 1 }, { id: 'b', weight: -1 }] })).toThrow(/weights sum to 0/);
-    expect(planMerge({ method: 'ties', base: 'z', models: [{ id: 'a' }, { id: 'b', weight: 0.5 }] }).models[1].params).toEqual({ weight: 0.5, density: 0.5 });
+    expect(planMerge({ method: 'ties', base: 'z', models: [{ id: 'a' }, { id: 'b', weight: 0.5 }] }).models[1].params).toEqual({ weight: 0.5, density: 1 }); // mergekit's default density
   });
   it('lists the tensors that differ between experts', () => {
     expect(() => checkCompatible([{ name: 'A', config: tinyConfig() }, { name: 'B', config: tinyConfig({ intermediate_size: 32 }) }])).toThrow(/model.layers.0.mlp.gate_proj.weight is 32x16 in B but 24x16 in A/);
@@ -201,7 +199,7 @@ describe('planning and running', () => {
       }
       return specsData.get(name)![m];
     };
-    const plan = planMerge({ method: 'ties', base: 'b', models: [{ id: 'x' }, { id: 'y' }] });
+    const plan = planMerge({ method: 'ties', base: 'b', models: [{ id: 'x', density: 0.5 }, { id: 'y', density: 0.5 }] });
     const out = new Map<string, Float32Array>();
     const diags = await runMerge(plan, config, { base: read(0), models: [read(1), read(2)] }, (n, _s, d) => out.set(n, d), () => undefined);
     expect(out.size).toBe(diags.length);

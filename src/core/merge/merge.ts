@@ -6,7 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 import { describeTokenizer, sameTokenizer, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { LlamaConfig } from '../model/config';
 import { weightSpecs } from '../model/weights';
-import { validateParams, type ParamValues } from '../params';
+import type { ParamSpec, ParamValues } from '../params';
+import { MERGE_DTYPES, roundToDtype, type MergeDtype } from './dtype';
+import { checkSetting, layerPosition, resolveParams, type Condition, type ParamSetting, type ParamSettings } from './settings';
 import { hashString, uniformStream } from '../rng';
 import { mergeMethod } from './registry';
 import type { MergeMethod } from './types';
@@ -14,20 +16,38 @@ import type { MergeMethod } from './types';
 export interface MergeRequest {
   method: string;
   base?: string;
+  /** Each expert with its parameters: a value, a gradient over the layers or a list of {filter, value}. */
   models: ({ id: string } & Record<string, unknown>)[];
+  /** The method's global parameters, and per-model parameters that apply to every model that does not set its own (as mergekit reads them). */
   params?: Record<string, unknown>;
+  /** The dtype the merge computes in, as mergekit's `dtype`: float32 (default), float16 or bfloat16. */
+  dtype?: string;
 }
 
 export interface MergePlan {
   method: MergeMethod;
   base?: string;
-  models: { id: string; params: ParamValues }[];
-  global: ParamValues;
+  /** Each expert's settings, complete: its own, else the global parameters', else the default. */
+  models: { id: string; params: ParamSettings }[];
+  global: ParamSettings;
+  dtype?: MergeDtype;
+  /** Keys accepted and ignored, as mergekit ignores them (say so to the user). */
+  notes?: string[];
+}
+
+/** A model's setting: its own, falling back to the shared one and then the default where its conditions match no tensor. */
+function chain(own: ParamSetting | undefined, shared: ParamSetting | undefined, def: number | boolean): ParamSetting {
+  const fallback = shared ?? def;
+  if (own === undefined) return fallback;
+  const conditional = Array.isArray(own) && own.some((x) => typeof x === 'object');
+  if (!conditional || (own as Condition[]).some((c) => c.filter === undefined || c.filter === '*')) return own;
+  const asConditions = (s: ParamSetting): Condition[] => (Array.isArray(s) && s.some((x) => typeof x === 'object') ? (s as Condition[]) : [{ value: s as Condition['value'] }]);
+  return [...(own as Condition[]), ...asConditions(fallback), { value: def }];
 }
 
 /** Checks the request against the method's parameter schema; throws naming what is wrong. */
 export function planMerge(req: MergeRequest): MergePlan {
-  if (typeof req !== 'object' || req === null) throw new Error('merge needs {method, base?, models: [{id, weight, ...}], params?}');
+  if (typeof req !== 'object' || req === null) throw new Error('merge needs {method, base?, models: [{id, weight, ...}], params?, dtype?}');
   const method = mergeMethod(req.method);
   if (!Array.isArray(req.models) || req.models.length < (method.expertCount ?? 2)) {
     throw new Error(`${method.id} needs ${method.expertCount ? `exactly ${method.expertCount}` : 'at least 2'} models, got ${Array.isArray(req.models) ? req.models.length : 'none'}`);
@@ -35,18 +55,64 @@ export function planMerge(req: MergeRequest): MergePlan {
   if (method.expertCount && req.models.length !== method.expertCount) throw new Error(`${method.id} needs exactly ${method.expertCount} models, got ${req.models.length}`);
   if (method.base === 'required' && !req.base) throw new Error(`${method.id} needs a base model (the model the experts were trained from): give base`);
   if (method.base === 'none' && req.base) throw new Error(`${method.id} uses no base model; leave base out`);
+  if (req.dtype !== undefined && !MERGE_DTYPES.includes(req.dtype as MergeDtype)) throw new Error(`dtype must be one of ${MERGE_DTYPES.join(', ')}, got ${JSON.stringify(req.dtype)}`);
+  if (req.params !== undefined && (typeof req.params !== 'object' || req.params === null || Array.isArray(req.params))) throw new Error(`${method.id}: params must be an object of parameters`);
+  const notes = new Set<string>();
+  const ignored = method.ignoredParams ?? [];
+  const allowed = () => [
+    `global: ${method.globalParams.map((s) => s.name).join(', ') || 'none'}`,
+    `per model (also accepted in params for every model): ${method.modelParams.map((s) => s.name).join(', ') || 'none'}`,
+    ...(ignored.length ? [`accepted and ignored as mergekit ignores them: ${ignored.map((x) => x.name).join(', ')}`] : []),
+  ].join('; ');
+  const sort = (raw: Record<string, unknown>, where: string, primary: ParamSpec[], secondary: ParamSpec[], into: ParamSettings, intoSecondary: ParamSettings) => {
+    const unknown: string[] = [];
+    for (const [k, v] of Object.entries(raw)) {
+      if (v === undefined) continue;
+      const p = primary.find((s) => s.name === k);
+      const q = secondary.find((s) => s.name === k);
+      const skip = ignored.find((x) => x.name === k);
+      if (p) into[k] = checkSetting(p, v, where);
+      else if (q) intoSecondary[k] = checkSetting(q, v, where);
+      else if (skip) notes.add(`${k} is accepted and ignored: ${skip.why}`);
+      else unknown.push(k);
+    }
+    if (unknown.length) throw new Error(`${where}: unknown parameter(s) ${unknown.join(', ')}; allowed: ${allowed()}`);
+  };
+  const global: ParamSettings = {};
+  const shared: ParamSettings = {};
+  sort(req.params ?? {}, method.id, method.globalParams, method.modelParams, global, shared);
+  for (const s of method.globalParams) global[s.name] ??= s.default;
   const models = req.models.map((m, i) => {
     if (!m || typeof m.id !== 'string') throw new Error(`models[${i}].id must be a checkpoint id`);
     const { id, ...params } = m;
-    return { id, params: validateParams(method.modelParams, params, `${method.id} models[${i}]`) };
+    const where = `${method.id} models[${i}]`;
+    const own: ParamSettings = {};
+    sort(params, where, method.modelParams, [], own, {});
+    for (const s of method.modelParams) own[s.name] = chain(own[s.name], shared[s.name], s.default);
+    return { id, params: own };
   });
   const ids = models.map((m) => m.id);
   if (new Set(ids).size !== ids.length) throw new Error('each model may appear once in models');
   if (req.base && ids.includes(req.base)) throw new Error('the base model cannot also be one of the models');
-  const global = validateParams(method.globalParams, req.params ?? {}, method.id);
-  const weightSum = models.reduce((a, m) => a + ((m.params.weight as number | undefined) ?? 1), 0);
-  if (global.normalize && Math.abs(weightSum) < 1e-12) throw new Error(`${method.id}: the weights sum to 0, so normalize cannot divide by them`);
-  return { method, base: req.base, models, global };
+  const plan: MergePlan = { method, base: req.base, models, global, dtype: (req.dtype as MergeDtype | undefined) ?? 'float32', notes: [...notes] };
+  // Generalized task arithmetic divides by 1 where the weights sum to ~0, as mergekit does; other methods refuse.
+  const weights = models.map((m) => m.params.weight ?? 1);
+  if (method.family !== 'task-arithmetic' && global.normalize === true && weights.every((w) => typeof w === 'number') && Math.abs((weights as number[]).reduce((a, b) => a + b, 0)) < 1e-12) {
+    throw new Error(`${method.id}: the weights sum to 0, so normalize cannot divide by them`);
+  }
+  for (const t of [0, 1]) {
+    const p = tensorParams(plan, '', t);
+    method.checkParams?.(p.perModel, p.global, method.id);
+  }
+  return plan;
+}
+
+/** The parameter values of one tensor (its name and mergekit's layer position t). */
+export function tensorParams(plan: MergePlan, name: string, t: number): { perModel: ParamValues[]; global: ParamValues } {
+  return {
+    perModel: plan.models.map((m) => resolveParams(plan.method.modelParams, [m.params], name, t)),
+    global: resolveParams(plan.method.globalParams, [plan.global], name, t),
+  };
 }
 
 const SHAPE_FIELDS: (keyof LlamaConfig)[] = ['hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads', 'vocab_size', 'tie_word_embeddings', 'hidden_act', 'logit_scale'];
@@ -130,13 +196,20 @@ export async function runMerge(
   const specs = weightSpecs(config);
   const diagnostics: TensorDiagnostics[] = [];
   const seed = (plan.global.seed as number | undefined) ?? 0;
+  const dtype = plan.dtype ?? 'float32';
+  // mergekit casts every input to the merge dtype; copies, as readers may hand out shared buffers.
+  const cast = (d: Float32Array) => (dtype === 'float32' ? d : roundToDtype(Float32Array.from(d), dtype));
   for (let k = 0; k < specs.length; k++) {
     const spec = specs[k];
-    const [base, models, fisher] = await Promise.all([
+    const [rawBase, rawModels, fisher] = await Promise.all([
       src.base?.(spec.name),
       Promise.all(src.models.map((r) => r(spec.name))),
       src.fisher ? Promise.all(src.fisher.map((r) => r(spec.name))) : undefined,
     ]);
+    const base = rawBase && cast(rawBase);
+    const models = rawModels.map(cast);
+    const params = tensorParams(plan, spec.name, layerPosition(spec.layer, config.num_hidden_layers));
+    plan.method.checkParams?.(params.perModel, params.global, `${plan.method.id} ${spec.name}`);
     let kept: tf.Tensor | undefined;
     const outputs = tf.tidy(() => {
       const t = (d: Float32Array) => tf.tensor(d, spec.shape);
@@ -146,8 +219,8 @@ export async function runMerge(
         name: spec.name,
         base: baseT,
         models: modelT,
-        perModel: plan.models.map((m) => m.params),
-        global: plan.global,
+        perModel: params.perModel,
+        global: params.global,
         fisher: fisher?.map(t),
         noiseSeed: (i) => noiseSeed(spec.name, i, seed),
         reportKept: (mask) => void (kept = tf.keep(mask)),
@@ -168,7 +241,7 @@ export async function runMerge(
     }
     if (diagnosticsOnly) outputs.merged.dispose();
     else {
-      const data = (await outputs.merged.data()) as Float32Array;
+      const data = roundToDtype((await outputs.merged.data()) as Float32Array, dtype);
       outputs.merged.dispose();
       if (!data.every(Number.isFinite)) throw new Error(`${plan.method.id} produced non-finite values in ${spec.name}; check the weights and parameters`);
       emit(spec.name, spec.shape, data);

@@ -6,11 +6,11 @@ import { karcher } from './methods/karcher';
 import { nearswap } from './methods/nearswap';
 import { nuslerp } from './methods/nuslerp';
 import { sce } from './methods/sce';
-import { breadcrumbs, dareLinear, dareTies, taskArithmetic, ties, tiesSlack } from './methods/gta';
+import { breadcrumbs, breadcrumbsTies, dareLinear, dareTies, della, dellaLinear, taskArithmetic, ties, tiesSlack } from './methods/gta';
 import { linear } from './methods/linear';
 import type { MergeMethod } from './types';
 
-export const MERGE_METHODS: MergeMethod[] = [linear, taskArithmetic, ties, dareTies, dareLinear, breadcrumbs, modelStock, slerp, nuslerp, multislerp, karcher, sce, nearswap, fisher, tiesSlack];
+export const MERGE_METHODS: MergeMethod[] = [linear, taskArithmetic, ties, dareTies, dareLinear, breadcrumbs, breadcrumbsTies, della, dellaLinear, modelStock, slerp, nuslerp, multislerp, karcher, sce, nearswap, fisher, tiesSlack];
 
 export function mergeMethod(id: unknown): MergeMethod {
   const m = MERGE_METHODS.find((x) => x.id === id);

@@ -43,6 +43,16 @@ export interface MergeMethod {
   expertCount?: number;
   globalParams: ParamSpec[];
   modelParams: ParamSpec[];
+  /**
+   * Keys mergekit declares for this method but does not use (task_arithmetic's density, every
+   * generalized task arithmetic method's int8_mask): accepted, ignored as mergekit ignores them,
+   * and named in the plan's notes with `why`.
+   */
+  ignoredParams?: { name: string; scope: 'global' | 'model'; why: string }[];
+  /** Generalized task arithmetic divides by 1 where the weights sum to ~0 (mergekit); others refuse. */
+  family?: 'task-arithmetic';
+  /** Checks one tensor's resolved parameters beyond their ranges (della's density ± epsilon); throws naming the problem. */
+  checkParams?(perModel: ParamValues[], global: ParamValues, where: string): void;
   /** Merges one tensor; call inside tf.tidy. */
   mergeTensor(input: TensorMergeInput): tf.Tensor;
 }

@@ -1,13 +1,14 @@
-// Parity of the task-vector merge kernel: every configuration of the family (task arithmetic,
-// TIES, DARE with and without TIES, breadcrumbs, slack TIES) on random experts, through our kernel
-// on the active backend and through the stock ops on tfjs's CPU backend, comparing the merged
+// Parity of the task-vector merge: every configuration of the family (task arithmetic, TIES, DARE
+// with and without TIES and with each rescale rule, breadcrumbs with and without TIES, DELLA, slack
+// TIES) on random experts, through our kernel on the active backend (which runs the stock ops
+// where it is not exact) and through the stock ops on tfjs's CPU backend, comparing the merged
 // tensor and the kept-entry mask. Mostly, task vectors are multiples of 1/64, so many entries tie
-// at the thresholds (which must keep all of them) and sums are exact (no sign election can flip
-// on rounding; DARE densities are powers of two for the same reason); continuous cases check
-// that the threshold is exactly the k-th largest value, low bits included. Sizes: odd, and large
-// enough for several histogram workgroups.
+// at the magnitude thresholds (exactly int(density · n) must survive, the lower indices first, on
+// every backend) and sums are exact (no sign election can flip on rounding; DARE densities are
+// powers of two for the same reason); continuous cases check the thresholds without ties. Sizes:
+// odd, where int(density · n) and ceil differ.
 import * as tf from '@tensorflow/tfjs';
-import { planMerge } from '../../../core/merge/merge';
+import { planMerge, tensorParams } from '../../../core/merge/merge';
 import { mergeTaskVectors } from '../../../core/merge/taskArithmetic';
 import { hashString, mulberry32 } from '../../../core/rng';
 import { taskVectorMergeKernel } from './taskVectors';
@@ -29,13 +30,17 @@ interface MergeCase {
 const CASES: MergeCase[] = [
   { method: 'task_arithmetic', config: { sparsification: 'none', consensus: 'none' }, experts: 3, n: 4099 },
   { method: 'ties', config: { sparsification: 'magnitude', consensus: 'sign' }, experts: 3, n: 70_001, models: [{ density: 0.3 }, { density: 0.5, weight: 0.7 }, { density: 1 }] },
-  { method: 'ties', config: { sparsification: 'magnitude', consensus: 'sign' }, experts: 5, n: 4099, params: { normalize: false, lambda: 0.8 } },
-  { method: 'ties_slack', config: { sparsification: 'magnitude', consensus: 'slack' }, experts: 3, n: 4099, params: { slack: 0.4 } },
+  { method: 'ties', config: { sparsification: 'magnitude', consensus: 'sign' }, experts: 5, n: 4099, params: { normalize: false, lambda: 0.8, rescale: true }, models: Array.from({ length: 5 }, () => ({ density: 0.3 })) },
+  { method: 'ties_slack', config: { sparsification: 'magnitude', consensus: 'slack' }, experts: 3, n: 4099, params: { slack: 0.4 }, models: Array.from({ length: 3 }, () => ({ density: 0.5 })) },
   { method: 'dare_ties', config: { sparsification: 'random', consensus: 'sign' }, experts: 3, n: 70_001, params: { seed: 7 }, models: [{ density: 0.25 }, { density: 0.5 }, { density: 1 }] },
-  { method: 'dare_linear', config: { sparsification: 'random', consensus: 'none' }, experts: 2, n: 4099, params: { seed: 3 } },
-  { method: 'breadcrumbs', config: { sparsification: 'band', consensus: 'none' }, experts: 3, n: 4099, models: [{ density: 0.6, gamma: 0.05 }, { density: 0.5, gamma: 0 }, { density: 0.9, gamma: 0.1 }] },
-  { method: 'ties', config: { sparsification: 'magnitude', consensus: 'sign' }, experts: 3, n: 70_001, continuous: true },
-  { method: 'breadcrumbs', config: { sparsification: 'band', consensus: 'none' }, experts: 3, n: 4099, continuous: true },
+  { method: 'dare_ties', config: { sparsification: 'random', consensus: 'sign' }, experts: 3, n: 4099, params: { seed: 7, density_rescale: true, normalize: true }, models: [{ density: 0.25 }, { density: 0.5 }, { density: 1 }] },
+  { method: 'dare_linear', config: { sparsification: 'random', consensus: 'none' }, experts: 2, n: 4099, params: { seed: 3, rescale: false }, models: [{ density: 0.5 }, { density: 0.25 }] },
+  { method: 'dare_linear', config: { sparsification: 'random', consensus: 'none' }, experts: 2, n: 4099, params: { seed: 3 }, models: [{ density: 0.5 }, { density: 0.25 }] },
+  { method: 'breadcrumbs', config: { sparsification: 'magnitude_outliers', consensus: 'none' }, experts: 3, n: 4099, models: [{ density: 0.6, gamma: 0.05 }, { density: 0.5, gamma: 0 }, { density: 0.9, gamma: 0.1 }] },
+  { method: 'breadcrumbs_ties', config: { sparsification: 'magnitude_outliers', consensus: 'sign' }, experts: 3, n: 4099, models: Array.from({ length: 3 }, () => ({ density: 0.7, gamma: 0.03 })) },
+  { method: 'della', config: { sparsification: 'della_magprune', consensus: 'sign' }, experts: 3, n: 4099, params: { seed: 2 }, models: Array.from({ length: 3 }, () => ({ density: 0.5 })) },
+  { method: 'ties', config: { sparsification: 'magnitude', consensus: 'sign' }, experts: 3, n: 70_001, continuous: true, models: Array.from({ length: 3 }, () => ({ density: 0.3 })) },
+  { method: 'breadcrumbs', config: { sparsification: 'magnitude_outliers', consensus: 'none' }, experts: 3, n: 4099, continuous: true, models: Array.from({ length: 3 }, () => ({ density: 0.5, gamma: 0.1 })) },
 ];
 
 async function runCase(c: MergeCase, data: Float32Array[], ours: boolean): Promise<{ merged: Float32Array; kept: Float32Array }> {
@@ -44,7 +49,7 @@ async function runCase(c: MergeCase, data: Float32Array[], ours: boolean): Promi
   const merged = tf.tidy(() => {
     const [base, ...models] = data.map((d) => tf.tensor2d(d, [1, c.n]));
     const input = {
-      name: `parity-${c.method}`, base, models, perModel: plan.models.map((m) => m.params), global: plan.global,
+      name: `parity-${c.method}`, base, models, ...tensorParams(plan, 'parity', 0),
       noiseSeed: (i: number) => hashString(`parity#${i}`, (plan.global.seed as number | undefined) ?? 0),
       reportKept: (mask: tf.Tensor) => void (kept = tf.keep(mask)),
     };
