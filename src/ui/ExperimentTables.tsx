@@ -2,7 +2,7 @@
 // is better, coloured as the Evaluate heatmap with green for the lowest loss), the merges next to
 // their experts, and the paper's findings with this run's verdicts.
 import { formatFlops } from '../core/experiment/plan';
-import type { ExperimentReport, ReportModel } from '../core/experiment/report';
+import { type ExperimentReport, formatAccuracyDifference, type ReportModel } from '../core/experiment/report';
 import { modelLabel } from '../core/experiment/reportHtml';
 import { heatColor } from './Heatmap';
 
@@ -76,9 +76,9 @@ export function LossHeatmap({ report: r }: { report: ExperimentReport }) {
 export function MergeTable({ report: r }: { report: ExperimentReport }) {
   return (
     <table className="compare report-table" data-testid="report-merge-table">
-      <caption className="muted small-text">each merge on each language of its subset, next to the expert of that language and scale (loss in nats per token, accuracy on minimal pairs)</caption>
+      <caption className="muted small-text">each merge on each language of its subset, next to the expert of that language and scale (loss in nats per token, accuracy on minimal pairs; the difference on the same pairs with its 95 % interval and McNemar's exact p)</caption>
       <thead>
-        <tr><th>method</th><th>subset</th><th>scale</th><th>language</th><th>loss</th><th>expert loss</th><th>accuracy</th><th>expert accuracy</th></tr>
+        <tr><th>method</th><th>subset</th><th>scale</th><th>language</th><th>loss</th><th>expert loss</th><th>accuracy</th><th>expert accuracy</th><th>merge − expert accuracy</th></tr>
       </thead>
       <tbody>
         {r.mergeTable.map((m) => (
@@ -91,6 +91,7 @@ export function MergeTable({ report: r }: { report: ExperimentReport }) {
             <td>{f3(m.expertLoss)}</td>
             <td>{pct(m.accuracy)}</td>
             <td>{pct(m.expertAccuracy)}</td>
+            <td data-testid="merge-accuracy-difference" className={m.accuracyDifference?.significant ? (m.accuracyDifference.difference < 0 ? 'worse' : undefined) : 'muted'}>{formatAccuracyDifference(m.accuracyDifference)}</td>
           </tr>
         ))}
       </tbody>
@@ -102,16 +103,24 @@ const VERDICTS = { yes: 'supported', no: 'not supported', inconclusive: 'inconcl
 
 export function Findings({ report: r }: { report: ExperimentReport }) {
   return (
-    <ul className="findings">
-      {r.findings.map((f) => (
-        <li key={f.id} className="finding" data-testid="finding" data-id={f.id} data-supported={f.supported}>
-          <div className="finding-head">
-            <span className={`verdict ${f.supported}`} data-testid="finding-verdict" title={`this run: ${VERDICTS[f.supported]}`}>{f.supported}</span>
-            <b>{f.claim}</b>
-          </div>
-          <p className="muted small-text">{f.evidence}</p>
-        </li>
-      ))}
-    </ul>
+    <>
+      <ul className="findings">
+        {r.findings.map((f) => (
+          <li key={f.id} className="finding" data-testid="finding" data-id={f.id} data-supported={f.supported}>
+            <div className="finding-head">
+              <span className={`verdict ${f.supported}`} data-testid="finding-verdict" title={`this run: ${VERDICTS[f.supported]}`}>{f.supported}</span>
+              <b>{f.claim}</b>
+            </div>
+            <p className="muted small-text">{f.evidence}</p>
+          </li>
+        ))}
+      </ul>
+      {r.findingsRules?.length ? (
+        <div className="findings-rules small-text" data-testid="findings-rules">
+          <b>How the verdicts are decided</b>
+          <ul>{r.findingsRules.map((t) => <li key={t}>{t}</li>)}</ul>
+        </div>
+      ) : null}
+    </>
   );
 }

@@ -167,11 +167,17 @@ export function comparePaired(r: EvaluationResult, a: string, b: string, suites:
   return { ...m, a, b, suites, accuracyA, accuracyB, difference: accuracyA - accuracyB, interval, clustered, significant };
 }
 
-/** "+4.2 points [1.0, 7.5], McNemar p = 0.012 (12 vs 3 of 200 pairs)". */
+/** An accuracy difference in signed percentage points: "+4.2", "−0.5". */
+export const formatPoints = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
+
+/** "−4.8 points [−8.0, −1.5], McNemar p = 0.003": a paired difference, its 95 % interval and p. */
+export function formatPairedSummary(difference: number, lo: number, hi: number, p: number): string {
+  return `${formatPoints(difference)} points [${formatPoints(lo)}, ${formatPoints(hi)}], McNemar p = ${p < 0.001 ? p.toExponential(1) : p.toFixed(3)}`;
+}
+
+/** "+4.2 points [1.0, 7.5], McNemar p = 0.012 (12 vs 3 discordant of 200 pairs)". */
 export function formatDifference(d: PairedDifference): string {
-  const pts = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
-  const p = d.p < 0.001 ? d.p.toExponential(1) : d.p.toFixed(3);
-  return `${pts(d.difference)} points [${pts(d.interval.lo)}, ${pts(d.interval.hi)}], McNemar p = ${p} (${d.onlyA} vs ${d.onlyB} discordant of ${d.n} pairs${d.clustered ? '; pairs share sentences, so the cluster interval decides' : ''})`;
+  return `${formatPairedSummary(d.difference, d.interval.lo, d.interval.hi, d.p)} (${d.onlyA} vs ${d.onlyB} discordant of ${d.n} pairs${d.clustered ? '; pairs share sentences, so the cluster interval decides' : ''})`;
 }
 
 /** RFC 4180: a cell with a comma, quote or line break is quoted, its quotes doubled. */

@@ -7,12 +7,12 @@ import type { ExpertNumber, FindingsInput, MergeNumber, RunCurve } from './findi
 import type { ExperimentPlan } from './plan';
 import type { Progress } from './resume';
 
-function number(evaluation: EvaluationResult, checkpoint: string | undefined, language: string): { loss: number; accuracy?: number } | undefined {
+function number(evaluation: EvaluationResult, checkpoint: string | undefined, language: string): { loss: number; accuracy?: number; checkpoint: string } | undefined {
   if (!checkpoint) return undefined;
   const row = evaluation.validation.find((v) => v.checkpoint === checkpoint && v.language === language);
   if (!row) return undefined;
   const accuracy = languageAccuracy(evaluation, checkpoint).get(language);
-  return { loss: row.loss, ...(accuracy === undefined ? {} : { accuracy }) };
+  return { loss: row.loss, ...(accuracy === undefined ? {} : { accuracy }), checkpoint };
 }
 
 /**
@@ -41,5 +41,5 @@ export function findingsInput(plan: ExperimentPlan, progress: Progress, metrics:
       }
     }
   }
-  return { curves, experts, merges };
+  return { curves, experts, merges, ...(evaluation ? { evaluation } : {}) };
 }

@@ -3,7 +3,9 @@ import type { EvaluationResult } from '../eval/report';
 import type { MetricPoint } from '../train/settings';
 import { findingsInput } from './collect';
 import { clone } from '../testing/experimentFixtures';
-import { atEqualFlops, type Finding, findings, type FindingsInput, interpolateAt, type LossPoint, type MergeNumber, type RunCurve } from './findings';
+import { atEqualFlops, describeThresholds, type Finding, findings, type FindingsInput, findingsThresholds, interpolateAt, type LossPoint, type MergeNumber, type RunCurve } from './findings';
+import { scorePairs } from '../eval/minimalPairs';
+import { pairSetOf } from '../eval/report';
 import { planExperiment, type Progress } from './plan';
 import { RECIPE_PRESETS } from './recipe';
 
@@ -108,8 +110,53 @@ describe('findings', () => {
       experts: [], merges: [],
     };
     const fs = findings(mixed);
-    expect(fs[0]).toMatchObject({ supported: 'inconclusive', evidence: expect.stringMatching(/^1 of 2 language comparisons support it, 1 contradict it, 0 are within/) });
-    expect(fs[1]).toMatchObject({ supported: 'inconclusive', evidence: expect.stringMatching(/0 contradict it, 2 are within ±0.01 nats/) });
+    expect(fs[0]).toMatchObject({ supported: 'inconclusive', evidence: expect.stringMatching(/^1 of 2 language comparisons support it, 1 contradict it, 0 are undecided/) });
+    expect(fs[1]).toMatchObject({ supported: 'inconclusive', evidence: expect.stringMatching(/0 contradict it, 2 are undecided/) });
+    expect(fs[1].rule).toMatch(/exceeds ±0.01 nats/);
+  });
+});
+
+describe('findings on minimal pairs', () => {
+  /** An evaluation where the expert is right on the first `expert` of n pairs and the merge on the first `merged`. */
+  function evaluation(n: number, expert: number, merged: number): FindingsInput['evaluation'] {
+    const pairs = Array.from({ length: n }, (_, i) => ({ good: `g${i}`, bad: `b${i}`, paradigm: 'p' }));
+    const row = (checkpoint: string, right: number) => {
+      const s = scorePairs(pairs, pairs.map((_, i) => (i < right ? 0 : -2)), pairs.map(() => -1), 'lm-eval blimp');
+      return { checkpoint, suite: 'wordorder-isl', language: 'isl', pairAccuracy: s.overall.value, ...s };
+    };
+    return { rows: [row('c-expert', expert), row('c-merge', merged)], pairSets: [pairSetOf('wordorder-isl', pairs)] };
+  }
+  const input = (e: FindingsInput['evaluation']): FindingsInput => ({
+    curves: [],
+    experts: [{ language: 'isl', scale: 1, loss: 3.5, checkpoint: 'c-expert' }],
+    merges: [{ method: 'ties', subset: ['isl', 'fao'], scale: 1, language: 'isl', loss: 3.9, checkpoint: 'c-merge' }],
+    evaluation: e,
+  });
+
+  it('goes inconclusive on few pairs, where a loss-only verdict said yes', () => {
+    // Loss alone: 3.9 vs 3.5, beyond the tolerance, so 1 of 1 comparisons: yes.
+    expect(findings({ ...input(undefined) })[2].supported).toBe('yes');
+    // 10 pairs, the expert right on 7 and the merge on 4: 3 discordant pairs, McNemar p = 0.25.
+    const few = findings(input(evaluation(10, 7, 4)))[2];
+    expect(few.supported).toBe('inconclusive');
+    expect(few.evidence).toMatch(/^1 of 2 comparisons support it, 0 contradict it, 1 are undecided/);
+    expect(few.evidence).toContain('expert vs ties(isl+fao) x1 on isl minimal pairs: 70.0 % vs 40.0 %, +30.0 points');
+    expect(few.evidence).toContain('McNemar p = 0.250 (3 vs 0 discordant of 10 pairs)');
+    expect(few.rule).toMatch(/McNemar's exact test gives p < 0.05/);
+  });
+
+  it('says yes with the same accuracies on enough pairs, and no when the merge is significantly better', () => {
+    expect(findings(input(evaluation(100, 70, 40)))[2].supported).toBe('yes');
+    // Loss for the claim, accuracy clearly against it: mixed, so inconclusive.
+    expect(findings(input(evaluation(100, 40, 70)))[2].supported).toBe('inconclusive');
+    const against = findings({ ...input(evaluation(100, 40, 70)), merges: [{ method: 'ties', subset: ['isl', 'fao'], scale: 1, language: 'isl', loss: 3.2, checkpoint: 'c-merge' }] })[2];
+    expect(against.supported).toBe('no');
+  });
+
+  it('states the thresholds it used', () => {
+    const t = findingsThresholds({ tolerance: 0.02 });
+    expect(t).toEqual({ tolerance: 0.02, methodSpread: 0.05, alpha: 0.05 });
+    expect(describeThresholds(t).join(' ')).toMatch(/±0.02 nats.*p < 0.05.*cluster-bootstrap.*more than half.*0.05 nats/);
   });
 });
 
@@ -131,11 +178,12 @@ describe('findingsInput', () => {
     } as EvaluationResult;
     expect(findingsInput(plan, progress, metrics, evaluation)).toEqual({
       curves: [{ language: 'isl', scale: 1, points: [{ flops: 0, target: 5, english: 2 }, { flops: 100, target: 3, english: 2.2 }] }],
-      experts: [{ language: 'isl', scale: 1, loss: 3 }, { language: 'fao', scale: 1, loss: 3.1 }],
+      experts: [{ language: 'isl', scale: 1, loss: 3, checkpoint: 'c-isl' }, { language: 'fao', scale: 1, loss: 3.1, checkpoint: 'c-fao' }],
       merges: [
-        { method: 'ties', subset: ['isl', 'fao'], scale: 1, language: 'isl', loss: 3.4, accuracy: 0.6 },
-        { method: 'ties', subset: ['isl', 'fao'], scale: 1, language: 'fao', loss: 3.5 },
+        { method: 'ties', subset: ['isl', 'fao'], scale: 1, language: 'isl', loss: 3.4, accuracy: 0.6, checkpoint: 'c-ties' },
+        { method: 'ties', subset: ['isl', 'fao'], scale: 1, language: 'fao', loss: 3.5, checkpoint: 'c-ties' },
       ],
+      evaluation,
     });
   });
 });

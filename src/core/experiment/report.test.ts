@@ -5,7 +5,10 @@ import { interpolateAt } from './findings';
 import { clone } from '../testing/experimentFixtures';
 import { type AdaptStage, type ExperimentPlan, planExperiment, type Progress } from './plan';
 import { RECIPE_PRESETS } from './recipe';
-import { buildReport, type ExperimentReport, type ReportInput, reportCsv } from './report';
+import { buildReport, type ExperimentReport, formatAccuracyDifference, type ReportInput, reportCsv } from './report';
+import { scorePairs } from '../eval/minimalPairs';
+import { pairSetOf } from '../eval/report';
+import { mcnemarExact } from '../eval/stats';
 import { csvCell } from '../eval/report';
 import { reportCharts, reportHtml } from './reportHtml';
 
@@ -117,6 +120,27 @@ describe('buildReport', () => {
     expect(r.mergeTable).toHaveLength(8);
     const row = r.mergeTable.find((m) => m.method === 'ties' && m.scale === 2 && m.language === 'fao')!;
     expect(row).toEqual({ stageId: 'merge:ties:isl+fao:x2', method: 'ties', subset: ['isl', 'fao'], scale: 2, language: 'fao', loss: 3.3, accuracy: 0.7, expertLoss: 2.9, expertAccuracy: 0.7, baseLoss: 5 - 0.2 + 0.1 });
+  });
+
+  it('puts the merge-minus-expert accuracy on the same pairs, with McNemar, where verdicts were kept', () => {
+    const pairs = Array.from({ length: 100 }, (_, i) => ({ good: `g${i}`, bad: `b${i}`, paradigm: 'p' }));
+    const row = (checkpoint: string, right: number) => {
+      const s = scorePairs(pairs, pairs.map((_, i) => (i < right ? 0 : -2)), pairs.map(() => -1), 'lm-eval blimp');
+      return { checkpoint, suite: 'wo-isl', language: 'isl', pairAccuracy: s.overall.value, ...s };
+    };
+    const evaluation = { ...input.evaluation!, rows: [row('c-merge:ties:isl+fao:x1', 50), row('c-adapt:isl:x1', 80)], pairSets: [pairSetOf('wo-isl', pairs)] };
+    const m = buildReport({ ...input, evaluation }).mergeTable.find((x) => x.stageId === 'merge:ties:isl+fao:x1' && x.language === 'isl')!;
+    expect(m.accuracyDifference).toMatchObject({ pairs: 100, significant: true });
+    expect(m.accuracyDifference!.difference).toBeCloseTo(-0.3, 12);
+    expect(m.accuracyDifference!.p).toBeCloseTo(mcnemarExact(0, 30).p, 12);
+    expect(formatAccuracyDifference(m.accuracyDifference)).toMatch(/^−30.0 points \[−.*\], McNemar p = 1.9e-9, 100 pairs$/);
+  });
+
+  it('states the thresholds its findings were decided with', () => {
+    expect(r.findingsThresholds).toEqual({ tolerance: 0.01, methodSpread: 0.05, alpha: 0.05 });
+    expect(r.findingsRules.join(' ')).toMatch(/±0.01 nats.*McNemar's exact test gives p < 0.05/);
+    expect(reportHtml(r)).toContain('<h3>How the verdicts are decided</h3>');
+    expect(reportCsv(r)).toContain('findings,,,,,,,threshold:alpha,0.05');
   });
 
   it('leaves out what has not run yet', () => {

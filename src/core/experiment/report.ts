@@ -3,10 +3,10 @@
 // to their experts, and the findings. buildReport only reads what the studio stores (plan,
 // progress records, run metrics, the evaluation); reportHtml.ts renders it and reportCsv
 // flattens it for pandas or R.
-import { csvCell, type EvaluationResult, languageAccuracy } from '../eval/report';
+import { comparePaired, csvCell, type EvaluationResult, formatPairedSummary, languageAccuracy } from '../eval/report';
 import type { MetricPoint } from '../train/settings';
 import { findingsInput } from './collect';
-import { atEqualFlops, type Finding, findings, type MergeNumber } from './findings';
+import { atEqualFlops, describeThresholds, type Finding, findings, findingsThresholds, type FindingsThresholds, type MergeNumber } from './findings';
 import { type ExperimentPlan, type Progress, resumePlan, type StageStatus } from './plan';
 import type { Recipe } from './recipe';
 
@@ -76,6 +76,8 @@ export interface MergeRow extends MergeNumber {
   expertAccuracy?: number;
   /** The model the experts were adapted from (base or grown) on this language. */
   baseLoss?: number;
+  /** Merge minus expert accuracy on the same minimal pairs, with McNemar's exact p and a 95 % interval. */
+  accuracyDifference?: { difference: number; lo: number; hi: number; p: number; pairs: number; significant: boolean };
 }
 
 export type ReportSection = 'forgetting' | 'gains' | 'merges' | 'findings';
@@ -105,6 +107,9 @@ export interface ExperimentReport {
   gains: GainRow[];
   mergeTable: MergeRow[];
   findings: Finding[];
+  /** The thresholds the findings were decided with, and the rules in words. */
+  findingsThresholds: FindingsThresholds;
+  findingsRules: string[];
   /** The sections that have numbers. */
   sections: ReportSection[];
   evaluationId?: string;
@@ -183,10 +188,17 @@ export function gainsOf(curves: ReportCurve[]): GainRow[] {
   return out;
 }
 
-function mergeTableOf(models: ReportModel[]): MergeRow[] {
+function mergeTableOf(models: ReportModel[], evaluation: EvaluationResult | undefined): MergeRow[] {
   const out: MergeRow[] = [];
   for (const m of models.filter((x) => x.kind === 'merge')) {
-    const expert = (l: string) => models.find((x) => x.kind === 'expert' && x.language === l && x.scale === m.scale)?.scores[l];
+    const expertModel = (l: string) => models.find((x) => x.kind === 'expert' && x.language === l && x.scale === m.scale);
+    const expert = (l: string) => expertModel(l)?.scores[l];
+    const paired = (l: string): MergeRow['accuracyDifference'] | undefined => {
+      const e = expertModel(l)?.checkpointId;
+      if (!evaluation || !e || !m.checkpointId) return undefined;
+      const d = comparePaired(evaluation, m.checkpointId, e, [...new Set(evaluation.rows.filter((r) => r.language === l).map((r) => r.suite))]);
+      return d && { difference: d.difference, lo: d.interval.lo, hi: d.interval.hi, p: d.p, pairs: d.n, significant: d.significant };
+    };
     const base = models.find((x) => (x.kind === 'base' || x.kind === 'grown') && x.scale === m.scale);
     for (const language of m.subset!) {
       const own = m.scores[language];
@@ -196,10 +208,16 @@ function mergeTableOf(models: ReportModel[]): MergeRow[] {
       out.push({
         stageId: m.stageId, method: m.method!, subset: m.subset!, scale: m.scale, language, loss: own.loss,
         ...opt('accuracy', own.accuracy), ...opt('expertLoss', e?.loss), ...opt('expertAccuracy', e?.accuracy), ...opt('baseLoss', base?.scores[language]?.loss),
+        ...(paired(language) ? { accuracyDifference: paired(language) } : {}),
       });
     }
   }
   return out;
+}
+
+/** "−4.8 points [−8.0, −1.5], McNemar p = 0.003, 500 pairs": a merge-minus-expert accuracy cell. */
+export function formatAccuracyDifference(d: NonNullable<MergeRow['accuracyDifference']> | undefined): string {
+  return d ? `${formatPairedSummary(d.difference, d.lo, d.hi, d.p)}, ${d.pairs} pairs` : '–';
 }
 
 export function buildReport(input: ReportInput): ExperimentReport {
@@ -209,7 +227,8 @@ export function buildReport(input: ReportInput): ExperimentReport {
   const models = modelsOf(input);
   const curves = curvesOf(input);
   const gains = gainsOf(curves);
-  const mergeTable = mergeTableOf(models);
+  const mergeTable = mergeTableOf(models, evaluation);
+  const thresholds = findingsThresholds();
   const recipeLanguages = recipe.languages.map((l) => l.code);
   const evaluated = [...new Set(models.flatMap((m) => Object.keys(m.scores)))].sort();
   const sections: ReportSection[] = [];
@@ -224,6 +243,7 @@ export function buildReport(input: ReportInput): ExperimentReport {
     languages: [...recipeLanguages, ...evaluated.filter((l) => !recipeLanguages.includes(l))],
     models, curves, gains, mergeTable,
     findings: findings(findingsInput(plan, progress, input.metrics, evaluation)),
+    findingsThresholds: thresholds, findingsRules: describeThresholds(thresholds),
     sections, ...(evaluationId ? { evaluationId } : {}),
   };
 }
@@ -253,6 +273,8 @@ export function reportCsv(r: ExperimentReport): string {
     for (const [metric, v] of [['loss', m.loss], ['accuracy', m.accuracy], ['expert_loss', m.expertLoss], ['expert_accuracy', m.expertAccuracy], ['base_loss', m.baseLoss]] as const) {
       add('merges', m.language, m.scale, m.method, subset, '', '', metric, v);
     }
+    const d = m.accuracyDifference;
+    if (d) for (const [metric, v] of [['accuracy_minus_expert', d.difference], ['accuracy_minus_expert_ci_low', d.lo], ['accuracy_minus_expert_ci_high', d.hi], ['accuracy_mcnemar_p', d.p], ['accuracy_pairs', d.pairs]] as const) add('merges', m.language, m.scale, m.method, subset, '', '', metric, v);
   }
   for (const m of r.models) {
     const method = m.method ?? m.kind;
@@ -265,6 +287,8 @@ export function reportCsv(r: ExperimentReport): string {
   for (const f of r.findings) {
     add('findings', '', '', '', '', '', '', f.id, f.supported);
     add('findings', '', '', '', '', '', '', `${f.id}:evidence`, f.evidence);
+    add('findings', '', '', '', '', '', '', `${f.id}:rule`, f.rule);
   }
+  for (const [k, v] of Object.entries(r.findingsThresholds)) add('findings', '', '', '', '', '', '', `threshold:${k}`, v);
   return rows.map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 }

@@ -2,7 +2,7 @@
 // external URLs, nothing that needs a script to read. The whole report JSON rides along in a
 // <script type="application/json" id="report-data"> element so the file can be loaded back.
 import { formatFlops } from './plan';
-import type { ExperimentReport, ReportModel } from './report';
+import { type ExperimentReport, formatAccuracyDifference, type ReportModel } from './report';
 import { escapeXml as esc, heatmapSvg, lineChartSvg, PALETTE } from './reportSvg';
 
 export interface ReportChart {
@@ -102,15 +102,16 @@ function mergesSection(r: ExperimentReport, heatmap: string): string {
   const accuracy = anyAcc
     ? `<h3>Minimal-pair accuracy</h3>${table(['Model', ...r.languages], rows.map((m) => [td(modelLabel(m)), ...r.languages.map((l) => td(pct(m.scores[l]?.accuracy)))]))}`
     : '';
-  const merges = r.mergeTable.map((m) => [td(`${m.method}(${m.subset.join('+')})`), td(`x${m.scale}`), td(m.language), td(f3(m.loss)), td(f3(m.expertLoss)), td(m.expertLoss === undefined ? '–' : signed(m.loss - m.expertLoss)), td(f3(m.baseLoss)), td(pct(m.accuracy)), td(pct(m.expertAccuracy))]);
+  const merges = r.mergeTable.map((m) => [td(`${m.method}(${m.subset.join('+')})`), td(`x${m.scale}`), td(m.language), td(f3(m.loss)), td(f3(m.expertLoss)), td(m.expertLoss === undefined ? '–' : signed(m.loss - m.expertLoss)), td(f3(m.baseLoss)), td(pct(m.accuracy)), td(pct(m.expertAccuracy)), td(formatAccuracyDifference(m.accuracyDifference))]);
   return `<h2 id="merges">Merges</h2>`
     + (rows.length ? `${inline(heatmap)}${accuracy}` : empty('No evaluation yet.'))
-    + (merges.length ? `<h3>Merges against their experts</h3>${table(['Merge', 'Scale', 'Language', 'Loss', 'Expert loss', 'Merge − expert', 'Base loss', 'Accuracy', 'Expert accuracy'], merges)}` : '');
+    + (merges.length ? `<h3>Merges against their experts</h3>${table(['Merge', 'Scale', 'Language', 'Loss', 'Expert loss', 'Merge − expert', 'Base loss', 'Accuracy', 'Expert accuracy', 'Merge − expert accuracy (same pairs, 95 % interval, McNemar exact p)'], merges)}` : '');
 }
 
 function findingsSection(r: ExperimentReport): string {
   const items = r.findings.map((f) => `<li><span class="verdict ${f.supported}">${esc(f.supported)}</span> <strong>${esc(f.claim)}</strong><p>${esc(f.evidence)}</p></li>`);
-  return `<h2 id="findings">Findings</h2><ul class="findings">${items.join('')}</ul>`;
+  const rules = (r.findingsRules ?? []).map((t) => `<li>${esc(t)}</li>`).join('');
+  return `<h2 id="findings">Findings</h2><ul class="findings">${items.join('')}</ul>${rules ? `<h3>How the verdicts are decided</h3><ul class="rules">${rules}</ul>` : ''}`;
 }
 
 const CSS = `body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
