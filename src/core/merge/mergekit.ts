@@ -1,27 +1,54 @@
 // mergekit YAML in and out (the shape the paper's configs use: merge_method, base_model, models
-// with per-model parameters, global parameters, dtype). Model references are names the studio maps
-// to its checkpoints. Unknown keys and unsupported methods are errors, never silently dropped.
+// with per-model parameters, global parameters, dtype), read with mergekit's meaning: a per-model
+// parameter may also be given in the global parameters (for every model that does not set its
+// own), any number may be a gradient over the layers or a list of {filter, value}, and keys a
+// method does not use are accepted and ignored, as mergekit ignores them, with a note saying so.
+// Unknown top-level keys and unsupported methods are errors, never silently dropped. Model
+// references are names the studio maps to its checkpoints.
 import { parseDocument, stringify } from 'yaml';
 import type { MergeRecord } from '../checkpoint/manifest';
+import { MERGE_DTYPES } from './dtype';
 import { MERGE_METHODS, mergeMethod } from './registry';
 import type { MergeRequest } from './merge';
+import { checkSetting } from './settings';
+import type { MergeMethod } from './types';
 
 export interface MergekitConfig {
   mergeMethod: string;
   baseModel?: string;
   models: { model: string; parameters: Record<string, unknown> }[];
+  /** Global parameters, and per-model ones given globally (they apply to every model). */
   parameters: Record<string, unknown>;
   dtype?: string;
-  /** Keys the studio accepts but cannot honour (int8_mask, dtype other than float32). */
+  /** Keys accepted and ignored (as mergekit ignores them), and how dtype is honoured. */
   notes: string[];
 }
 
-const TOP_KEYS = ['merge_method', 'base_model', 'models', 'parameters', 'dtype'];
-const ACCEPTED_NO_OP = ['int8_mask'];
-const DTYPES = ['float32', 'float16', 'bfloat16'];
+const TOP_KEYS = ['merge_method', 'base_model', 'models', 'parameters', 'dtype', 'out_dtype', 'tokenizer_source', 'tokenizer', 'chat_template', 'slices'];
+/** Top-level keys that do not change the merged weights when the experts share one tokenizer (which the studio requires). */
+const NO_EFFECT: Record<string, string> = {
+  out_dtype: 'out_dtype only sets the dtype mergekit writes; the studio stores float32 (choose the dtype when exporting)',
+  tokenizer_source: 'tokenizer_source has no effect: the studio merges only experts that share one tokenizer, so the vocabulary is unchanged',
+  tokenizer: 'tokenizer has no effect: the studio merges only experts that share one tokenizer',
+  chat_template: 'chat_template has no effect on the weights',
+};
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Keeps the keys `method` reads (checked), notes and drops the others as mergekit ignores them. */
+function sortKeys(method: MergeMethod, raw: Record<string, unknown>, scope: 'global' | 'model', where: string, notes: Set<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const specs = scope === 'global' ? [...method.globalParams, ...method.modelParams] : method.modelParams;
+  for (const [k, v] of Object.entries(raw)) {
+    const spec = specs.find((x) => x.name === k);
+    const ignored = method.ignoredParams?.find((x) => x.name === k);
+    if (spec) out[k] = checkSetting(spec, v, where);
+    else if (ignored) notes.add(`${k} is accepted and ignored: ${ignored.why}`);
+    else notes.add(`${k} is accepted and ignored: ${method.mergekitName} does not use it, and mergekit ignores parameters a method does not declare`);
+  }
+  return out;
 }
 
 /** Parses and checks a mergekit config; errors name the line (syntax) or the key (content). */
@@ -35,33 +62,48 @@ export function parseMergekitYaml(text: string): MergekitConfig {
   const raw = doc.toJS() as unknown;
   if (!isObject(raw)) throw new Error('a mergekit config is a YAML mapping with merge_method, base_model, models, parameters and dtype');
   const unknown = Object.keys(raw).filter((k) => !TOP_KEYS.includes(k));
-  if (unknown.length) throw new Error(`unsupported mergekit key(s) ${unknown.join(', ')}; the studio reads ${TOP_KEYS.join(', ')} (slices and tokenizer options are not supported)`);
-  const method = raw.merge_method;
-  if (typeof method !== 'string') throw new Error('merge_method is missing');
+  if (unknown.length) throw new Error(`unsupported mergekit key(s) ${unknown.join(', ')}; the studio reads ${TOP_KEYS.join(', ')} (modules are not supported)`);
+  const name = raw.merge_method;
+  if (typeof name !== 'string') throw new Error('merge_method is missing');
+  if (raw.slices !== undefined) throw new Error(slicesError(name, raw.slices));
   const supported = MERGE_METHODS.filter((m) => m.mergekitName).map((m) => m.mergekitName!);
-  if (!supported.includes(method)) throw new Error(`merge_method ${method} is not supported; supported: ${supported.join(', ')}`);
+  if (!supported.includes(name)) throw new Error(`merge_method ${name} is not supported; supported: ${supported.join(', ')}`);
+  const method = MERGE_METHODS.find((m) => m.mergekitName === name)!;
   if (raw.base_model !== undefined && typeof raw.base_model !== 'string') throw new Error('base_model must be a model name');
   if (!Array.isArray(raw.models) || raw.models.length === 0) throw new Error('models must be a non-empty list of {model, parameters}');
-  const notes: string[] = [];
+  const notes = new Set<string>();
+  for (const k of Object.keys(NO_EFFECT)) if (k in raw) notes.add(NO_EFFECT[k]);
+  if (raw.parameters !== undefined && !isObject(raw.parameters)) throw new Error('parameters must be a mapping');
+  const parameters = sortKeys(method, (raw.parameters as Record<string, unknown>) ?? {}, 'global', 'parameters', notes);
   const models = raw.models.map((m, i) => {
     if (!isObject(m) || typeof m.model !== 'string') throw new Error(`models[${i}] must have a model name`);
     const extra = Object.keys(m).filter((k) => k !== 'model' && k !== 'parameters');
-    if (extra.length) throw new Error(`models[${i}] has unsupported key(s) ${extra.join(', ')}`);
+    if (extra.length) throw new Error(`models[${i}] has unsupported key(s) ${extra.join(', ')}; parameters go under parameters`);
     if (m.parameters !== undefined && !isObject(m.parameters)) throw new Error(`models[${i}].parameters must be a mapping`);
-    return { model: m.model, parameters: (m.parameters as Record<string, unknown>) ?? {} };
-  });
-  if (raw.parameters !== undefined && !isObject(raw.parameters)) throw new Error('parameters must be a mapping');
-  const parameters = { ...((raw.parameters as Record<string, unknown>) ?? {}) };
-  for (const k of ACCEPTED_NO_OP) {
-    if (k in parameters) {
-      notes.push(`${k} is accepted but has no effect: the studio merges in float32`);
-      delete parameters[k];
+    const own = sortKeys(method, (m.parameters as Record<string, unknown>) ?? {}, 'model', `models[${i}] (${m.model})`, notes);
+    // mergekit refuses a model without its required parameters (weight), the base model excepted.
+    if (m.model !== raw.base_model) {
+      for (const s of method.modelParams) {
+        if (s.mergekitRequired && !(s.name in own) && !(s.name in parameters)) throw new Error(`models[${i}] (${m.model}): ${s.name} is missing; mergekit requires it for ${name} (give it under the model's parameters or in the global parameters)`);
+      }
     }
+    return { model: m.model, parameters: own };
+  });
+  for (const s of method.globalParams) {
+    if (s.mergekitRequired && !(s.name in parameters)) throw new Error(`parameters.${s.name} is missing; mergekit requires it for ${name}`);
   }
   const dtype = raw.dtype;
-  if (dtype !== undefined && (typeof dtype !== 'string' || !DTYPES.includes(dtype))) throw new Error(`dtype must be one of ${DTYPES.join(', ')}, got ${JSON.stringify(dtype)}`);
-  if (dtype && dtype !== 'float32') notes.push(`dtype ${dtype}: the studio merges and stores in float32`);
-  return { mergeMethod: method, baseModel: raw.base_model as string | undefined, models, parameters, dtype: dtype as string | undefined, notes };
+  if (dtype !== undefined && (typeof dtype !== 'string' || !(MERGE_DTYPES as readonly string[]).includes(dtype))) throw new Error(`dtype must be one of ${MERGE_DTYPES.join(', ')}, got ${JSON.stringify(dtype)}`);
+  if (dtype && dtype !== 'float32') notes.add(`dtype ${dtype}: the inputs are rounded to ${dtype} and the merge to ${dtype} after it; mergekit also rounds every intermediate step, so results may differ by a few units in ${dtype}'s last place`);
+  return { mergeMethod: name, baseModel: raw.base_model as string | undefined, models, parameters, dtype: dtype as string | undefined, notes: [...notes] };
+}
+
+/** Why a `slices:` config cannot run as a merge here, naming what the studio offers instead. */
+function slicesError(method: string, slices: unknown): string {
+  if (method !== 'passthrough') return `slices with merge_method ${method} (merging layer ranges) are not supported; use models: to merge whole models`;
+  const ok = Array.isArray(slices) && slices.every((s) => isObject(s) && Array.isArray(s.sources) && s.sources.length === 1);
+  const ranges = ok ? (slices as { sources: { model: string; layer_range: number[] }[] }[]).map((s) => `${s.sources[0].model} [${s.sources[0].layer_range}]`).join(', ') : '';
+  return `passthrough slices (${ranges || 'layer stacking'}) build a model from layer ranges rather than merging tensors; the studio does this with depth growth (Grow: depth), which stacks a model's own layers with the new ones set to the identity. Grow there instead; a YAML of slices cannot be run as a merge`;
 }
 
 /** The studio request for a parsed config, with model names resolved to checkpoint ids. */
@@ -84,6 +126,7 @@ export function mergekitToRequest(c: MergekitConfig, resolve: (name: string) => 
     base: base ? resolve(base) : undefined,
     models: models.map((m) => ({ id: resolve(m.model), ...m.parameters })),
     params: c.parameters,
+    ...(c.dtype ? { dtype: c.dtype } : {}),
   };
 }
 
@@ -102,7 +145,7 @@ export function mergekitYaml(rec: MergeRecord, nameOf: (id: string) => string): 
     config.models = rec.base ? [{ model: nameOf(rec.base) }, ...models] : models;
   }
   if (Object.keys(global).length) config.parameters = global;
-  config.dtype = 'float32';
+  config.dtype = rec.dtype ?? 'float32';
   const seedNote = rec.global.seed !== undefined ? `# The studio drew DARE's random masks with seed ${rec.global.seed}; mergekit draws its own.\n` : '';
   return `# Exported by Grow Up and Merge Studio: replace the model names with paths or Hugging Face ids.\n${seedNote}${stringify(config)}`;
 }
