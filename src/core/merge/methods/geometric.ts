@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ParamSpec } from '../../params';
 import { WEIGHT } from '../taskArithmetic';
 import type { MergeMethod } from '../types';
-import { param, sumOf, unread } from './common';
+import { acosAccurate, cosAccurate, param, sinAccurate, sumOf, unread } from './common';
 
 /**
  * Slerp of v0 and v1 at t along the great circle between them: (sin((1−t)θ) v0 + sin(tθ) v1) / sin θ,
@@ -14,9 +14,10 @@ import { param, sumOf, unread } from './common';
  * interpolation where `colinear` holds. The unnormalised vectors are interpolated, as mergekit does.
  */
 export function sphericalInterpolation(t: number, v0: tf.Tensor, v1: tf.Tensor, dot: tf.Tensor, colinear: tf.Tensor): tf.Tensor {
-  const theta = tf.acos(tf.clipByValue(dot, -1, 1));
-  const sinTheta = tf.sin(theta);
-  const spherical = tf.div(tf.add(tf.mul(v0, tf.sin(tf.mul(theta, 1 - t))), tf.mul(v1, tf.sin(tf.mul(theta, t)))), sinTheta);
+  const theta = acosAccurate(tf.clipByValue(dot, -1, 1));
+  const sinTheta = sinAccurate(theta);
+  // t outside [0, 1] is refused by the schemas, so both angles stay in [0, π].
+  const spherical = tf.div(tf.add(tf.mul(v0, sinAccurate(tf.mul(theta, 1 - t))), tf.mul(v1, sinAccurate(tf.mul(theta, t)))), sinTheta);
   const lerp = tf.add(tf.mul(v0, 1 - t), tf.mul(v1, t));
   return tf.where(tf.broadcastTo(colinear, v0.shape), lerp, spherical);
 }
@@ -120,7 +121,7 @@ export const multislerp: MergeMethod = {
     // The tangent step at the mean direction (≈ 0 in exact arithmetic; kept as mergekit computes it).
     const tangent = sumOf(units.map((u, i) => tf.mul(tf.sub(u, tf.mul(dir, tf.sum(tf.mul(u, dir)))), w[i])));
     const tangentNorm = tf.add(tf.norm(tangent), eps);
-    const onSphere = tf.add(tf.mul(dir, tf.cos(tangentNorm)), tf.mul(tangent, tf.div(tf.sin(tangentNorm), tangentNorm)));
+    const onSphere = tf.add(tf.mul(dir, cosAccurate(tangentNorm)), tf.mul(tangent, tf.div(sinAccurate(tangentNorm), tangentNorm)));
     const merged = tf.mul(onSphere, sumOf(norms.map((n, i) => tf.mul(n, w[i]))));
     // mergekit's fallback for a vanishing mean direction: linear for two models, an error for more
     // (here NaN, which runMerge reports as non-finite values in this tensor).

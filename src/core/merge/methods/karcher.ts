@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ParamSpec } from '../../params';
 import type { MergeMethod } from '../types';
-import { param, sumOf, unread } from './common';
+import { acosAccurate, cosAccurate, param, sinAccurate, sumOf, unread } from './common';
 
 const MAX_ITER: ParamSpec = { name: 'max_iter', kind: 'int', label: 'max iterations', help: 'most steps of the fixed-point iteration (mergekit\'s max_iter)', default: 10, min: 0, max: 1000 };
 const TOL: ParamSpec = { name: 'tol', kind: 'number', label: 'tolerance', help: 'stop when a step is shorter than this; also the norm below which a model is left out of the direction (mergekit\'s tol)', default: 1e-5, min: 0, max: 1 };
@@ -43,15 +43,15 @@ export const karcher: MergeMethod = {
       // The Riemannian gradient: Σ a_i θ_i / sin θ_i · (u_i − cos θ_i · u), the log map of each u_i at u.
       const terms = units.map((ui, i) => {
         const dot = tf.clipByValue(tf.sum(tf.mul(u, ui)), -1, 1);
-        const theta = tf.acos(dot);
-        const coef = tf.where(tf.logicalAnd(valid[i], tf.greaterEqual(theta, tol)), tf.div(tf.mul(alpha[i], theta), tf.sin(theta)), zero);
+        const theta = acosAccurate(dot);
+        const coef = tf.where(tf.logicalAnd(valid[i], tf.greaterEqual(theta, tol)), tf.div(tf.mul(alpha[i], theta), sinAccurate(theta)), zero);
         return tf.mul(tf.sub(ui, tf.mul(u, dot)), coef);
       });
       const T = sumOf(terms);
       const normT = tf.norm(T);
       done = tf.logicalOr(done, tf.less(normT, tol));
       // The exponential map at u along T, renormalised when its norm exceeds tol.
-      const step = tf.add(tf.mul(u, tf.cos(normT)), tf.mul(T, tf.div(tf.sin(normT), tf.maximum(normT, 1e-30))));
+      const step = tf.add(tf.mul(u, cosAccurate(normT)), tf.mul(T, tf.div(sinAccurate(normT), tf.maximum(normT, 1e-30))));
       const stepNorm = tf.norm(step);
       const next = tf.where(tf.greater(stepNorm, tol), tf.div(step, stepNorm), step);
       u = tf.where(done, u, next);

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ParamSpec } from '../../params';
 import { WEIGHT } from '../taskArithmetic';
 import type { MergeMethod } from '../types';
-import { param, unread } from './common';
+import { acosAccurate, param, sinAccurate, unread } from './common';
 import { sphericalInterpolation } from './geometric';
 
 const ROW_WISE: ParamSpec = { name: 'nuslerp_row_wise', kind: 'boolean', label: 'row-wise', help: 'without flatten: slerp the vectors along the first axis (mergekit\'s nuslerp_row_wise) instead of along the last', default: false };
@@ -46,7 +46,7 @@ export const nuslerp: MergeMethod = {
     const arrange = (x: tf.Tensor) => (flatten ? tf.reshape(x, [-1]) : rowWise ? swapFirstLast(x) : x);
     const [v0, v1] = models.map((m) => arrange(base ? tf.sub(m, base) : m));
     const dot = tf.sum(tf.mul(unitRows(v0), unitRows(v1)), -1, true);
-    const colinear = tf.less(tf.abs(tf.sin(tf.acos(tf.clipByValue(dot, -1, 1)))), 1e-8);
+    const colinear = tf.less(tf.abs(sinAccurate(acosAccurate(tf.clipByValue(dot, -1, 1)))), 1e-8);
     const res = sphericalInterpolation(t, v0, v1, dot, colinear);
     const out = tf.reshape(flatten || !rowWise ? res : swapFirstLast(res), shape);
     return base ? tf.add(base, out) : out;
