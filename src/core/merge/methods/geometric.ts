@@ -100,7 +100,7 @@ export const multislerp: MergeMethod = {
   id: 'multislerp',
   label: 'Multi-SLERP',
   description: 'Barycentric interpolation on the unit sphere (mergekit\'s multislerp): the weighted mean of the unit directions, projected to the sphere through the tangent space there, times the weighted mean norm; with a base, of the task vectors. When the mean direction vanishes (|Σ w u| < eps), two models fall back to Σ w v; more cannot be merged.',
-  paper: { title: 'Goddard 2025, Multi-SLERP (mergekit), after Buss & Fillmore 2001, Spherical averages and applications', url: 'https://goddard.blog/posts/multislerp-wow-what-a-cool-idea' },
+  paper: { title: 'Goddard, Multi-SLERP (mergekit), after Buss & Fillmore 2001, Spherical averages and applications to spherical splines and interpolation', url: 'https://goddard.blog/posts/multislerp-wow-what-a-cool-idea' },
   mergekitName: 'multislerp',
   base: 'optional',
   globalParams: [NORMALIZE_WEIGHTS, EPS],

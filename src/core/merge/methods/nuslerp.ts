@@ -29,7 +29,7 @@ export const nuslerp: MergeMethod = {
   id: 'nuslerp',
   label: 'NuSLERP',
   description: 'Slerp of two models at t = w₂ / (w₁ + w₂) from their weights; with a base, of their task vectors, added back to the base. Over the whole tensor, or vector by vector (rows, or with row-wise the vectors along the first axis).',
-  paper: { title: 'Goddard, NuSLERP (mergekit), after Shoemake 1985, Animating rotation with quaternion curves', url: 'https://github.com/arcee-ai/mergekit/blob/main/docs/merge_methods.md#nuslerp-nuslerp' },
+  paper: { title: 'NuSLERP (arcee-ai mergekit), after Shoemake 1985, Animating rotation with quaternion curves', url: 'https://github.com/arcee-ai/mergekit/blob/main/docs/merge_methods.md#nuslerp-nuslerp' },
   mergekitName: 'nuslerp',
   base: 'optional',
   expertCount: 2,
