@@ -1,5 +1,6 @@
 // Evaluation in the browser: import a small BLiMP-style suite through the file input, evaluate
-// two checkpoints in the Evaluate panel, and find the API's numbers in the table and heatmap.
+// two checkpoints in the Evaluate panel, and find the API's numbers (scored by lm-eval's BLiMP
+// rule, with their intervals) in the table, the heatmap and the paired comparison.
 import { expect, test } from '@playwright/test';
 import { openStudio, TINY_CONFIG, watchConsole } from './helpers';
 
@@ -41,23 +42,57 @@ test('import a JSONL suite, evaluate two checkpoints, table and heatmap match th
   for (const row of result.rows) {
     const cell = page.locator(`[data-testid=eval-cell][data-checkpoint="${row.checkpoint}"][data-suite="${row.suite}"]`);
     await expect(cell).toContainText(`${(row.accuracy * 100).toFixed(1)}`);
+    expect(row.rule).toBe('lm-eval blimp');
+    expect(row.headline).toBe('macro');
+    await expect(cell.getByTestId('eval-ci')).toHaveText(` [${(row.macro!.lo * 100).toFixed(1)}, ${(row.macro!.hi * 100).toFixed(1)}]`);
+    await expect(cell).toHaveAttribute('title', /rule: lm-eval blimp; 95 % intervals/);
     const heat = page.locator(`[data-testid=heat-cell][data-checkpoint="${row.checkpoint}"][data-language="eng"]`);
     await expect(heat).toHaveAttribute('data-value', row.accuracy.toFixed(4));
   }
   await expect(page.getByTestId('eval-paradigms')).toBeVisible();
+  await expect(page.locator(`[data-testid=eval-rule][data-suite="${suite.id}"]`)).toHaveText('lm-eval blimp');
+  await expect(page.locator('[data-testid=heat-cell][data-language="eng"]').first()).toHaveAttribute('title', /all pairs .* of 6 pairs \(wilson\)/);
+
+  // The paired comparison: McNemar's exact p from the saved per-pair verdicts, by hand.
+  const [first, second] = result.checkpoints.map((c) => result.rows.find((r) => r.checkpoint === c.id)!);
+  const bits = (v: string) => Array.from({ length: 6 }, (_, i) => ((atob(v).charCodeAt(i >> 3) >> (i & 7)) & 1) === 1);
+  const [va, vb] = [bits(first.verdicts!), bits(second.verdicts!)];
+  const onlyA = va.filter((x, i) => x && !vb[i]).length;
+  const onlyB = vb.filter((x, i) => x && !va[i]).length;
+  const choose = (n: number, k: number): number => (k === 0 ? 1 : (choose(n, k - 1) * (n - k + 1)) / k);
+  const d = onlyA + onlyB;
+  let tail = 0;
+  for (let i = 0; i <= Math.min(onlyA, onlyB); i++) tail += choose(d, i) / 2 ** d;
+  const p = d === 0 || 2 * Math.min(onlyA, onlyB) + 1 >= d ? 1 : Math.min(1, 2 * tail);
+  const compare = page.locator(`[data-testid=eval-compare-row][data-checkpoint="${second.checkpoint}"]`);
+  await expect(compare).toContainText(`${onlyA} / ${onlyB} of 6`);
+  expect(Number(await compare.getAttribute('data-p'))).toBeCloseTo(p, 10);
+
+  for (const width of [1440, 1024]) {
+    await page.setViewportSize({ width, height: 1000 });
+    await page.getByTestId('eval-table').scrollIntoViewIfNeeded();
+    await page.getByTestId('evaluate-panel').screenshot({ path: `/tmp/eval-shots/evaluate-${width}.png` });
+  }
 
   // The same numbers through the API, and a by-hand check of one checkpoint from scoreTexts.
   const again = await page.evaluate(({ trained, suite }) => window.studio.evaluate({ checkpoints: [trained], suites: [suite], validation: false }), { trained, suite: suite.id });
+  // lm-eval's BLiMP rule: " " + sentence after BOS, a tie correct.
   const hand = await page.evaluate(async (id) => {
-    const good = await window.studio.scoreTexts(id, ['The dogs are here.', 'The dog is here.', 'They were late.']);
-    const bad = await window.studio.scoreTexts(id, ['The dogs is here.', 'The dog are here.', 'They was late.']);
-    return good.filter((g, i) => g > bad[i]).length / 3;
+    const good = await window.studio.scoreTexts(id, [' The dogs are here.', ' The dog is here.', ' They were late.']);
+    const bad = await window.studio.scoreTexts(id, [' The dogs is here.', ' The dog are here.', ' They was late.']);
+    return good.filter((g, i) => g >= bad[i]).length / 3;
   }, trained);
   expect(again.rows[0].paradigms.find((p) => p.paradigm === 'agr_be')!.accuracy).toBeCloseTo(hand, 10);
   expect(again.rows[0].accuracy).toBe(result.rows.find((r) => r.checkpoint === trained)!.accuracy);
 
   const csv = await page.evaluate((id) => window.studio.exportEvaluation(id, 'csv'), result.id);
-  expect(csv.split('\n')[0]).toBe('checkpoint_id,checkpoint_name,suite,language,paradigm,metric,value,correct,total');
+  expect(csv.split('\n')[0]).toBe('checkpoint_id,checkpoint_name,suite,language,paradigm,metric,value,correct,total,ci_low,ci_high,ci_method,rule,reported');
+  expect(csv).toMatch(/,accuracy_macro,[0-9.]+,,6,[0-9.]+,[0-9.]+,bootstrap,lm-eval blimp,1\n/);
   expect(csv).toContain('valid_loss');
+  const multi = await page.evaluate(({ trained, suite }) => window.studio.evaluate({ checkpoints: [trained], suites: [suite], validation: false, rule: 'lm-eval multiblimp' }), { trained, suite: suite.id });
+  expect(multi.rows[0]).toMatchObject({ rule: 'lm-eval multiblimp', headline: 'pairs' });
+  expect(multi.rows[0].norm).toBeDefined();
+  await expect(page.evaluate(({ trained, suite }) => window.studio.evaluate({ checkpoints: [trained], suites: [suite], rule: 'old' as never }), { trained, suite: suite.id })).rejects.toThrow(/rule must be one of "lm-eval blimp", "lm-eval multiblimp"/);
+
   expect(errors).toEqual([]);
 });

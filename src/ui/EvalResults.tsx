@@ -1,9 +1,11 @@
 // The results of one saved evaluation (the newest unless an older one is picked): the table, the
-// checkpoints × languages heatmap, per-paradigm bars, and CSV / JSON export.
+// checkpoints × languages heatmap, paired differences between checkpoints, per-paradigm bars,
+// and CSV / JSON export.
 import { useMemo, useState } from 'react';
 import { accuracyMatrix, type EvaluationResult } from '../core/eval/report';
 import { useStudio } from '../state/store';
 import { downloadText } from './download';
+import { EvalCompare } from './EvalCompare';
 import { EvalParadigmChart } from './EvalParadigmChart';
 import { EvalTable } from './EvalTable';
 import { formatTime } from './format';
@@ -40,7 +42,8 @@ function ResultView({ result }: { result: EvaluationResult }) {
   return (
     <>
       <EvalTable result={result} />
-      <Heatmap checkpoints={result.checkpoints} languages={matrix.languages} cells={matrix.cells} />
+      <Heatmap checkpoints={result.checkpoints} languages={matrix.languages} cells={matrix.cells} titles={matrix.titles} />
+      <EvalCompare result={result} />
       <EvalParadigmChart result={result} />
     </>
   );

@@ -1,25 +1,36 @@
-// One evaluation as a table: a row per checkpoint, a column per suite (macro accuracy over its
-// paradigms in percent, with the pair count), then validation loss and perplexity per language.
-import type { EvaluationResult } from '../core/eval/report';
+// One evaluation as a table: a row per checkpoint, a column per suite (the accuracy lm-eval
+// reports for the suite's rule, in percent, with its 95 % interval and pair count; every other
+// number in the tooltip), then validation loss and perplexity per language.
+import { describeRow, type EvaluationResult, headlineOf, ruleLabel } from '../core/eval/report';
 import { formatLoss } from './format';
+
+const pct = (x: number) => (100 * x).toFixed(1);
 
 export function EvalTable({ result }: { result: EvaluationResult }) {
   const languages = [...new Set(result.validation.map((v) => v.language))];
   const cell = (checkpoint: string, suite: string) => result.rows.find((r) => r.checkpoint === checkpoint && r.suite === suite);
   const valid = (checkpoint: string, language: string) => result.validation.find((v) => v.checkpoint === checkpoint && v.language === language);
   const corpus = (language: string) => result.validation.find((v) => v.language === language)?.corpus;
+  const ruleOf = (suite: string) => result.rows.find((r) => r.suite === suite);
   return (
     <div className="eval-table-wrap">
       <table className="compare eval-table" data-testid="eval-table">
-        <caption className="muted small-text">accuracy: % of minimal pairs where the grammatical sentence scores higher, averaged over paradigms (chance 50 %)</caption>
+        <caption className="muted small-text">
+          % of pairs where the grammatical sentence scores at least as high (a tie is correct, as in lm-eval), [95 % interval], pair count; chance 50 %.
+          lm-eval blimp: " " + sentence after BOS, mean over paradigms. lm-eval multiblimp: sentence alone, over all pairs. Hover for every number.
+        </caption>
         <thead>
           <tr>
             <th>checkpoint</th>
-            {result.suites.map((s) => (
-              <th key={s.id} title={`${s.id} — ${s.description}`}>
-                {s.name} <span className="tag">{s.language}</span>{s.proxy && <span className="tag proxy">proxy</span>}
-              </th>
-            ))}
+            {result.suites.map((s) => {
+              const r = ruleOf(s.id);
+              return (
+                <th key={s.id} title={`${s.id} — ${s.description}`}>
+                  {s.name} <span className="tag">{s.language}</span>{s.proxy && <span className="tag proxy">proxy</span>}
+                  {r && <span className="tag" style={{ whiteSpace: 'nowrap' }} data-testid="eval-rule" data-suite={s.id} title={r.headline === 'pairs' ? 'reported: accuracy over all pairs' : 'reported: mean over paradigms'}>{ruleLabel(r)}</span>}
+                </th>
+              );
+            })}
             {languages.map((l) => [
               <th key={`loss-${l}`} title={`validation loss on ${corpus(l)}`}>loss <span className="tag">{l}</span></th>,
               <th key={`ppl-${l}`} title={`perplexity on ${corpus(l)}`}>ppl <span className="tag">{l}</span></th>,
@@ -32,9 +43,11 @@ export function EvalTable({ result }: { result: EvaluationResult }) {
               <th title={c.id}>{c.name}</th>
               {result.suites.map((s) => {
                 const r = cell(c.id, s.id);
+                const e = r && headlineOf(r);
                 return (
-                  <td key={s.id} data-testid="eval-cell" data-checkpoint={c.id} data-suite={s.id} title={r ? `${(100 * r.pairAccuracy).toFixed(1)} % of all pairs` : undefined}>
-                    {r && Number.isFinite(r.accuracy) ? (100 * r.accuracy).toFixed(1) : '—'}
+                  <td key={s.id} data-testid="eval-cell" data-checkpoint={c.id} data-suite={s.id} title={r ? describeRow(r) : undefined}>
+                    {r && Number.isFinite(r.accuracy) ? pct(r.accuracy) : '—'}
+                    {e && Number.isFinite(e.lo) && <span className="muted pairs" data-testid="eval-ci"> [{pct(e.lo)}, {pct(e.hi)}]</span>}
                     {r && <span className="muted pairs" title="pairs"> n={r.pairs}</span>}
                   </td>
                 );

@@ -15,10 +15,11 @@ export function heatColor(value: number): string {
   return `rgb(${c.join(' ')})`;
 }
 
-export function Heatmap({ checkpoints, languages, cells }: { checkpoints: { id: string; name: string }[]; languages: string[]; cells: Record<string, Record<string, number>> }) {
+/** `titles`: each cell's tooltip (accuracies with pair counts and 95 % intervals); by default name, language and value. */
+export function Heatmap({ checkpoints, languages, cells, titles }: { checkpoints: { id: string; name: string }[]; languages: string[]; cells: Record<string, Record<string, number>>; titles?: Record<string, Record<string, string>> }) {
   return (
     <div className="heatmap-box">
-      <h3>Accuracy by language <span className="muted">(mean over the language's suites)</span></h3>
+      <h3>Accuracy by language <span className="muted">(mean over the language's suites; hover a cell for pair counts and 95 % intervals)</span></h3>
       <div className="heatmap" data-testid="eval-heatmap" style={{ gridTemplateColumns: `minmax(90px, max-content) repeat(${languages.length}, minmax(52px, 80px))` }}>
         <div />
         {languages.map((l) => <div key={l} className="heat-head">{l}</div>)}
@@ -29,7 +30,7 @@ export function Heatmap({ checkpoints, languages, cells }: { checkpoints: { id: 
             return v === undefined || !Number.isFinite(v) ? (
               <div key={`${c.id}-${l}`} className="heat-cell empty">—</div>
             ) : (
-              <div key={`${c.id}-${l}`} className="heat-cell" data-testid="heat-cell" data-checkpoint={c.id} data-language={l} data-value={v.toFixed(4)} style={{ background: heatColor(v) }} title={`${c.name}, ${l}: ${(100 * v).toFixed(1)} %`}>
+              <div key={`${c.id}-${l}`} className="heat-cell" data-testid="heat-cell" data-checkpoint={c.id} data-language={l} data-value={v.toFixed(4)} style={{ background: heatColor(v) }} title={titles?.[c.id]?.[l] ?? `${c.name}, ${l}: ${(100 * v).toFixed(1)} %`}>
                 {(100 * v).toFixed(1)}
               </div>
             );
