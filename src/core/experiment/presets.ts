@@ -12,13 +12,18 @@ export interface RecipePreset {
 
 const presetConfig = (id: string) => MODEL_PRESETS.find((p) => p.id === id)!.config;
 
-/** The paper's merge settings (mergekit: weight 1.0, density 0.5, normalize true). */
+/**
+ * The paper's merge settings (its mergekit YAML: weight 1.0, density 0.5, normalize true), with
+ * every other parameter at mergekit's default for the method, written out (normalized form):
+ * TIES does not rescale; DARE rescales to the task vector's L1 norm (current mergekit);
+ * multislerp has no normalize key (mergekit ignores it) and normalizes its weights.
+ */
 const PAPER_MERGE = {
   linear: { params: { normalize: true }, modelParams: { weight: 1 } },
   task_arithmetic: { params: { lambda: 1, normalize: true }, modelParams: { weight: 1 } },
-  ties: { params: { lambda: 1, normalize: true }, modelParams: { weight: 1, density: 0.5 } },
-  dare_ties: { params: { lambda: 1, normalize: true, seed: 0 }, modelParams: { weight: 1, density: 0.5 } },
-  multislerp: { params: {}, modelParams: { weight: 1 } },
+  ties: { params: { lambda: 1, normalize: true, rescale: false }, modelParams: { weight: 1, density: 0.5 } },
+  dare_ties: { params: { lambda: 1, normalize: true, rescale: true, density_rescale: false, seed: 0 }, modelParams: { weight: 1, density: 0.5 } },
+  multislerp: { params: { normalize_weights: true, eps: 1e-8 }, modelParams: { weight: 1 } },
 };
 
 /**

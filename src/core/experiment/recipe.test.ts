@@ -58,8 +58,9 @@ describe('defaults', () => {
     expect(recipe.scales).toEqual([1, 2]);
     expect(recipe.adapt).toMatchObject({ replay: 0.25, replayCorpus: 'eng-brown', evalPoints: 5 });
     expect(recipe.base).toMatchObject({ corpus: 'eng-brown', config: MODEL_PRESETS[0].config });
-    // DARE's drop takes the recipe's seed unless the merge names one.
-    expect(recipe.merges[0]).toMatchObject({ scales: [1, 2], params: { seed: 7, lambda: 1, normalize: true }, modelParams: { weight: 1, density: 0.5 } });
+    // DARE's drop takes the recipe's seed unless the merge names one; the rest are mergekit's
+    // dare_ties defaults (no normalize, density 1.0, L1 rescale).
+    expect(recipe.merges[0]).toMatchObject({ scales: [1, 2], params: { seed: 7, lambda: 1, normalize: false, rescale: true, density_rescale: false }, modelParams: { weight: 1, density: 1 } });
     expect(recipe.evaluation.suites).toEqual(['agreement-eng', 'wordorder-eng-brown', 'wordorder-udhr-isl', 'wordorder-udhr-fao']);
   });
 });
