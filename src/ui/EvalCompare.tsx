@@ -23,7 +23,7 @@ export function EvalCompare({ result }: { result: EvaluationResult }) {
       ) : (
         <div className="eval-table-wrap">
           <table className="compare eval-table">
-            <caption className="muted small-text">{reference.name} minus each other checkpoint: accuracy over all pairs, in points; bold where not chance at the 5 % level (McNemar p &lt; 0.05; for pairs sharing source sentences, a cluster-bootstrap interval without 0)</caption>
+            <caption className="muted small-text">{reference.name} minus each other checkpoint: accuracy over all pairs, in points; bold where not chance at the 5 % level (McNemar p &lt; 0.05 and, for pairs sharing source sentences, a cluster-bootstrap interval without 0)</caption>
             <thead>
               <tr><th>vs</th><th>suite</th><th>{reference.name}</th><th>other</th><th>difference</th><th>95 % interval</th><th>McNemar p</th><th>discordant</th></tr>
             </thead>

@@ -84,7 +84,7 @@ describe('rows with the lm-eval rules', () => {
     expect(comparePaired({ ...r, rows: [row('a', 'sx', 'eng', 0.5), r.rows[1]] }, 'a', 'b', ['sx'])).toBeUndefined();
   });
 
-  it('let the cluster interval decide where pairs share source sentences', () => {
+  it('need the cluster interval to agree where pairs share source sentences', () => {
     // 200 pairs from 10 sentences; a beats b on all pairs of 2 sentences: McNemar (40 vs 0) calls
     // it certain, but it is 2 sentences of 10 (a resample misses both 11 % of the time).
     const ps = pairs(200, (i) => `s${i % 10}`);

@@ -118,9 +118,9 @@ export interface PairedDifference extends McNemar {
   difference: number;
   /** 95 % paired bootstrap interval of the difference (clusters resampled whole). */
   interval: Interval;
-  /** Pairs share source sentences, so McNemar's independence does not hold and the interval decides. */
+  /** Pairs share source sentences, so McNemar's independence does not hold: the cluster interval must agree too. */
   clustered: boolean;
-  /** The difference is not chance at the 5 % level: McNemar p < 0.05, or for clustered pairs an interval without 0. */
+  /** The difference is not chance at the 5 % level: McNemar p < 0.05 and, for clustered pairs, a cluster interval without 0. */
   significant: boolean;
 }
 
@@ -163,7 +163,9 @@ export function comparePaired(r: EvaluationResult, a: string, b: string, suites:
   const accuracyA = va.filter(Boolean).length / va.length;
   const accuracyB = vb.filter(Boolean).length / vb.length;
   const interval = bootstrapInterval([clusters], 'pooled');
-  const significant = clustered ? interval.lo > 0 || interval.hi < 0 : m.p < ALPHA;
+  // Clustering can only widen the uncertainty: a clustered difference must pass McNemar and have a
+  // cluster interval without 0 (a percentile bootstrap over few clusters alone is too lenient).
+  const significant = m.p < ALPHA && (!clustered || interval.lo > 0 || interval.hi < 0);
   return { ...m, a, b, suites, accuracyA, accuracyB, difference: accuracyA - accuracyB, interval, clustered, significant };
 }
 
@@ -177,7 +179,7 @@ export function formatPairedSummary(difference: number, lo: number, hi: number, 
 
 /** "+4.2 points [1.0, 7.5], McNemar p = 0.012 (12 vs 3 discordant of 200 pairs)". */
 export function formatDifference(d: PairedDifference): string {
-  return `${formatPairedSummary(d.difference, d.interval.lo, d.interval.hi, d.p)} (${d.onlyA} vs ${d.onlyB} discordant of ${d.n} pairs${d.clustered ? '; pairs share sentences, so the cluster interval decides' : ''})`;
+  return `${formatPairedSummary(d.difference, d.interval.lo, d.interval.hi, d.p)} (${d.onlyA} vs ${d.onlyB} discordant of ${d.n} pairs${d.clustered ? '; pairs share sentences, so the cluster interval must exclude 0 too' : ''})`;
 }
 
 /** RFC 4180: a cell with a comma, quote or line break is quoted, its quotes doubled. */

@@ -4,8 +4,8 @@
 // whether this run supports the claim (yes / no / inconclusive), with the numbers behind the
 // verdict and the rule that decided it. A comparison counts for or against a claim only when its
 // uncertainty allows one answer alone: a validation-loss difference beyond the stated tolerance,
-// a minimal-pair accuracy difference that McNemar's exact test (or, for pairs sharing source
-// sentences, a cluster-bootstrap 95 % interval) separates from chance. Pure functions.
+// a minimal-pair accuracy difference that McNemar's exact test separates from chance (and, for
+// pairs sharing source sentences, a cluster-bootstrap 95 % interval too). Pure functions.
 import { ALPHA, comparePaired, type EvaluationResult, formatDifference } from '../eval/report';
 import { formatFlops } from './plan';
 
@@ -88,7 +88,7 @@ export function findingsThresholds(options: FindingsOptions = {}): FindingsThres
 export function describeThresholds(t: FindingsThresholds): string[] {
   return [
     `A validation-loss comparison counts for or against a claim only when the difference exceeds ±${t.tolerance} nats; within it, it is a tie (no sampling interval is kept for losses).`,
-    `A minimal-pair accuracy comparison (same pairs, both models) counts only when McNemar's exact test gives p < ${t.alpha}; where pairs share source sentences, only when the 95 % cluster-bootstrap interval of the difference excludes 0.`,
+    `A minimal-pair accuracy comparison (same pairs, both models) counts only when McNemar's exact test gives p < ${t.alpha} and, where pairs share source sentences, the 95 % cluster-bootstrap interval of the difference also excludes 0.`,
     'A claim is supported (yes) when more than half of its comparisons count for it, not supported (no) when more than half count against it, and inconclusive otherwise: mixed results, ties, too few pairs, or no numbers.',
     `Merge methods differ (yes) when the mean best-to-worst loss spread exceeds ${t.methodSpread} nats by more than the tolerance, do not (no) when it is below by more than the tolerance, and inconclusive in between.`,
   ];
