@@ -5,6 +5,7 @@ import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { newId } from '../core/checkpoint/manifest';
 import type { MetricPoint, TrainSettings } from '../core/train/settings';
 import { validateTrainSettings } from '../core/train/settings';
+import { defaultRule } from '../core/eval/minimalPairs';
 import type { RunRecord, RunStatus } from '../storage/runs';
 import type { TrainEvent } from '../worker/protocol';
 import type { EngineCache, Services } from './services';
@@ -92,7 +93,8 @@ export class RunManager {
       for (const d of record.settings.data) await this.cache.ensureCorpus(corpusInfo(d.corpus), true);
       for (const w of record.settings.watch) await this.cache.ensureCorpus(corpusInfo(w), false);
       for (const id of record.settings.evalSuites ?? []) {
-        await this.s.engine.call('loadSuite', { suiteId: id, pairs: await this.suites.pairs(this.suites.byId(id)) });
+        const info = this.suites.byId(id);
+        await this.s.engine.call('loadSuite', { suiteId: id, pairs: await this.suites.pairs(info), rule: defaultRule(info.source) });
       }
       const state = snapshot ? ownBuffer(snapshot) : undefined;
       await this.s.engine.call(

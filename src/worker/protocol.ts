@@ -16,6 +16,7 @@ import type { ParamSettings } from '../core/merge/settings';
 import type { MergeDtype } from '../core/merge/dtype';
 import type { ModelComparison } from '../core/eval/compare';
 import type { MinimalPair } from '../core/eval/suites/types';
+import type { PairRule } from '../core/eval/minimalPairs';
 import type { TensorDiagnostics } from '../core/merge/merge';
 
 export interface GrowOutcome {
@@ -71,7 +72,8 @@ export interface RequestMap {
   unloadModel: { args: { modelId: string }; result: null };
   /** UTF-8 text, one sentence or paragraph a line; train may be left out for evaluation only. */
   loadCorpus: { args: { corpusId: string; train?: ArrayBuffer; valid: ArrayBuffer }; result: { trainChars: number; validChars: number } };
-  loadSuite: { args: { suiteId: string; pairs: MinimalPair[] }; result: null };
+  /** Pairs for evaluation while training, scored by `rule` (lm-eval's rule for the suite's format). */
+  loadSuite: { args: { suiteId: string; pairs: MinimalPair[]; rule: PairRule }; result: null };
   scoreTexts: { args: { modelId: string; texts: string[] }; result: number[] };
   validationLoss: { args: { modelId: string; corpusId: string; seqLen: number; maxTokens: number }; result: number };
   train: { args: { runId: string; modelId: string; settings: TrainSettings; trainable?: string[]; resume?: ResumeState }; result: null };

@@ -13,7 +13,7 @@ import { mergeMethod } from '../core/merge/registry';
 import { diagonalFisher } from '../core/eval/fisher';
 import { scoreTexts, validationLoss } from '../core/eval/score';
 import { compareModels } from '../core/eval/compare';
-import { pairAccuracy, samplePairs } from '../core/eval/minimalPairs';
+import { pairAccuracy, type PairRule, samplePairs } from '../core/eval/minimalPairs';
 import type { MinimalPair } from '../core/eval/suites/types';
 import { trainingFlopsPerToken } from '../core/model/weights';
 import { growWeights, planGrowth } from '../core/growth/grow';
@@ -51,6 +51,7 @@ export class EngineSession {
   private texts = new TextLibrary();
   private runs = new Map<string, RunControl>();
   private suites = new Map<string, MinimalPair[]>();
+  private suiteRules = new Map<string, PairRule>();
 
   constructor(private readonly emit: (event: EngineEvent, transfer?: Transferable[]) => void) {}
 
@@ -159,6 +160,7 @@ export class EngineSession {
   /** Minimal pairs the main thread handed over, for evaluation while training. */
   loadSuite(a: Args<'loadSuite'>): Awaited<Result<'loadSuite'>> {
     this.suites.set(a.suiteId, a.pairs);
+    this.suiteRules.set(a.suiteId, a.rule);
     return null;
   }
 
@@ -319,7 +321,7 @@ export class EngineSession {
       if (s.watch.length) out.valid = {};
       for (const id of s.watch) out.valid![id] = await validationLoss(trainer.model, m.tokenizer.bos, this.corpus(id, m).valid, { seqLen: s.seqLen, maxTokens: s.evalTokens });
       if (s.evalSuites.length) out.pairs = {};
-      for (const id of s.evalSuites) out.pairs![id] = await pairAccuracy(samplePairs(this.suite(id), s.evalPairs), (texts) => scoreTexts(trainer.model, m.tokenizer, texts));
+      for (const id of s.evalSuites) out.pairs![id] = await pairAccuracy(samplePairs(this.suite(id), s.evalPairs), this.suiteRules.get(id)!, (texts) => scoreTexts(trainer.model, m.tokenizer, texts));
       return out;
     };
     let pending: MetricPoint[] = [];
