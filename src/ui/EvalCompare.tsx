@@ -2,7 +2,7 @@
 // merged model in a merge-vs-experts evaluation) against every other on each suite's same pairs,
 // as the difference in accuracy over all pairs with its 95 % interval and McNemar's exact p.
 import { useState } from 'react';
-import { comparePaired, type EvaluationResult, formatPoints } from '../core/eval/report';
+import { comparePaired, type EvaluationResult, formatP, formatPoints } from '../core/eval/report';
 
 export function EvalCompare({ result }: { result: EvaluationResult }) {
   const [refId, setRef] = useState(result.checkpoints[0]?.id ?? '');
@@ -36,7 +36,7 @@ export function EvalCompare({ result }: { result: EvaluationResult }) {
                   <td>{d ? `${(100 * d.accuracyB).toFixed(1)} %` : '—'}</td>
                   <td data-testid="eval-compare-difference">{d ? (d.significant ? <b>{formatPoints(d.difference)}</b> : formatPoints(d.difference)) : 'no verdicts saved'}</td>
                   <td className="muted">{d ? `[${formatPoints(d.interval.lo)}, ${formatPoints(d.interval.hi)}]` : ''}</td>
-                  <td>{d ? (d.p < 0.001 ? d.p.toExponential(1) : d.p.toFixed(3)) : ''}</td>
+                  <td>{d ? formatP(d.p) : ''}</td>
                   <td className="muted" title={`${reference.name} right and ${c.name} wrong / the reverse, of all pairs${d?.clustered ? '; pairs share source sentences' : ''}`}>{d ? `${d.onlyA} / ${d.onlyB} of ${d.n}` : ''}</td>
                 </tr>
               ))}

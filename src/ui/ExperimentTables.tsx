@@ -2,6 +2,7 @@
 // is better, coloured as the Evaluate heatmap with green for the lowest loss), the merges next to
 // their experts, and the paper's findings with this run's verdicts.
 import { formatFlops } from '../core/experiment/plan';
+import { formatP, formatPoints } from '../core/eval/report';
 import { type ExperimentReport, formatAccuracyDifference, type ReportModel } from '../core/experiment/report';
 import { modelLabel } from '../core/experiment/reportHtml';
 import { heatColor } from './Heatmap';
@@ -76,9 +77,9 @@ export function LossHeatmap({ report: r }: { report: ExperimentReport }) {
 export function MergeTable({ report: r }: { report: ExperimentReport }) {
   return (
     <table className="compare report-table" data-testid="report-merge-table">
-      <caption className="muted small-text">each merge on each language of its subset, next to the expert of that language and scale (loss in nats per token, accuracy on minimal pairs; the difference on the same pairs with its 95 % interval and McNemar's exact p)</caption>
+      <caption className="muted small-text">each merge on each language of its subset, next to the expert of that language and scale (loss in nats per token, accuracy on minimal pairs; Δ: merge minus expert on the same pairs in points [95 % interval], p: McNemar's exact test (pairs))</caption>
       <thead>
-        <tr><th>method</th><th>subset</th><th>scale</th><th>language</th><th>loss</th><th>expert loss</th><th>accuracy</th><th>expert accuracy</th><th>merge − expert accuracy</th></tr>
+        <tr><th>method</th><th>subset</th><th>scale</th><th>language</th><th>loss</th><th>expert loss</th><th>accuracy</th><th>expert accuracy</th><th title="merge minus expert accuracy on the same minimal pairs, in points, with its 95 % interval">Δ accuracy</th><th title="McNemar's exact test on the same pairs (pair count)">p</th></tr>
       </thead>
       <tbody>
         {r.mergeTable.map((m) => (
@@ -91,7 +92,10 @@ export function MergeTable({ report: r }: { report: ExperimentReport }) {
             <td>{f3(m.expertLoss)}</td>
             <td>{pct(m.accuracy)}</td>
             <td>{pct(m.expertAccuracy)}</td>
-            <td data-testid="merge-accuracy-difference" className={m.accuracyDifference?.significant ? (m.accuracyDifference.difference < 0 ? 'worse' : undefined) : 'muted'}>{formatAccuracyDifference(m.accuracyDifference)}</td>
+            <td data-testid="merge-accuracy-difference" title={formatAccuracyDifference(m.accuracyDifference)} className={m.accuracyDifference?.significant ? (m.accuracyDifference.difference < 0 ? 'worse' : undefined) : 'muted'}>
+              {m.accuracyDifference ? `${formatPoints(m.accuracyDifference.difference)} [${formatPoints(m.accuracyDifference.lo)}, ${formatPoints(m.accuracyDifference.hi)}]` : '—'}
+            </td>
+            <td className="muted">{m.accuracyDifference ? `${formatP(m.accuracyDifference.p)} (${m.accuracyDifference.pairs})` : ''}</td>
           </tr>
         ))}
       </tbody>

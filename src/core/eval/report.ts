@@ -172,9 +172,12 @@ export function comparePaired(r: EvaluationResult, a: string, b: string, suites:
 /** An accuracy difference in signed percentage points: "+4.2", "−0.5". */
 export const formatPoints = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
 
+/** A p-value with three decimals, or in exponent form below 0.001. */
+export const formatP = (p: number): string => (p < 0.001 ? p.toExponential(1) : p.toFixed(3));
+
 /** "−4.8 points [−8.0, −1.5], McNemar p = 0.003": a paired difference, its 95 % interval and p. */
 export function formatPairedSummary(difference: number, lo: number, hi: number, p: number): string {
-  return `${formatPoints(difference)} points [${formatPoints(lo)}, ${formatPoints(hi)}], McNemar p = ${p < 0.001 ? p.toExponential(1) : p.toFixed(3)}`;
+  return `${formatPoints(difference)} points [${formatPoints(lo)}, ${formatPoints(hi)}], McNemar p = ${formatP(p)}`;
 }
 
 /** "+4.2 points [1.0, 7.5], McNemar p = 0.012 (12 vs 3 discordant of 200 pairs)". */
