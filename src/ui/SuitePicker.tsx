@@ -1,6 +1,7 @@
 // Which minimal-pair suites an evaluation runs: by default the English agreement suite, imported
 // suites and the featured languages' word-order suites (and whatever is already chosen); all ~460
-// on search by name, language code or id. Word-order suites are marked as proxies.
+// on search by name, language code or id. Word-order suites are marked as proxies; every suite
+// shows what a scorer that only looks at sentence length gets on it (near 50 % for built-in ones).
 import { useMemo, useState } from 'react';
 import type { SuiteInfo } from '../core/eval/suites/types';
 import { useStudio } from '../state/store';
@@ -8,6 +9,9 @@ import { toggle } from './EvalPickers';
 import { formatCount } from './format';
 import { report } from './report';
 import { useStudioApi } from './studioContext';
+
+/** A length-only accuracy this far from 50 % is flagged: length alone would move the suite's score. */
+const LENGTH_BIAS_FLAG = 0.05;
 
 /** The languages with featured corpora; their word-order suites are listed without a search. */
 const FEATURED_LANGUAGES = new Set(['eng', 'ekk', 'fao', 'isl', 'pes', 'swe', 'fin', 'deu']);
@@ -57,7 +61,14 @@ function SuiteRow({ suite: s, checked, onCheck }: { suite: SuiteInfo; checked: b
       {s.proxy && <span className="tag proxy" title="word-order swaps only approximate grammaticality">proxy</span>}
       {isImported(s) && <span className="tag imported">{s.source}</span>}
       <span className="num muted">{formatCount(s.pairCount)} pairs</span>
+      {s.lengthOnlyAccuracy !== undefined && <LengthOnly accuracy={s.lengthOnlyAccuracy} />}
       {isImported(s) && <button className="link danger" data-testid="suite-delete" title="delete this imported suite" onClick={() => void report(studio.deleteSuite(s.id))}>×</button>}
     </li>
   );
+}
+
+function LengthOnly({ accuracy }: { accuracy: number }) {
+  const biased = Math.abs(accuracy - 0.5) > LENGTH_BIAS_FLAG;
+  const title = `A scorer that only prefers the shorter sentence (UTF-8 bytes; equal lengths count half) gets ${(100 * accuracy).toFixed(1)} % of the pairs.${biased ? ' Far from 50 %: sentence length alone moves this suite\'s score, so compare models with care.' : ' Near 50 %: length cannot decide this suite.'}`;
+  return <span className={biased ? 'num' : 'num muted'} style={biased ? { color: 'var(--warn)' } : undefined} data-testid="suite-length-only" title={title}>length-only {(100 * accuracy).toFixed(1)} %</span>;
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { characters, defaultRule, pairAccuracy, type PairRule, ruleTexts, scorePairs } from './minimalPairs';
 import { decodeVerdicts } from './stats';
@@ -9,15 +8,8 @@ import { hfTokenizerFromFiles, importTokenizer } from '../tokenizer/hf';
 import { bpeTokenizerFiles } from '../testing/bpeFixture';
 import { scoreTexts } from './score';
 import { parseBlimpJsonl, parseMultiBlimpTsv, languageFromFileName } from './suites/loaders';
-import { baseFormCandidates, thirdPersonCandidates } from './suites/brownAgreement';
-import { sentencesOf, wordOrderPairs } from './suites/wordOrder';
-import { brownAgreementSuite } from '../../../scripts/build-suites';
-import { buildCorpora } from '../../../scripts/build-corpora';
 import { tinyModel } from '../testing/fixtures';
 import { ByteTokenizer } from '../tokenizer/byte';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 const SAMPLE = 'the cat sat on the mat . the dog sat on the log . they sat there and then the cat ran to the dog .\n'.repeat(5);
 
@@ -187,47 +179,5 @@ describe('MultiBLiMP TSV', () => {
     expect(parseMultiBlimpTsv('x.tsv', '\n\n').errors[0].message).toBe('the file is empty');
     expect(languageFromFileName('multiblimp/fao/data.tsv')).toBe('fao');
     expect(languageFromFileName('est.tsv')).toBe('est');
-  });
-});
-
-describe('built-in suites', () => {
-  it('Brown agreement pairs differ in exactly one word and come from held-out validation text', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'corpora-'));
-    await buildCorpora(dir, () => undefined);
-    const valid = new Set(readFileSync(join(dir, 'eng-brown.valid.txt'), 'utf8').split('\n'));
-    const train = new Set(readFileSync(join(dir, 'eng-brown.train.txt'), 'utf8').split('\n'));
-    const suite = brownAgreementSuite();
-    expect(suite.pairs.length).toBeGreaterThan(500);
-    expect(suite.paradigms.length).toBeGreaterThanOrEqual(5);
-    for (const p of suite.pairs) {
-      const a = p.good.split(' ');
-      const b = p.bad.split(' ');
-      expect(a.length).toBe(b.length);
-      expect(a.filter((w, i) => w !== b[i])).toHaveLength(1);
-      expect(valid.has(p.good)).toBe(true);
-      expect(train.has(p.good)).toBe(false);
-    }
-  });
-  it('inflects verbs both ways', () => {
-    expect(baseFormCandidates('carries')).toContain('carry');
-    expect(baseFormCandidates('goes')).toContain('go');
-    expect(baseFormCandidates('runs')).toEqual(['run']);
-    expect(thirdPersonCandidates('try')).toEqual(['tries']);
-    expect(thirdPersonCandidates('push')).toEqual(['pushes']);
-  });
-  it('word-order pairs swap two adjacent words, deterministically', () => {
-    const lines = ['Everyone has the right to life, liberty and security of person. No one shall be held in slavery.'];
-    const a = wordOrderPairs(lines);
-    expect(a).toEqual(wordOrderPairs(lines));
-    expect(a).toHaveLength(2);
-    for (const p of a) {
-      const g = p.good.split(' ');
-      const b = p.bad.split(' ');
-      const diff = g.map((w, i) => (w !== b[i] ? i : -1)).filter((i) => i >= 0);
-      expect(diff).toHaveLength(2);
-      expect(diff[1]).toBe(diff[0] + 1);
-      expect([b[diff[0]], b[diff[1]]]).toEqual([g[diff[1]], g[diff[0]]]);
-    }
-    expect(sentencesOf('One two three. Four five six!')).toEqual(['One two three.', 'Four five six!']);
   });
 });

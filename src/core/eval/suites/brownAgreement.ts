@@ -2,8 +2,15 @@
 // finite verb form (is/are, was/were, has/have, does/do, a present-tense verb) is swapped for the
 // other number, so the two sentences differ in exactly one word. Only validation documents are
 // used, so no model is scored on text it trained on.
+//
+// Length cannot decide a paradigm: each paradigm holds its two directions (is→are and are→is,
+// walks→walk and walk→walks) in equal numbers, and the two forms of a paradigm always differ in
+// length the same way, so the grammatical sentence is the longer one in exactly half its pairs.
+// A byte-level model's total log-probability falls with length; a suite where the good sentence
+// were always the shorter would score any model by length alone.
 import type { TaggedWord } from '../../data/corpusSplit';
 import { detokenize } from '../../data/corpusSplit';
+import { spread } from './spread';
 import type { MinimalPair } from './types';
 
 /** Brown tag -> [paradigm, swap] for the auxiliaries; the swap keeps the word's capitalisation. */
@@ -18,10 +25,16 @@ const AUXILIARY_SWAPS: Record<string, { paradigm: string; swap: Record<string, s
   do: { paradigm: 'do', swap: { do: 'does' } },
 };
 
+/** The paradigm of lexical present-tense verbs: walks→walk (3sg_to_plural) and walk→walks. */
+const VERB_PARADIGM = 'verb_present';
+
 /** Tags before which a base form is an infinitive, not a present-tense verb. */
 const NON_FINITE_CONTEXT = new Set(['to', 'md', 'md*', 'do', 'doz', 'dod', 'do*', 'doz*', 'dod*']);
 
 const MAX_WORDS = 30;
+
+/** Pairs per paradigm by default: as many as the Brown validation documents allow (about 2 × 250). */
+export const MAX_PER_PARADIGM = 500;
 
 /** Third-person singular -> base form candidates (runs -> run, carries -> carry, goes -> go). */
 export function baseFormCandidates(vbz: string): string[] {
@@ -65,8 +78,17 @@ export function verbLexicon(sentences: TaggedWord[][]): VerbLexicon {
   return { base, thirdPerson };
 }
 
-/** The swapped form of token i of a sentence and its paradigm, or null when it makes no pair. */
-function swapOf(s: TaggedWord[], i: number, lex: VerbLexicon): { word: string; paradigm: string } | null {
+/** One way a sentence can be made ungrammatical: token `index` becomes `word`. */
+export interface AgreementSwap {
+  index: number;
+  word: string;
+  paradigm: string;
+  /** Which way the number changes, e.g. "is>are" or "3sg>plural"; a paradigm has two. */
+  direction: string;
+}
+
+/** The swapped form of token i of a sentence, or null when it makes no pair. */
+function swapOf(s: TaggedWord[], i: number, lex: VerbLexicon): AgreementSwap | null {
   const t = s[i];
   const prevTag = i > 0 ? s[i - 1].tag : '';
   const lower = t.word.toLowerCase();
@@ -75,41 +97,71 @@ function swapOf(s: TaggedWord[], i: number, lex: VerbLexicon): { word: string; p
     const to = aux.swap[lower];
     if (!to) return null; // contractions and spelling variants
     if ((t.tag === 'hv' || t.tag === 'do') && (i === 0 || NON_FINITE_CONTEXT.has(prevTag))) return null;
-    return { word: matchCase(t.word, to), paradigm: aux.paradigm };
+    return { index: i, word: matchCase(t.word, to), paradigm: aux.paradigm, direction: `${lower}>${to}` };
   }
   if (t.tag === 'vbz') {
     const base = baseFormCandidates(lower).find((c) => lex.base.has(c));
-    return base ? { word: matchCase(t.word, base), paradigm: 'verb_present_3sg' } : null;
+    return base ? { index: i, word: matchCase(t.word, base), paradigm: VERB_PARADIGM, direction: '3sg>plural' } : null;
   }
   if (t.tag === 'vb' && i > 0 && !NON_FINITE_CONTEXT.has(prevTag) && /^(nns|ppss|np[s$]?|pps)$/.test(prevTag)) {
     // Only right after a plural or pronoun subject: elsewhere a base form is often an imperative.
     const third = thirdPersonCandidates(lower).find((c) => lex.thirdPerson.has(c));
-    return third ? { word: matchCase(t.word, third), paradigm: 'verb_present_plural' } : null;
+    return third ? { index: i, word: matchCase(t.word, third), paradigm: VERB_PARADIGM, direction: 'plural>3sg' } : null;
   }
   return null;
 }
 
+/** Every swap a sentence offers (none for headlines, very short or very long sentences). */
+export function agreementSwaps(s: TaggedWord[], lex: VerbLexicon): AgreementSwap[] {
+  if (s.length < 3 || s.length > MAX_WORDS || s.some((t) => t.tag.endsWith('-hl'))) return [];
+  const out: AgreementSwap[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const swap = swapOf(s, i, lex);
+    if (swap) out.push(swap);
+  }
+  return out;
+}
+
 /**
- * One pair per sentence at most (its first swappable verb), so no sentence weighs twice; at most
- * `maxPerParadigm` pairs per paradigm, taken in corpus order.
+ * Pairs with both directions of every paradigm in equal numbers, one pair per sentence (a
+ * sentence weighs once) and no sentence twice. A sentence offering several swaps gives the one
+ * whose direction the corpus offers least, so the scarce directions (are→is, walk→walks) set
+ * paradigm sizes as large as the data allows. Per paradigm, min(count of each direction,
+ * maxPerParadigm / 2) pairs per direction, spread evenly over the corpus, written alternately
+ * (is→are, are→is, …) so that any prefix of a paradigm is balanced too.
  */
-export function brownAgreementPairs(sentences: TaggedWord[][], lex: VerbLexicon, maxPerParadigm = 250): MinimalPair[] {
-  const pairs: MinimalPair[] = [];
-  const perParadigm = new Map<string, number>();
+export function brownAgreementPairs(sentences: TaggedWord[][], lex: VerbLexicon, maxPerParadigm = MAX_PER_PARADIGM): MinimalPair[] {
+  const seen = new Set<string>();
+  const offers: { words: string[]; swaps: AgreementSwap[] }[] = [];
+  const available = new Map<string, number>();
   for (const s of sentences) {
-    if (s.length < 3 || s.length > MAX_WORDS || s.some((t) => t.tag.endsWith('-hl'))) continue;
-    for (let i = 0; i < s.length; i++) {
-      const swap = swapOf(s, i, lex);
-      if (!swap) continue;
-      const n = perParadigm.get(swap.paradigm) ?? 0;
-      if (n >= maxPerParadigm) break;
-      const words = s.map((t) => t.word);
-      const good = detokenize(words);
-      words[i] = swap.word;
-      pairs.push({ good, bad: detokenize(words), paradigm: swap.paradigm });
-      perParadigm.set(swap.paradigm, n + 1);
-      break;
-    }
+    const swaps = agreementSwaps(s, lex);
+    const words = s.map((t) => t.word);
+    const key = words.join(' ');
+    if (swaps.length === 0 || seen.has(key)) continue;
+    seen.add(key);
+    offers.push({ words, swaps });
+    for (const d of new Set(swaps.map((w) => w.direction))) available.set(d, (available.get(d) ?? 0) + 1);
+  }
+  // paradigm -> direction -> pairs, in corpus order
+  const byParadigm = new Map<string, Map<string, MinimalPair[]>>();
+  for (const { words, swaps } of offers) {
+    const pick = swaps.reduce((a, b) => ((available.get(b.direction) ?? 0) < (available.get(a.direction) ?? 0) ? b : a));
+    const bad = words.slice();
+    bad[pick.index] = pick.word;
+    const directions = byParadigm.get(pick.paradigm) ?? new Map<string, MinimalPair[]>();
+    const list = directions.get(pick.direction) ?? [];
+    list.push({ good: detokenize(words), bad: detokenize(bad), paradigm: pick.paradigm, extra: { direction: pick.direction } });
+    directions.set(pick.direction, list);
+    byParadigm.set(pick.paradigm, directions);
+  }
+  const pairs: MinimalPair[] = [];
+  for (const paradigm of [...byParadigm.keys()].sort()) {
+    const lists = [...byParadigm.get(paradigm)!].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, l]) => l);
+    if (lists.length !== 2) continue; // a paradigm with one direction only could be scored by length
+    const n = Math.min(lists[0].length, lists[1].length, Math.floor(maxPerParadigm / 2));
+    const [a, b] = lists.map((l) => spread(l, n));
+    for (let k = 0; k < n; k++) pairs.push(a[k], b[k]);
   }
   return pairs;
 }
