@@ -33,8 +33,8 @@ const CONFIGS: BenchConfig[] = [
 ];
 const MERGES = [
   { method: 'task_arithmetic', params: {} },
-  { method: 'ties', params: {} },
-  { method: 'dare_ties', params: {} },
+  { method: 'ties', params: { density: 0.5 } },
+  { method: 'dare_ties', params: { density: 0.5 } },
 ];
 /** Stock tfjs ops, our kernels, and ours with the linear layers' operands stored as f16. */
 const KERNEL_MODES = ['stock', 'studio', 'studio-f16'] as const;

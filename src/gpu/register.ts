@@ -56,7 +56,7 @@ export const STUDIO_KERNELS: StudioKernel[] = [
   { id: 'rope', description: 'rotary embedding in token-major layout, one program each way', backend: 'webgpu', parity: checkRopeParity },
   { id: 'swiglu', description: 'the gated MLP activation silu(gate) * up: one program forward, two backward', backend: 'webgpu', parity: checkSwigluParity },
   { id: 'cross-entropy', description: 'target log-probabilities from logits without log-softmax or one-hot tensors', backend: 'webgpu', parity: checkTargetLogProbsParity },
-  { id: 'merge', description: 'task-vector merges (TIES, DARE, breadcrumbs, ...): magnitude thresholds by radix select on the GPU, DARE noise drawn in the kernel, one pass for trim, sign election and disjoint mean', backend: 'webgpu', parity: checkMergeKernelParity },
+  { id: 'merge', description: 'task-vector merges (TIES, DARE, breadcrumbs, ...): exact keep counts by radix select on |τ| and then on the index among equal entries, DARE noise drawn in the kernel, the L1 rescale from one pass and two sums, one pass for trim, sign election and disjoint mean (DELLA: stock ops)', backend: 'webgpu', parity: checkMergeKernelParity },
 ];
 
 let mode: KernelMode = 'studio';

@@ -1,12 +1,12 @@
 // Parity of the task-vector merge: every configuration of the family (task arithmetic, TIES, DARE
 // with and without TIES and with each rescale rule, breadcrumbs with and without TIES, DELLA, slack
-// TIES) on random experts, through our kernel on the active backend (which runs the stock ops
-// where it is not exact) and through the stock ops on tfjs's CPU backend, comparing the merged
-// tensor and the kept-entry mask. Mostly, task vectors are multiples of 1/64, so many entries tie
-// at the magnitude thresholds (exactly int(density · n) must survive, the lower indices first, on
-// every backend) and sums are exact (no sign election can flip on rounding; DARE densities are
-// powers of two for the same reason); continuous cases check the thresholds without ties. Sizes:
-// odd, where int(density · n) and ceil differ.
+// TIES) on random experts, through our kernel on the active backend and through the stock ops on
+// tfjs's CPU backend, comparing the merged tensor and the kept-entry mask (DELLA runs the stock
+// ops on every backend). Mostly, task vectors are multiples of 1/64, so many entries tie at the
+// magnitude thresholds (exactly int(density · n) must survive, the lower indices first, on every
+// backend) and sums are exact (no sign election can flip on rounding; DARE densities are powers of
+// two for the same reason); continuous cases check the thresholds without ties. Sizes: odd, where
+// int(density · n) and ceil differ.
 import * as tf from '@tensorflow/tfjs';
 import { planMerge, tensorParams } from '../../../core/merge/merge';
 import { mergeTaskVectors } from '../../../core/merge/taskArithmetic';

@@ -1,47 +1,189 @@
-// The generalized task-arithmetic merge of one tensor on WebGPU where it is exact without a sort:
-// task arithmetic (no sparsification) and DARE's random drop (with no rescale or the 1/density
-// rule), in place of the stock path's stack of tensor ops:
+// The generalized task-arithmetic merge (task arithmetic, TIES, DARE, breadcrumbs with and without
+// TIES, our slack TIES) of one tensor on WebGPU, in place of the stock path's stack of ~20 tensor
+// ops and its top-k sort, giving the reference's result exactly (mask for mask):
+// - magnitude keep counts by rank: the reference keeps the entries of rank < c in the order
+//   (|τ| descending, index ascending). An entry is within the top c exactly when |τ| > V, or
+//   |τ| = V and its index ≤ I, where V is the c-th largest |τ| and I the index of the last entry
+//   equal to V that still fits. Both come from exact radix selects on the GPU, with no read-back:
+//   three passes of an 11/11/10-bit histogram over the float bits of |θt − θ0| (which order like
+//   the values, as they are non-negative) find V and how many entries equal to V fit; three more
+//   over ~index (so the largest key is the smallest index) among the entries equal to V find I.
+//   TIES keeps ranks [0, int(density·n)); breadcrumbs the band [from, to) of outlierBand.
 // - DARE's random drop draws mulberry32 inside the kernel: draw j of a stream depends only on
 //   seed + (j+1)·increment, rounded to float32 exactly as the CPU's Float32Array does.
-// - one pass then computes every expert's dropped, scaled task vector, the sign election, the
-//   slack rule, the disjoint mean and the base update per entry, reading each input once.
-// Magnitude keep counts (TIES, breadcrumbs: int(density · n) with ties broken by index), DELLA's
-// per-row ranks and the L1 rescale run the stock ops, which are the reference.
+// - the L1 rescale (Σ|τ| / Σ|τ·mask|) from one pass writing |τ·mask| per expert and two sums.
+// - one pass then computes every expert's trimmed, rescaled, weighted task vector, the sign
+//   election, the slack rule, the disjoint mean and the base update per entry.
+// DELLA's per-row rank probabilities run the stock ops (the reference itself).
 // Reference: core/merge/taskArithmetic.ts mergeTaskVectors; parity: ./parity.ts.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { WEIGHT_SUM_EPSILON, mergeTaskVectors, rescaleOf, type TaskArithmeticConfig } from '../../../core/merge/taskArithmetic';
+import { magnitudeKeep, mergeTaskVectors, outlierBand, RESCALE_EPSILON, rescaleOf, WEIGHT_SUM_EPSILON, type TaskArithmeticConfig } from '../../../core/merge/taskArithmetic';
 import type { TensorMergeInput } from '../../../core/merge/types';
-import { MAIN, registerStudioKernel, runKernel, runProgram } from '../program';
+import { MAIN, WORKGROUP_INDEX, registerStudioKernel, runKernel, runProgram } from '../program';
 
+const HISTOGRAM = 'StudioMagnitudeHistogram';
+const SELECT = 'StudioRadixSelect';
 const COMBINE = 'StudioTaskVectorMerge';
 
+const BINS = 2048;
 const THREADS = 256;
+/** The 32 key bits in three digits from the top: bits 21-31, 10-20, 0-9. */
+const DIGITS = [
+  { shift: 21, bits: 11 },
+  { shift: 10, bits: 11 },
+  { shift: 0, bits: 10 },
+];
+/**
+ * A cut's state: one row of four int32 per cut, [value bits, rank left among the entries equal to
+ * the value, ~index bits, rank left]. The value select fills fields 0-1, the index select 2-3.
+ */
+const ROW = 4;
 
 /** How one expert's task vector is trimmed before the consensus. */
 type Trim =
   | { kind: 'all' }
+  | { kind: 'none' }
+  /** Keep ranks [from, to): within cut `to` (absent: every entry) and not within cut `from` (absent: none). */
+  | { kind: 'rank'; to?: number; from?: number }
   /** Keep where the noise draw < density (DARE). */
   | { kind: 'random' };
+
+/** Where the factor that multiplies an expert's kept entries comes from. */
+type Factor = 'uniform' | 'tensor';
 
 interface CombineSpec {
   experts: number;
   trims: Trim[];
+  factors: Factor[];
   consensus: TaskArithmeticConfig['consensus'];
   normalize: boolean;
-  /** Write the (experts, ...) 0/1 mask of kept entries instead of the merged tensor. */
-  keptMask: boolean;
+  /**
+   * What to write: the merged tensor; the (experts, ...) 0/1 mask of kept entries after the
+   * consensus (diagnostics); or the (experts, ...) |τ · mask| before it (the L1 rescale's sums).
+   */
+  output: 'merged' | 'kept' | 'sparse';
+}
+
+function histogramWorkgroups(n: number): number {
+  return Math.max(1, Math.min(64, Math.ceil(n / (THREADS * 64))));
 }
 
 function register(): void {
+  // Histograms of the current digit for every cut of the merge at once (the base is read once):
+  // cut t counts the entries of its expert whose higher key digits equal its prefix so far; in
+  // the index phase, only among the entries whose |τ| equals the cut's value. Each workgroup adds
+  // into its own slice of 2048 counts per cut with atomics, zeroed first: no workgroup memory and
+  // no barriers, which SwiftShader runs several times slower.
+  registerStudioKernel(HISTOGRAM, (inputs, backend, attrs) => {
+    const owners = attrs.owners as number[];
+    const index = attrs.phase === 'index';
+    // Only the experts that own a cut are bound: WebGPU drops a binding the shader never reads
+    // from the pipeline's layout, and tfjs then binds the inputs to the wrong slots.
+    const used = [...new Set(owners)];
+    const names = ['base', ...used.map((i) => `m${i}`), 'state'];
+    const n = inputs.base.shape.reduce((a, b) => a * b, 1);
+    const workgroups = histogramWorkgroups(n);
+    const { shift, bits } = DIGITS[attrs.digit as number];
+    const high = shift + bits >= 32 ? 0 : (0xffffffff << (shift + bits)) | 0;
+    const size = owners.length * workgroups * BINS;
+    const zeros = runProgram(backend, {
+      key: 'merge_zero', inputs: [], outputShape: [size], outputDtype: 'int32', workgroup: THREADS, workgroups: Math.ceil(size / THREADS),
+      uniforms: [{ name: 'n', type: 'i32', value: size }],
+      code: `${MAIN} { if (index < uniforms.n) { result[index] = 0; } }`,
+    }, []);
+    const count = owners.map((owner, t) => {
+      const key = index ? 'key' : `a${owner}`;
+      const prefix = `(${key} & highMask) == bitcast<u32>(state[${ROW * t + (index ? 2 : 0)}])`;
+      const among = index ? `a${owner} == bitcast<u32>(state[${ROW * t}]) && ` : '';
+      return `
+    if (${among}${prefix}) { atomicAdd(&result[${t} * uniforms.rowSize + slice + i32((${key} >> shift) & digitMask)], 1); }`;
+    }).join('');
+    return runProgram(backend, {
+      key: `merge_histogram_${attrs.phase}`, inputs: names, outputShape: [size], outputDtype: 'int32', workgroup: THREADS, workgroups, atomic: true,
+      uniforms: [{ name: 'n', type: 'i32', value: n }, { name: 'rowSize', type: 'i32', value: workgroups * BINS }, { name: 'shift', type: 'i32', value: shift }, { name: 'digitMask', type: 'i32', value: (1 << bits) - 1 }, { name: 'highMask', type: 'i32', value: high }, { name: 'stride', type: 'i32', value: workgroups * THREADS }],
+      code: `
+${MAIN} {
+  let slice = ${WORKGROUP_INDEX} * ${BINS};
+  let highMask = bitcast<u32>(uniforms.highMask);
+  let shift = u32(uniforms.shift);
+  let digitMask = u32(uniforms.digitMask);
+  for (var e = index; e < uniforms.n; e += uniforms.stride) {
+    let b = base[e];
+    ${index ? 'let key = ~u32(e);' : ''}
+    ${used.map((i) => `let a${i} = bitcast<u32>(abs(m${i}[e] - b));`).join('\n    ')}${count}
+  }
+}`,
+    }, names.map((k) => inputs[k]), zeros);
+  });
+
+  // One workgroup per cut: sums its per-workgroup histograms, scans the bins from the top and
+  // finds the bin holding the rank-th largest key. Every cut of a merge stays in one int32 tensor
+  // (tfjs's Concat would round int32 through float32); the thread that finds the bin writes the
+  // whole row, carrying the other phase's fields, and at the value phase's last digit it starts
+  // the index phase with the rank left among the entries equal to the value.
+  registerStudioKernel(SELECT, ({ hist, state }, backend, attrs) => {
+    const index = attrs.phase === 'index';
+    const last = attrs.digit === DIGITS.length - 1;
+    const rows = state.shape[0] / ROW;
+    const per = BINS / THREADS;
+    const field = index ? 2 : 0;
+    const found = `bitcast<i32>(bitcast<u32>(state[r + ${field}]) | (bin << u32(uniforms.shift)))`;
+    const write = index
+      ? `result[r] = state[r]; result[r + 1] = state[r + 1]; result[r + 2] = ${found}; result[r + 3] = rank - above;`
+      : `result[r] = ${found}; result[r + 1] = rank - above; result[r + 2] = state[r + 2]; result[r + 3] = ${last ? 'rank - above' : 'state[r + 3]'};`;
+    return runProgram(backend, {
+      key: `merge_select_${attrs.phase}`, inputs: ['hist', 'state'], outputShape: state.shape, outputDtype: 'int32', workgroup: THREADS, workgroups: rows,
+      uniforms: [{ name: 'workgroups', type: 'i32', value: hist.shape[0] / rows / BINS }, { name: 'shift', type: 'i32', value: DIGITS[attrs.digit as number].shift }],
+      code: `
+var<workgroup> sums : array<i32, ${THREADS}>;
+${MAIN} {
+  let tid = i32(localId.x);
+  let row = ${WORKGROUP_INDEX};
+  let r = ${ROW} * row;
+  let first = row * uniforms.workgroups * ${BINS};
+  var mine : array<i32, ${per}>;
+  var total = 0;
+  for (var j = 0; j < ${per}; j++) {
+    let bin = ${BINS - 1} - ${per} * tid - j;
+    var c = 0;
+    for (var w = 0; w < uniforms.workgroups; w++) { c += hist[first + w * ${BINS} + bin]; }
+    mine[j] = c;
+    total += c;
+  }
+  sums[tid] = total;
+  workgroupBarrier();
+  for (var offset = 1; offset < ${THREADS}; offset *= 2) {
+    var add = 0;
+    if (tid >= offset) { add = sums[tid - offset]; }
+    workgroupBarrier();
+    sums[tid] += add;
+    workgroupBarrier();
+  }
+  let rank = state[r + ${field + 1}];
+  var above = sums[tid] - total;
+  if (rank > above && rank <= sums[tid]) {
+    for (var j = 0; j < ${per}; j++) {
+      if (rank <= above + mine[j]) {
+        let bin = u32(${BINS - 1} - ${per} * tid - j);
+        ${write}
+        break;
+      }
+      above += mine[j];
+    }
+  }
+}`,
+    }, [hist, state]);
+  });
+
   registerStudioKernel(COMBINE, (inputs, backend, attrs) => {
     const spec = attrs.spec as CombineSpec;
-    const names = ['base', ...Array.from({ length: spec.experts }, (_, i) => `m${i}`)];
+    const names = ['base', ...Array.from({ length: spec.experts }, (_, i) => `m${i}`), ...['cuts', 'factors'].filter((k) => k in inputs)];
     const n = inputs.base.shape.reduce((a, b) => a * b, 1);
     const values = attrs.values as { name: string; value: number; type: 'i32' | 'f32' }[];
     return runProgram(backend, {
-      key: `merge_combine_${JSON.stringify(spec)}`, inputs: names,
-      outputShape: spec.keptMask ? [spec.experts, ...inputs.base.shape] : inputs.base.shape,
+      key: `merge_combine_${spec.output}`, inputs: names,
+      outputShape: spec.output === 'merged' ? inputs.base.shape : [spec.experts, ...inputs.base.shape],
       workgroup: THREADS, workgroups: Math.ceil(n / THREADS),
       uniforms: [{ name: 'n', type: 'i32', value: n }, ...values],
       code: combineCode(spec),
@@ -68,6 +210,13 @@ fn uniformDraw(seed : u32, j : u32) -> f32 {
   return unitF32(t ^ (t >> 14u));
 }`;
 
+/** Whether entry e (its |τ| bits in `a`) is among the top entries of cut s. */
+const WITHIN_CUT = `
+fn withinCut(a : u32, e : u32, s : i32) -> bool {
+  let v = bitcast<u32>(cuts[${ROW} * s]);
+  return a > v || (a == v && e <= ~bitcast<u32>(cuts[${ROW} * s + 2]));
+}`;
+
 function combineCode(spec: CombineSpec): string {
   const experts = Array.from({ length: spec.experts }, (_, i) => i);
   const perExpert = experts.map((i) => {
@@ -77,15 +226,28 @@ function combineCode(spec: CombineSpec): string {
       case 'all':
         mask = '1.0';
         break;
+      case 'none':
+        mask = '0.0';
+        break;
       case 'random':
         mask = `select(0.0, 1.0, uniformDraw(bitcast<u32>(uniforms.seed${i}), u32(e)) < uniforms.density${i})`;
         break;
+      case 'rank': {
+        const keep = [
+          ...(trim.to !== undefined ? [`withinCut(a${i}, u32(e), ${trim.to})`] : []),
+          ...(trim.from !== undefined ? [`!withinCut(a${i}, u32(e), ${trim.from})`] : []),
+        ];
+        mask = keep.length ? `select(0.0, 1.0, ${keep.join(' && ')})` : '1.0';
+        break;
+      }
     }
-    // The same operations, in the same order, as the stock path: (τ · mask) · scale.
+    const factor = spec.factors[i] === 'tensor' ? `factors[${i}]` : `uniforms.factor${i}`;
+    // The same operations, in the same order, as the stock path: ((τ · mask) · factor) · weight.
     return `
   let t${i} = m${i}[e] - b;
+  let a${i} = bitcast<u32>(abs(t${i}));
   let k${i} = ${mask};
-  let d${i} = t${i} * k${i} * uniforms.scale${i};`;
+  let d${i} = t${i} * k${i} * ${factor} * uniforms.weight${i};`;
   });
   // Sums run left to right, as the CPU reference sums over the expert axis.
   const sum = (term: (i: number) => string) => experts.map(term).reduce((acc, t) => `(${acc} + ${t})`, '0.0');
@@ -112,17 +274,38 @@ function combineCode(spec: CombineSpec): string {
   mixed = mixed / select(divisor, 1.0, divisor == 0.0);` : ''}`;
     kept = (i) => `k${i} * g${i}`;
   }
-  const write = spec.keptMask ? experts.map((i) => `result[${i} * uniforms.n + e] = ${kept(i)};`).join('\n  ') : 'result[e] = b + mixed * uniforms.lambda;';
+  let write: string;
+  if (spec.output === 'sparse') write = experts.map((i) => `result[${i} * uniforms.n + e] = abs(t${i} * k${i});`).join('\n  ');
+  else if (spec.output === 'kept') write = `${mix}\n  ${experts.map((i) => `result[${i} * uniforms.n + e] = ${kept(i)};`).join('\n  ')}`;
+  else write = `${mix}\n  result[e] = b + mixed * uniforms.lambda;`;
   return `
 ${spec.trims.some((t) => t.kind === 'random') ? UNIFORM_DRAW : ''}
+${spec.trims.some((t) => t.kind === 'rank' && (t.to !== undefined || t.from !== undefined)) ? WITHIN_CUT : ''}
 ${MAIN} {
   let e = index;
   if (e >= uniforms.n) { return; }
   let b = base[e];
   ${perExpert.join('')}
-  ${mix}
   ${write}
 }`;
+}
+
+/**
+ * The cuts' state on the GPU, one row per request (see ROW), in request order: for request t,
+ * the value and index that bound the top `rank` entries of expert `expert`'s |τ|.
+ */
+function rankCuts(base: tf.Tensor, models: tf.Tensor[], requests: { expert: number; rank: number }[]): tf.Tensor {
+  const owners = requests.map((r) => r.expert);
+  const inputs: Record<string, tf.Tensor> = { base };
+  for (const i of new Set(owners)) inputs[`m${i}`] = models[i];
+  let state: tf.Tensor = tf.tensor1d(requests.flatMap((r) => [0, r.rank, 0, 0]), 'int32');
+  for (const phase of ['value', 'index'] as const) {
+    for (let digit = 0; digit < DIGITS.length; digit++) {
+      const hist = runKernel(HISTOGRAM, { ...inputs, state }, { digit, owners, phase });
+      state = runKernel(SELECT, { hist, state }, { digit, phase });
+    }
+  }
+  return state;
 }
 
 /** Storage buffers a program may bind: the inputs and the output. */
@@ -131,35 +314,52 @@ function maxBindings(): number {
 }
 
 /**
- * The task-vector merge of one tensor with our kernel; the stock ops where the kernel is not exact
- * (see the top) or the experts need more storage bindings than the device allows (base and the
- * experts, plus the output). Call inside tf.tidy.
+ * The task-vector merge of one tensor with our kernels; the stock ops for DELLA and where the
+ * experts need more storage bindings than the device allows (base, the experts, the cuts and the
+ * rescale factors, plus the output). Call inside tf.tidy.
  */
 export function taskVectorMergeKernel(cfg: TaskArithmeticConfig, input: TensorMergeInput): tf.Tensor {
-  // Exact here: no sparsification, and DARE's drop without rescale or with the 1/density rule.
-  // Magnitude keep counts break ties by index (radix select finds the value, not which of the
-  // equal entries), DELLA ranks every row and the L1 rescale needs a norm per task vector: those
-  // run the stock ops (the reference itself), never an approximation.
-  const rescale = rescaleOf(input.global);
-  if (cfg.sparsification !== 'none' && cfg.sparsification !== 'random') return mergeTaskVectors(cfg, input);
-  if (cfg.sparsification === 'random' && rescale === 'l1') return mergeTaskVectors(cfg, input);
+  if (cfg.sparsification === 'della_magprune') return mergeTaskVectors(cfg, input);
   register();
   const base = input.base!;
+  const n = base.size;
+  const rescale = rescaleOf(input.global);
   const weights = input.perModel.map((p) => p.weight as number);
   const trims: Trim[] = [];
+  const factors: Factor[] = [];
+  const cuts: { expert: number; rank: number }[] = [];
+  /** The cut that bounds the top `rank` entries: undefined for every entry (rank n). */
+  const cut = (expert: number, rank: number): number | undefined => {
+    if (rank >= n) return undefined;
+    cuts.push({ expert, rank });
+    return cuts.length - 1;
+  };
   const values: { name: string; value: number; type: 'i32' | 'f32' }[] = [];
-  input.models.forEach((m, i) => {
-    const density = (input.perModel[i].density as number | undefined) ?? 1;
-    let scale = weights[i];
-    if (cfg.sparsification === 'none' || density >= 1) trims.push({ kind: 'all' });
-    else {
+  for (let i = 0; i < input.models.length; i++) {
+    const p = input.perModel[i];
+    const density = (p.density as number | undefined) ?? 1;
+    // As the reference: no sparsification, or density ≥ 1, keeps the task vector untouched and unscaled.
+    const sparse = cfg.sparsification !== 'none' && density < 1;
+    if (!sparse) trims.push({ kind: 'all' });
+    else if (cfg.sparsification === 'magnitude') {
+      const k = magnitudeKeep(n, density);
+      if (k === 0) return mergeTaskVectors(cfg, input); // the reference refuses, naming the tensor
+      trims.push({ kind: 'rank', to: cut(i, k) });
+    } else if (cfg.sparsification === 'magnitude_outliers') {
+      const { from, to } = outlierBand(n, density, p.gamma as number);
+      trims.push(to <= from ? { kind: 'none' } : { kind: 'rank', to: cut(i, to), from: from > 0 ? cut(i, from) : undefined });
+    } else {
       trims.push({ kind: 'random' });
       values.push({ name: `seed${i}`, type: 'i32', value: input.noiseSeed(i) | 0 }, { name: `density${i}`, type: 'f32', value: density });
-      if (rescale === 'density' && density > 0) scale = weights[i] / density;
     }
-    values.push({ name: `scale${i}`, type: 'f32', value: scale }, { name: `weight${i}`, type: 'f32', value: weights[i] });
-  });
-  if (2 + input.models.length > maxBindings()) return mergeTaskVectors(cfg, input);
+    const l1 = sparse && rescale === 'l1';
+    factors.push(l1 ? 'tensor' : 'uniform');
+    if (!l1) values.push({ name: `factor${i}`, type: 'f32', value: sparse && rescale === 'density' && density > 0 ? 1 / density : 1 });
+    values.push({ name: `weight${i}`, type: 'f32', value: weights[i] });
+  }
+  const needsFactors = factors.includes('tensor');
+  const bindings = 2 + input.models.length + (cuts.length ? 1 : 0) + (needsFactors ? 1 : 0);
+  if (bindings > maxBindings()) return mergeTaskVectors(cfg, input);
   const weightSum = weights.reduce((a, b) => a + b, 0);
   values.push(
     { name: 'lambda', type: 'f32', value: input.global.lambda as number },
@@ -169,7 +369,19 @@ export function taskVectorMergeKernel(cfg: TaskArithmeticConfig, input: TensorMe
   );
   const inputs: Record<string, tf.Tensor> = { base };
   input.models.forEach((m, i) => (inputs[`m${i}`] = m));
-  const spec: CombineSpec = { experts: input.models.length, trims, consensus: cfg.consensus, normalize: Boolean(input.global.normalize), keptMask: false };
-  if (input.reportKept) input.reportKept(runKernel(COMBINE, inputs, { spec: { ...spec, keptMask: true }, values }));
+  if (cuts.length) inputs.cuts = rankCuts(base, input.models, cuts);
+  const spec: CombineSpec = { experts: input.models.length, trims, factors: factors.map(() => 'uniform'), consensus: cfg.consensus, normalize: Boolean(input.global.normalize), output: 'merged' };
+  if (needsFactors) {
+    // mergekit's rescale: Σ|τ| / Σ|τ·mask|, 1 where either is below its epsilon. The sparse pass
+    // reads factors as uniforms set to 1, which it never multiplies by (it writes |τ·mask|).
+    const ones = factors.map((f, i) => (f === 'tensor' ? [{ name: `factor${i}`, type: 'f32' as const, value: 1 }] : [])).flat();
+    const sparseAbs = runKernel(COMBINE, inputs, { spec: { ...spec, output: 'sparse' }, values: [...values, ...ones] });
+    const after = tf.sum(tf.reshape(sparseAbs, [input.models.length, n]), 1);
+    const before = tf.stack(input.models.map((m) => tf.sum(tf.abs(tf.sub(m, base)))));
+    const small = tf.logicalOr(tf.less(before, RESCALE_EPSILON), tf.less(after, RESCALE_EPSILON));
+    inputs.factors = tf.where(small, tf.onesLike(before), tf.div(before, tf.maximum(after, RESCALE_EPSILON)));
+    spec.factors = factors;
+  }
+  if (input.reportKept) input.reportKept(runKernel(COMBINE, inputs, { spec: { ...spec, output: 'kept' }, values }));
   return runKernel(COMBINE, inputs, { spec, values });
 }
