@@ -25,7 +25,7 @@ export function EvalCompare({ result }: { result: EvaluationResult }) {
           <table className="compare eval-table">
             <caption className="muted small-text">{reference.name} minus each other checkpoint: accuracy over all pairs, in points; bold where not chance at the 5 % level (McNemar p &lt; 0.05 and, for pairs sharing source sentences, a cluster-bootstrap interval without 0)</caption>
             <thead>
-              <tr><th>vs</th><th>suite</th><th>{reference.name}</th><th>other</th><th>difference</th><th>95 % interval</th><th>McNemar p</th><th>discordant</th></tr>
+              <tr><th>vs</th><th>suite</th><th>{reference.name}</th><th>other</th><th title="accuracy difference in points">Δ</th><th>95 %</th><th title="McNemar's exact test">p</th><th title="reference right and other wrong / the reverse">discordant</th></tr>
             </thead>
             <tbody>
               {rows.map(({ c, s, d }) => (
