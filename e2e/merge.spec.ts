@@ -70,3 +70,30 @@ test('every merge method gives the same tensors and diagnostics on WebGPU as on 
     expect(r.diagnosticsDiff, r.method).toBeLessThan(1e-6);
   }
 });
+
+test('a passthrough YAML of layer ranges (SOLAR form) runs as depth up-scaling', async ({ page }) => {
+  const errors = watchConsole(page);
+  await openStudio(page);
+  const r = await page.evaluate(async (config) => {
+    const s = window.studio;
+    const base = await s.createModel({ name: 'stack me', config, seed: 2 });
+    const yaml = 'merge_method: passthrough\nslices:\n  - sources:\n      - model: stack me\n        layer_range: [0, 2]\n  - sources:\n      - model: stack me\n        layer_range: [0, 2]\n';
+    const parsed = s.mergekit.parse(yaml);
+    const id = await s.mergekit.run(yaml, {}, 'stacked');
+    const m = await s.checkpoints.get(id);
+    let refused = '';
+    try {
+      await s.mergekit.run(yaml.replace('[0, 2]\n  -', '[0, 1]\n  -'), {});
+    } catch (e) {
+      refused = (e as Error).message;
+    }
+    return { notes: parsed.config.notes, mapping: parsed.mapping, base, layers: m.config.num_hidden_layers, origin: m.origin, parents: m.parents, refused };
+  }, TINY_CONFIG);
+  expect(r.mapping).toEqual({ 'stack me': r.base });
+  expect(r.notes.join(' ')).toMatch(/runs as depth growth/);
+  expect(r.layers).toBe(4);
+  expect(r.origin).toMatchObject({ method: 'grow:depth_upscale', params: { k: 0 } });
+  expect(r.parents).toEqual([r.base]);
+  expect(r.refused).toMatch(/the studio runs the depth up-scaling form/);
+  expect(errors).toEqual([]);
+});

@@ -4,7 +4,7 @@
 import type { CheckpointManifest, FisherRecord, MergeRecord } from '../core/checkpoint/manifest';
 import { newId } from '../core/checkpoint/manifest';
 import { checkCompatible, type MergePlan, type MergeRequest, planMerge, type TensorDiagnostics } from '../core/merge/merge';
-import { type MergekitConfig, mergekitToRequest, mergekitYaml, parseMergekitYaml } from '../core/merge/mergekit';
+import { type MergekitConfig, mergekitToRequest, mergekitYaml, parseMergekitYaml, passthroughGrowth } from '../core/merge/mergekit';
 import { MERGE_METHODS } from '../core/merge/registry';
 import type { MergeMethod } from '../core/merge/types';
 import { countParameters } from '../core/model/weights';
@@ -40,7 +40,10 @@ function asBlob(v: StoredBytes): Blob {
   return v instanceof Blob ? v : new Blob([v as Uint8Array<ArrayBuffer>]);
 }
 
-export function createMergeActions(s: Services, cache: EngineCache, manifest: (id: unknown) => Promise<CheckpointManifest>): MergeActions {
+/**
+ * `grow` runs a passthrough YAML (layer stacking), which the studio does as depth growth.
+ */
+export function createMergeActions(s: Services, cache: EngineCache, manifest: (id: unknown) => Promise<CheckpointManifest>, grow: (id: string, request: Record<string, unknown>) => Promise<string>): MergeActions {
   async function prepare(request: MergeRequest): Promise<{ plan: MergePlan; base?: CheckpointManifest; models: CheckpointManifest[] }> {
     const plan = planMerge(request);
     const base = plan.base ? await manifest(plan.base) : undefined;
@@ -160,12 +163,16 @@ export function createMergeActions(s: Services, cache: EngineCache, manifest: (i
         if (typeof yamlText !== 'string') throw new Error('mergekit.parse needs the YAML text');
         const config = parseMergekitYaml(yamlText);
         const st = useStudio.getState();
-        const names = [...new Set([...(config.baseModel ? [config.baseModel] : []), ...config.models.map((m) => m.model)])];
+        const names = [...new Set([...(config.baseModel ? [config.baseModel] : []), ...config.models.map((m) => m.model), ...(config.passthrough ? [config.passthrough.model] : [])])];
         const mapping = Object.fromEntries(names.map((n) => [n, st.checkpoints.find((c) => c.id === n)?.id ?? st.checkpoints.find((c) => c.name === n)?.id ?? null]));
         return { config, mapping };
       },
       async run(yamlText, mapping, name) {
         const config = parseMergekitYaml(yamlText);
+        if (config.passthrough) {
+          const parent = await manifest(resolverFor(mapping)(config.passthrough.model));
+          return grow(parent.id, { ...passthroughGrowth(config.passthrough, parent.config.num_hidden_layers), ...(name ? { name } : {}) });
+        }
         return merge({ ...mergekitToRequest(config, resolverFor(mapping)), name });
       },
       export(id) {

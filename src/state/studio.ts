@@ -184,7 +184,7 @@ export function createStudio(services: Services = createServices()): StudioApi {
     ready,
     ...growth,
     ...adaptActions,
-    ...createMergeActions(s, cache, manifest),
+    ...createMergeActions(s, cache, manifest, growth.grow),
     ...createInteropActions(s, cache, manifest, ready),
     ...experimentActions,
     watchAModelForget: (size) => startForgetDemo(api.createModel, runs, adaptActions.adapt, size),

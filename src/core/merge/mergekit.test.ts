@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergekitToRequest, mergekitYaml, parseMergekitYaml } from './mergekit';
+import { mergekitToRequest, mergekitYaml, parseMergekitYaml, passthroughGrowth } from './mergekit';
 import { mergeMethod } from './registry';
 import { planMerge } from './merge';
 
@@ -115,8 +115,21 @@ describe('mergekit YAML read with mergekit\'s meaning', () => {
     expect(() => parseMergekitYaml('merge_method: ties\nmodels:\n  - model: a\n    parameters: {weight: 1, density: [0.5, 1.5]}\n')).toThrow(/density\[1\]: density must be from 0 to 1, got 1.5/);
     expect(() => parseMergekitYaml('merge_method: ties\nmodels:\n  - model: a\n    parameters: {weight: 1}\nparameters: {normalize: [true, false]}\n')).toThrow(/normalize is true or false and cannot vary over the layers/);
   });
-  it('passthrough slices name depth growth instead of running', () => {
-    expect(() => parseMergekitYaml('merge_method: passthrough\nslices:\n  - sources:\n      - model: a\n        layer_range: [0, 2]\n  - sources:\n      - model: a\n        layer_range: [1, 2]\n')).toThrow(/passthrough slices \(a \[0,2\], a \[1,2\]\) build a model from layer ranges .* depth growth/);
+  it('passthrough slices of one model (SOLAR) run as depth up-scaling with mergekit\'s [start, end) ranges', () => {
+    const solar = (a: number[], b: number[], m2 = 'base') => `merge_method: passthrough\nslices:\n  - sources:\n      - model: base\n        layer_range: [${a}]\n  - sources:\n      - model: ${m2}\n        layer_range: [${b}]\ndtype: bfloat16\n`;
+    const c = parseMergekitYaml(solar([0, 24], [8, 32]));
+    expect(c.passthrough).toEqual({ model: 'base', ranges: [[0, 24], [8, 32]] });
+    expect(c.notes.join('\n')).toMatch(/layers \[0, 24\) \+ \[8, 32\) runs as depth growth/);
+    expect(c.notes.join('\n')).toMatch(/dtype bfloat16 is accepted and ignored/);
+    // SOLAR 10.7B: 32 layers, k = 8 at the seam, 48 layers.
+    expect(passthroughGrowth(c.passthrough!, 32)).toEqual({ method: 'depth_upscale', k: 8 });
+    expect(passthroughGrowth(parseMergekitYaml(solar([0, 4], [0, 4])).passthrough!, 4)).toEqual({ method: 'depth_upscale', k: 0 });
+    // Other stacks are not a growth the studio has; ranges past the model's layers are named.
+    expect(() => passthroughGrowth(parseMergekitYaml(solar([0, 20], [8, 32])).passthrough!, 32)).toThrow(/the studio runs the depth up-scaling form \[0, n − k\) \+ \[k, n\)/);
+    expect(() => passthroughGrowth(c.passthrough!, 24)).toThrow(/layer_range end 32 is past base's 24 layers/);
+    expect(() => parseMergekitYaml(solar([0, 24], [8, 32], 'other'))).toThrow(/layers of base and of other: the studio stacks layers of one model only/);
+    expect(() => parseMergekitYaml(solar([4, 2], [8, 32]))).toThrow(/layer_range must be \[start, end\] with integers 0 ≤ start < end, got \[4,2\]/);
+    expect(() => parseMergekitYaml('merge_method: passthrough\nslices:\n  - sources:\n      - model: a\n        layer_range: [0, 2]\n      - model: b\n        layer_range: [0, 2]\n')).toThrow(/slices\[0\] must have exactly one source/);
   });
   it('exports gradients and the dtype, and reads them back', () => {
     const plan = run('merge_method: ties\nbase_model: en\nmodels:\n  - model: isl\n    parameters: {weight: [1, 0], density: 0.5}\n  - model: fao\n    parameters: {weight: 1}\ndtype: float16\n');

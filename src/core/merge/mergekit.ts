@@ -22,6 +22,11 @@ export interface MergekitConfig {
   dtype?: string;
   /** Keys accepted and ignored (as mergekit ignores them), and how dtype is honoured. */
   notes: string[];
+  /**
+   * A passthrough of `slices:`: layer ranges [start, end) of one model stacked in order, which
+   * the studio runs as growth (see passthroughGrowth), not as a merge.
+   */
+  passthrough?: { model: string; ranges: [number, number][] };
 }
 
 const TOP_KEYS = ['merge_method', 'base_model', 'models', 'parameters', 'dtype', 'out_dtype', 'tokenizer_source', 'tokenizer', 'chat_template', 'slices'];
@@ -65,7 +70,7 @@ export function parseMergekitYaml(text: string): MergekitConfig {
   if (unknown.length) throw new Error(`unsupported mergekit key(s) ${unknown.join(', ')}; the studio reads ${TOP_KEYS.join(', ')} (modules are not supported)`);
   const name = raw.merge_method;
   if (typeof name !== 'string') throw new Error('merge_method is missing');
-  if (raw.slices !== undefined) throw new Error(slicesError(name, raw.slices));
+  if (raw.slices !== undefined) return parsePassthrough(name, raw);
   const supported = MERGE_METHODS.filter((m) => m.mergekitName).map((m) => m.mergekitName!);
   if (!supported.includes(name)) throw new Error(`merge_method ${name} is not supported; supported: ${supported.join(', ')}`);
   const method = MERGE_METHODS.find((m) => m.mergekitName === name)!;
@@ -98,12 +103,49 @@ export function parseMergekitYaml(text: string): MergekitConfig {
   return { mergeMethod: name, baseModel: raw.base_model as string | undefined, models, parameters, dtype: dtype as string | undefined, notes: [...notes] };
 }
 
-/** Why a `slices:` config cannot run as a merge here, naming what the studio offers instead. */
-function slicesError(method: string, slices: unknown): string {
-  if (method !== 'passthrough') return `slices with merge_method ${method} (merging layer ranges) are not supported; use models: to merge whole models`;
-  const ok = Array.isArray(slices) && slices.every((s) => isObject(s) && Array.isArray(s.sources) && s.sources.length === 1);
-  const ranges = ok ? (slices as { sources: { model: string; layer_range: number[] }[] }[]).map((s) => `${s.sources[0].model} [${s.sources[0].layer_range}]`).join(', ') : '';
-  return `passthrough slices (${ranges || 'layer stacking'}) build a model from layer ranges rather than merging tensors; the studio does this with depth growth (Grow: depth), which stacks a model's own layers with the new ones set to the identity. Grow there instead; a YAML of slices cannot be run as a merge`;
+/**
+ * mergekit's passthrough of `slices:`, each slice one source `{model, layer_range: [start, end]}`
+ * (end exclusive, as mergekit slices layers), all from one model: the stacked layers. Other
+ * slice forms (merging layer ranges of several models) are refused, naming what is supported.
+ */
+function parsePassthrough(method: string, raw: Record<string, unknown>): MergekitConfig {
+  if (method !== 'passthrough') throw new Error(`slices with merge_method ${method} (merging layer ranges) are not supported; use models: to merge whole models, or merge_method passthrough to stack layer ranges of one model`);
+  if (raw.models !== undefined) throw new Error('passthrough takes slices or models, not both');
+  const slices = raw.slices;
+  if (!Array.isArray(slices) || slices.length === 0) throw new Error('slices must be a non-empty list of {sources: [{model, layer_range: [start, end]}]}');
+  const ranges: [number, number][] = [];
+  let model: string | undefined;
+  slices.forEach((sl, i) => {
+    if (!isObject(sl) || !Array.isArray(sl.sources) || sl.sources.length !== 1) throw new Error(`slices[${i}] must have exactly one source {model, layer_range}: passthrough copies layers, it does not merge them (several sources per slice are a merge of layer ranges, which the studio does not support)`);
+    const src = sl.sources[0] as Record<string, unknown>;
+    const extra = isObject(src) ? Object.keys(src).filter((k) => k !== 'model' && k !== 'layer_range') : [];
+    if (!isObject(src) || typeof src.model !== 'string') throw new Error(`slices[${i}].sources[0] must name a model`);
+    if (extra.length) throw new Error(`slices[${i}].sources[0] has unsupported key(s) ${extra.join(', ')}; the studio reads model and layer_range`);
+    const r = src.layer_range;
+    if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => Number.isInteger(x) && x >= 0) || r[0] >= r[1]) throw new Error(`slices[${i}].sources[0].layer_range must be [start, end] with integers 0 ≤ start < end, got ${JSON.stringify(r)}`);
+    if (model !== undefined && src.model !== model) throw new Error(`slices take layers of ${model} and of ${src.model}: the studio stacks layers of one model only (depth growth)`);
+    model = src.model;
+    ranges.push([r[0], r[1]]);
+  });
+  const notes = new Set<string>();
+  for (const k of Object.keys(NO_EFFECT)) if (k in raw) notes.add(NO_EFFECT[k]);
+  if (raw.parameters !== undefined) notes.add('parameters are accepted and ignored: passthrough copies layers as they are');
+  if (raw.dtype !== undefined && raw.dtype !== 'float32') notes.add(`dtype ${String(raw.dtype)} is accepted and ignored: the grown model keeps the parent's float32 weights`);
+  notes.add(`passthrough of ${model} layers ${ranges.map(([a, b]) => `[${a}, ${b})`).join(' + ')} runs as depth growth (Grow), not as a merge`);
+  return { mergeMethod: 'passthrough', models: [], parameters: {}, notes: [...notes], passthrough: { model: model!, ranges } };
+}
+
+/**
+ * The growth a passthrough's layer ranges describe for a parent of `layers` layers. SOLAR's
+ * depth up-scaling is the form `[0, n − k)` + `[k, n)`, i.e. depth_upscale with that k, and the
+ * studio's growth methods cover nothing else as a plain layer copy: other stacks are refused,
+ * naming the form.
+ */
+export function passthroughGrowth(p: NonNullable<MergekitConfig['passthrough']>, layers: number): { method: 'depth_upscale'; k: number } {
+  for (const [, end] of p.ranges) if (end > layers) throw new Error(`layer_range end ${end} is past ${p.model}'s ${layers} layers`);
+  const [first, second] = p.ranges;
+  if (p.ranges.length === 2 && first[0] === 0 && second[1] === layers && first[1] === layers - second[0] && second[0] < layers) return { method: 'depth_upscale', k: second[0] };
+  throw new Error(`passthrough layers ${p.ranges.map(([a, b]) => `[${a}, ${b})`).join(' + ')} of a ${layers}-layer model: the studio runs the depth up-scaling form [0, n − k) + [k, n) (SOLAR), here [0, ${layers} − k) + [k, ${layers}); for other stacks use Grow (depth_upscale, block_expand)`);
 }
 
 /** The studio request for a parsed config, with model names resolved to checkpoint ids. */
