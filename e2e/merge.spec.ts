@@ -66,7 +66,7 @@ test('every merge method gives the same tensors and diagnostics on WebGPU as on 
   const { report, methods } = await page.evaluate(async () => ({ report: await window.studio.checkMergeParity({ hidden_size: 16, intermediate_size: 32, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, max_position_embeddings: 16 }, 1), methods: window.studio.mergeMethods().length }));
   expect(report.map((r) => r.method)).toHaveLength(methods);
   for (const r of report) {
-    expect(r.maxAbsDiff, r.method).toBeLessThan(r.method === 'slerp' ? 1e-4 : 1e-6);
+    expect(r.maxAbsDiff, r.method).toBeLessThan(1e-6);
     expect(r.diagnosticsDiff, r.method).toBeLessThan(1e-6);
   }
 });

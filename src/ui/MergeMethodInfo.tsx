@@ -18,7 +18,7 @@ export function MergeMethodInfo({ method: m }: { method: Method }) {
       </p>
       <p className="muted">
         {BASE_TEXT[m.base]}
-        {m.expertCount ? ` Exactly ${m.expertCount} experts, in the order checked.` : ''}
+        {m.expertCount ? ` Exactly ${m.expertCount} expert${m.expertCount === 1 ? '' : 's'}${m.expertCount > 1 ? ', in the order checked' : ''}.` : ''}
         {m.mergekitName ? <> mergekit: <span className="mono">{m.mergekitName}</span>.</> : null}
       </p>
       {!m.mergekitName && (

@@ -45,14 +45,16 @@ function chain(own: ParamSetting | undefined, shared: ParamSetting | undefined, 
   return [...(own as Condition[]), ...asConditions(fallback), { value: def }];
 }
 
+const modelCount = (n: number) => `${n} model${n === 1 ? '' : 's'}`;
+
 /** Checks the request against the method's parameter schema; throws naming what is wrong. */
 export function planMerge(req: MergeRequest): MergePlan {
   if (typeof req !== 'object' || req === null) throw new Error('merge needs {method, base?, models: [{id, weight, ...}], params?, dtype?}');
   const method = mergeMethod(req.method);
   if (!Array.isArray(req.models) || req.models.length < (method.expertCount ?? 2)) {
-    throw new Error(`${method.id} needs ${method.expertCount ? `exactly ${method.expertCount}` : 'at least 2'} models, got ${Array.isArray(req.models) ? req.models.length : 'none'}`);
+    throw new Error(`${method.id} needs ${method.expertCount ? `exactly ${modelCount(method.expertCount)}` : 'at least 2 models'}, got ${Array.isArray(req.models) ? req.models.length : 'none'}`);
   }
-  if (method.expertCount && req.models.length !== method.expertCount) throw new Error(`${method.id} needs exactly ${method.expertCount} models, got ${req.models.length}`);
+  if (method.expertCount && req.models.length !== method.expertCount) throw new Error(`${method.id} needs exactly ${modelCount(method.expertCount)}, got ${req.models.length}`);
   if (method.base === 'required' && !req.base) throw new Error(`${method.id} needs a base model (the model the experts were trained from): give base`);
   if (method.base === 'none' && req.base) throw new Error(`${method.id} uses no base model; leave base out`);
   if (req.dtype !== undefined && !MERGE_DTYPES.includes(req.dtype as MergeDtype)) throw new Error(`dtype must be one of ${MERGE_DTYPES.join(', ')}, got ${JSON.stringify(req.dtype)}`);

@@ -32,7 +32,7 @@ describe('nearswap (mergekit nearswap.py)', () => {
     expectClose(mergeOne({ method: 'nearswap', base, models: [other] }), nearswapRef(base, other, 1e-4));
   });
   it('takes a base and exactly one other model; mergekit YAML is accepted', () => {
-    expect(() => planMerge({ method: 'nearswap', base: 'x', models: [{ id: 'a' }, { id: 'b' }] })).toThrow(/nearswap needs exactly 1 models, got 2/);
+    expect(() => planMerge({ method: 'nearswap', base: 'x', models: [{ id: 'a' }, { id: 'b' }] })).toThrow(/nearswap needs exactly 1 model, got 2/);
     expect(() => planMerge({ method: 'nearswap', models: [{ id: 'a' }] })).toThrow(/nearswap needs a base model/);
     const req = mergekitToRequest(parseMergekitYaml('merge_method: nearswap\nbase_model: a\nmodels:\n  - model: a\n  - model: b\nparameters:\n  t: 0.0001\n'), (n) => n);
     expect(req).toMatchObject({ method: 'nearswap', base: 'a', models: [{ id: 'b' }], params: { t: 0.0001 } });
