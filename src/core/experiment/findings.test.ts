@@ -133,16 +133,21 @@ describe('findings on minimal pairs', () => {
     evaluation: e,
   });
 
-  it('goes inconclusive on few pairs, where a loss-only verdict said yes', () => {
+  it('lets minimal pairs decide only on enough pairs, and never outvote a loss that decides', () => {
     // Loss alone: 3.9 vs 3.5, beyond the tolerance, so 1 of 1 comparisons: yes.
     expect(findings({ ...input(undefined) })[2].supported).toBe('yes');
-    // 10 pairs, the expert right on 7 and the merge on 4: 3 discordant pairs, McNemar p = 0.25.
+    // 10 pairs, the expert right on 7 and the merge on 4: 3 discordant pairs, McNemar p = 0.25:
+    // the pairs cannot tell, the loss does.
     const few = findings(input(evaluation(10, 7, 4)))[2];
-    expect(few.supported).toBe('inconclusive');
-    expect(few.evidence).toMatch(/^1 of 2 comparisons support it, 0 contradict it, 1 are undecided/);
+    expect(few.supported).toBe('yes');
+    expect(few.evidence).toMatch(/^validation loss: yes \(1 of 1 support it, 0 contradict it, 0 are undecided\); minimal pairs: inconclusive \(0 of 1 support it, 0 contradict it, 1 are undecided\)/);
     expect(few.evidence).toContain('expert vs ties(isl+fao) x1 on isl minimal pairs: 70.0 % vs 40.0 %, +30.0 points');
     expect(few.evidence).toContain('McNemar p = 0.250 (3 vs 0 discordant of 10 pairs)');
     expect(few.rule).toMatch(/McNemar's exact test gives p < 0.05/);
+    // With the losses tied, the same 10 pairs leave the claim open; 100 pairs decide it.
+    const tied = (e: FindingsInput['evaluation']) => findings({ ...input(e), merges: [{ method: 'ties', subset: ['isl', 'fao'], scale: 1, language: 'isl', loss: 3.505, checkpoint: 'c-merge' }] })[2];
+    expect(tied(evaluation(10, 7, 4)).supported).toBe('inconclusive');
+    expect(tied(evaluation(100, 70, 40)).supported).toBe('yes');
   });
 
   it('says yes with the same accuracies on enough pairs, and no when the merge is significantly better', () => {

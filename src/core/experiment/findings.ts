@@ -89,7 +89,7 @@ export function describeThresholds(t: FindingsThresholds): string[] {
   return [
     `A validation-loss comparison counts for or against a claim only when the difference exceeds ±${t.tolerance} nats; within it, it is a tie (no sampling interval is kept for losses).`,
     `A minimal-pair accuracy comparison (same pairs, both models) counts only when McNemar's exact test gives p < ${t.alpha} and, where pairs share source sentences, the 95 % cluster-bootstrap interval of the difference also excludes 0.`,
-    'A claim is supported (yes) when more than half of its comparisons count for it, not supported (no) when more than half count against it, and inconclusive otherwise: mixed results, ties, too few pairs, or no numbers.',
+    'Each measure (validation loss; minimal pairs) gives its own verdict: yes when more than half of its comparisons count for the claim, no when more than half count against it, inconclusive otherwise (mixed results, ties, too few pairs). The claim takes the verdict of the measures that decide; it is inconclusive when they contradict each other or none decides.',
     `Merge methods differ (yes) when the mean best-to-worst loss spread exceeds ${t.methodSpread} nats by more than the tolerance, do not (no) when it is below by more than the tolerance, and inconclusive in between.`,
   ];
 }
@@ -121,6 +121,7 @@ export function atEqualFlops(curves: { points: LossPoint[] }[]): { flops: number
 }
 
 interface Comparison {
+  measure: 'loss' | 'accuracy';
   /** Where the uncertainty allows one answer only: for or against the claim; else undecided. */
   counts: 'for' | 'against' | 'undecided';
   text: string;
@@ -128,25 +129,41 @@ interface Comparison {
 
 /** A loss difference (positive favours the claim) against the tolerance. */
 function lossComparison(diff: number, tol: number, text: string): Comparison {
-  return { counts: diff > tol ? 'for' : diff < -tol ? 'against' : 'undecided', text };
+  return { measure: 'loss', counts: diff > tol ? 'for' : diff < -tol ? 'against' : 'undecided', text };
 }
 
 const f3 = (x: number) => x.toFixed(3);
 const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
 
+type Supported = Finding['supported'];
+
+/** One measure's majority verdict: yes / no when more than half its comparisons count for / against. */
+function majority(items: Comparison[]): { supported: Supported; tally: string } {
+  const wins = items.filter((c) => c.counts === 'for').length;
+  const losses = items.filter((c) => c.counts === 'against').length;
+  const supported: Supported = wins > items.length / 2 ? 'yes' : losses > items.length / 2 ? 'no' : 'inconclusive';
+  return { supported, tally: `${wins} of ${items.length} support it, ${losses} contradict it, ${items.length - wins - losses} are undecided` };
+}
+
+const MEASURE_NAMES: Record<Comparison['measure'], string> = { loss: 'validation loss', accuracy: 'minimal pairs' };
+
 /**
- * A majority verdict: the claim is supported ('yes') when more than half the comparisons count
- * for it, contradicted ('no') when more than half count against it, and inconclusive when neither
- * (mixed results, ties, differences chance could give, or no comparisons at all).
+ * The verdict of a claim: each measure's majority verdict, then the verdict the deciding measures
+ * share: a measure that cannot decide (too few pairs, ties) does not outvote one that does, and
+ * two that contradict each other make the claim inconclusive, as do no numbers at all.
  */
 function verdict(items: Comparison[], noun: string): Pick<Finding, 'supported' | 'evidence'> {
   if (!items.length) return { supported: 'inconclusive', evidence: `No ${noun} to compare: the numbers for it are missing.` };
-  const wins = items.filter((c) => c.counts === 'for').length;
-  const losses = items.filter((c) => c.counts === 'against').length;
+  const measures = (['loss', 'accuracy'] as const).filter((m) => items.some((c) => c.measure === m));
+  const byMeasure = measures.map((m) => ({ m, ...majority(items.filter((c) => c.measure === m)) }));
+  const decided = new Set(byMeasure.map((b) => b.supported).filter((v) => v !== 'inconclusive'));
+  const supported: Supported = decided.size === 1 ? [...decided][0] : 'inconclusive';
   const shown = items.slice(0, 6).map((c) => c.text).join('; ');
   const more = items.length > 6 ? `; and ${items.length - 6} more` : '';
-  const tally = `${wins} of ${items.length} ${noun} support it, ${losses} contradict it, ${items.length - wins - losses} are undecided`;
-  return { supported: wins > items.length / 2 ? 'yes' : losses > items.length / 2 ? 'no' : 'inconclusive', evidence: `${tally}: ${shown}${more}.` };
+  const tally = byMeasure.length === 1
+    ? `${byMeasure[0].tally.replace(/^(\d+ of \d+)/, `$1 ${noun}`)}`
+    : byMeasure.map((b) => `${MEASURE_NAMES[b.m]}: ${b.supported} (${b.tally})`).join('; ');
+  return { supported, evidence: `${tally}: ${shown}${more}.` };
 }
 
 /** Grown-vs-1x comparisons of one language at the largest FLOPs both runs reached. */
@@ -184,7 +201,7 @@ function accuracyComparison(input: FindingsInput, better: string | undefined, wo
   if (!e || !better || !worse) return [];
   const d = comparePaired(e as EvaluationResult, better, worse, suitesOf(e, language));
   if (!d) return [];
-  return [{ counts: !d.significant ? 'undecided' : d.difference > 0 ? 'for' : 'against', text: `${label} on ${language} minimal pairs: ${(100 * d.accuracyA).toFixed(1)} % vs ${(100 * d.accuracyB).toFixed(1)} %, ${formatDifference(d)}` }];
+  return [{ measure: 'accuracy', counts: !d.significant ? 'undecided' : d.difference > 0 ? 'for' : 'against', text: `${label} on ${language} minimal pairs: ${(100 * d.accuracyA).toFixed(1)} % vs ${(100 * d.accuracyB).toFixed(1)} %, ${formatDifference(d)}` }];
 }
 
 export function findings(input: FindingsInput, options: FindingsOptions = {}): Finding[] {
