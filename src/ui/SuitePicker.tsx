@@ -52,8 +52,10 @@ function filterSuites(suites: SuiteInfo[], query: string, chosen: string[]): Sui
 function SuiteRow({ suite: s, checked, onCheck }: { suite: SuiteInfo; checked: boolean; onCheck: (on: boolean) => void }) {
   const studio = useStudioApi();
   return (
-    <li className="row eval-item" title={`${s.id} — ${s.description}`}>
-      <label className="check-line">
+    // Wraps where the column is narrow, so the name keeps room to be read and the figures move to
+    // a second line instead of squeezing it to a letter.
+    <li className="row eval-item" style={{ flexWrap: 'wrap' }} title={`${s.id} — ${s.description}`}>
+      <label className="check-line" style={{ minWidth: '11em' }}>
         <input type="checkbox" data-testid="eval-suite" data-id={s.id} checked={checked} onChange={(e) => onCheck(e.target.checked)} />
         <span className="name">{s.name}</span>
       </label>
@@ -70,5 +72,5 @@ function SuiteRow({ suite: s, checked, onCheck }: { suite: SuiteInfo; checked: b
 function LengthOnly({ accuracy }: { accuracy: number }) {
   const biased = Math.abs(accuracy - 0.5) > LENGTH_BIAS_FLAG;
   const title = `A scorer that only prefers the shorter sentence (UTF-8 bytes; equal lengths count half) gets ${(100 * accuracy).toFixed(1)} % of the pairs.${biased ? ' Far from 50 %: sentence length alone moves this suite\'s score, so compare models with care.' : ' Near 50 %: length cannot decide this suite.'}`;
-  return <span className={biased ? 'num' : 'num muted'} style={biased ? { color: 'var(--warn)' } : undefined} data-testid="suite-length-only" title={title}>length-only {(100 * accuracy).toFixed(1)} %</span>;
+  return <span className={biased ? 'num' : 'num muted'} style={{ marginLeft: 'auto', ...(biased ? { color: 'var(--warn)' } : {}) }} data-testid="suite-length-only" title={title}>length-only {(100 * accuracy).toFixed(1)} %</span>;
 }

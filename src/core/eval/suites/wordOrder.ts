@@ -2,8 +2,11 @@
 // with two of its words swapped (neighbours, or words two or three apart). A proxy, not grammar:
 // some swaps stay grammatical, and the pairs reward fluency in general. The UI labels them so.
 //
-// A swap keeps the words and the spaces, so both sentences have the same UTF-8 length and length
-// cannot decide a pair. The held-out text of a UDHR declaration is a handful of sentences, so a
+// Only the words move: punctuation stays where it was ("to life, liberty" -> "to liberty, life",
+// never "person. of"), and the first word, which carries the capital, stays first, so a pair is
+// not decided by a full stop in mid-sentence or a capital out of place. A swap keeps the words,
+// the marks and the spaces, so both sentences have the same UTF-8 length and length cannot decide
+// a pair. The held-out text of a UDHR declaration is a handful of sentences, so a
 // suite takes several swaps of each sentence; every pair names its sentence in `group`, so an
 // interval can count sentences rather than pairs.
 import { hashString, mulberry32 } from '../../rng';
@@ -33,11 +36,31 @@ export function sentencesOf(line: string): string[] {
   return sentences.flatMap((s) => (s.split(/\s+/u).length > MAX_WORDS ? s.split(/(?<=[,;:،؛])\s+/u).map((c) => c.trim()) : [s]));
 }
 
-/** Every swap of a sentence's words up to MAX_SWAP_DISTANCE apart, in an order seeded by the sentence. */
+/** A whitespace-separated token as its leading marks, the word, its trailing marks. */
+function partsOf(token: string): [string, string, string] {
+  const m = /^(\p{P}*)(.*?)(\p{P}*)$/su.exec(token)!;
+  return [m[1], m[2], m[3]];
+}
+
+/** The sentence with the words (not their marks) of tokens i and j exchanged. */
+export function swapWords(tokens: string[], i: number, j: number): string[] {
+  const out = tokens.slice();
+  const a = partsOf(tokens[i]);
+  const b = partsOf(tokens[j]);
+  out[i] = a[0] + b[1] + a[2];
+  out[j] = b[0] + a[1] + b[2];
+  return out;
+}
+
+/**
+ * Every swap of a sentence's words up to MAX_SWAP_DISTANCE apart that changes it, the first word
+ * left in place, in an order seeded by the sentence.
+ */
 function swapsOf(words: string[]): [number, number][] {
+  const core = words.map((w) => partsOf(w)[1]);
   const swaps: [number, number][] = [];
   for (let d = 1; d <= MAX_SWAP_DISTANCE; d++) {
-    for (let i = 0; i + d < words.length; i++) if (words[i] !== words[i + d]) swaps.push([i, i + d]);
+    for (let i = 1; i + d < words.length; i++) if (core[i] && core[i + d] && core[i] !== core[i + d]) swaps.push([i, i + d]);
   }
   const rand = mulberry32(hashString(words.join(' ')));
   for (let k = swaps.length - 1; k > 0; k--) {
@@ -73,9 +96,7 @@ export function wordOrderPairs(lines: string[], max = MAX_WORD_ORDER_PAIRS): Min
     if (open.length === 0) break;
     for (const { words, swaps, group } of spread(open, max - pairs.length)) {
       const [i, j] = swaps[round];
-      const bad = words.slice();
-      [bad[i], bad[j]] = [bad[j], bad[i]];
-      pairs.push({ good: words.join(' '), bad: bad.join(' '), paradigm: swapParadigm(j - i), group: `s${group}` });
+      pairs.push({ good: words.join(' '), bad: swapWords(words, i, j).join(' '), paradigm: swapParadigm(j - i), group: `s${group}` });
     }
   }
   return pairs;
