@@ -63,7 +63,13 @@ test('depth up-scaling is flagged as not preserving; bad parameters are refused 
       config: JSON.parse(new TextDecoder().decode(files.find((f) => f.name === 'config.json')!.bytes)),
       header: new TextDecoder().decode(files[0].bytes.subarray(8, 8 + Number(new DataView(files[0].bytes.buffer, files[0].bytes.byteOffset).getBigUint64(0, true)))),
     };
-    return { errors, before, after, deep: await s.checkpoints.get(deep), expanded: await s.checkpoints.get(expanded), stats: await s.modelStats(expanded), exported };
+    // The logit scale (1/2 for a HyperCloned tied head) is folded into model.norm.weight, so the
+    // F32 files import as an ordinary Llama (scale 1) that scores as the grown model does.
+    const f32 = await s.exportCheckpoint(hyper, { dtype: 'F32' });
+    const imported = await s.importFiles(f32.map((f) => ({ name: f.name, bytes: f.bytes })), { name: 'hyper re-imported' });
+    const texts = ['The cat sat on the mat.', 'Ideas sleep.'];
+    const scores = { hyper: await s.scoreTexts(hyper, texts), imported: await s.scoreTexts(imported.id, texts), scale: (await s.checkpoints.get(hyper)).config.logit_scale, importedScale: (await s.checkpoints.get(imported.id)).config.logit_scale };
+    return { errors, before, after, deep: await s.checkpoints.get(deep), expanded: await s.checkpoints.get(expanded), stats: await s.modelStats(expanded), exported, scores };
   }, TINY_CONFIG);
   expect(r.errors[0]).toMatch(/hyperclone: factor must be from 2 to 8, got 1/);
   expect(r.errors[1]).toMatch(/depth_upscale: k must be from 0 to 1 for a model of 2 layers/);
@@ -77,6 +83,10 @@ test('depth up-scaling is flagged as not preserving; bad parameters are refused 
   expect(r.expanded.trainable!.every((n) => /^model\.layers\.[13]\./.test(n))).toBe(true);
   expect(r.stats.parameters.total).toBe(r.expanded.parameterCount);
   expect(r.exported.names).toEqual(['model.safetensors', 'config.json', 'tokenizer.json', 'tokenizer_config.json', 'studio.json']);
-  expect(r.exported.config).toMatchObject({ architectures: ['LlamaForCausalLM'], hidden_size: 64, num_attention_heads: 8, num_key_value_heads: 4, torch_dtype: 'bfloat16', studio_logit_scale: 0.5 });
+  expect(r.exported.config).toMatchObject({ architectures: ['LlamaForCausalLM'], hidden_size: 64, num_attention_heads: 8, num_key_value_heads: 4, torch_dtype: 'bfloat16' });
+  expect(r.exported.config).not.toHaveProperty('studio_logit_scale');
+  expect(r.scores.scale).toBe(0.5);
+  expect(r.scores.importedScale).toBe(1);
+  r.scores.hyper.forEach((x, i) => expect(Math.abs(r.scores.imported[i] - x)).toBeLessThan(1e-4 * Math.abs(x)));
   expect(JSON.parse(r.exported.header)['model.layers.0.self_attn.q_proj.weight']).toMatchObject({ dtype: 'BF16', shape: [64, 64] });
 });
