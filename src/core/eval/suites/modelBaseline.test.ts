@@ -1,9 +1,9 @@
 // What models score on the built-in suites, under lm-eval's BLiMP rule (" " + sentence after BOS;
 // a pair is correct when log p(good) >= log p(bad)): an untrained model is at chance, so nothing
 // in how the suites were made (length, a direction, a punctuation mark) decides them. Scoring on
-// the tfjs CPU backend is slow (about 1,500 tokens a second for the tiny preset), so the
-// agreement suite is scored on a balanced part of each paradigm and the word-order suites on the
-// shortest pair of each, pooled.
+// the tfjs CPU backend is slow (about 1,500 tokens a second for the tiny preset on two cores), so
+// the agreement suite is scored on a balanced part of each paradigm and the word-order suites on
+// the shortest pair of each, pooled.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, readFileSync } from 'node:fs';
