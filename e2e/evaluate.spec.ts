@@ -92,6 +92,13 @@ test('import a JSONL suite, evaluate two checkpoints, table and heatmap match th
   const multi = await page.evaluate(({ trained, suite }) => window.studio.evaluate({ checkpoints: [trained], suites: [suite], validation: false, rule: 'lm-eval multiblimp' }), { trained, suite: suite.id });
   expect(multi.rows[0]).toMatchObject({ rule: 'lm-eval multiblimp', headline: 'pairs' });
   expect(multi.rows[0].norm).toBeDefined();
+  // The tiny suite fits the model's 32 positions; most Brown sentences do not, and are scored in
+  // sliding windows, which the result counts and the table names.
+  expect(result.rows.every((r) => r.windowedPairs === 0 && r.positions === 32)).toBe(true);
+  const long = await page.evaluate((trained) => window.studio.evaluate({ checkpoints: [trained], suites: ['agreement-eng'], validation: false, maxPairs: 10 }), trained);
+  expect(long.rows[0].windowedPairs).toBeGreaterThan(0);
+  await expect(page.getByTestId('eval-windowed')).toContainText(`${long.rows[0].windowedPairs} of 10 pairs (32 positions)`);
+  expect(await page.evaluate((id) => window.studio.exportEvaluation(id, 'csv'), long.id)).toMatch(/,windowed_pairs,\d+,,10,/);
   await expect(page.evaluate(({ trained, suite }) => window.studio.evaluate({ checkpoints: [trained], suites: [suite], rule: 'old' as never }), { trained, suite: suite.id })).rejects.toThrow(/rule must be one of "lm-eval blimp", "lm-eval multiblimp"/);
 
   expect(errors).toEqual([]);

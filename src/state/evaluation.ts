@@ -7,6 +7,7 @@ import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { newId } from '../core/checkpoint/manifest';
 import type { CorpusInfo } from '../core/data/corpusSplit';
 import { defaultRule, isPairRule, PAIR_RULES, type PairRule, ruleTexts, samplePairs, scorePairs } from '../core/eval/minimalPairs';
+import { needsWindows } from '../core/eval/score';
 import { type EvaluationResult, evaluationCsv, pairSetOf, type SuiteResultRow, type ValidationRow } from '../core/eval/report';
 import { type LoadError, parseBlimpJsonl, parseMultiBlimpTsv } from '../core/eval/suites/loaders';
 import { type MinimalPair, type Suite, type SuiteInfo, suiteInfo } from '../core/eval/suites/types';
@@ -135,9 +136,13 @@ export function createEvaluationActions(s: Services, cache: EngineCache, lib: Su
           await cache.ensureModel(m.id);
           for (let k = 0; k < infos.length; k++) {
             const pairs = pairSets[k];
-            const scores = await scoreAll(m.id, ruleTexts(pairs, rules[k]), (n) => progress(n, `${m.name}: ${infos[k].name}`));
+            const texts = ruleTexts(pairs, rules[k]);
+            const scores = await scoreAll(m.id, texts, (n) => progress(n, `${m.name}: ${infos[k].name}`));
             const score = scorePairs(pairs, scores.slice(0, pairs.length), scores.slice(pairs.length), rules[k]);
-            rows.push({ checkpoint: m.id, suite: infos[k].id, language: infos[k].language, pairAccuracy: score.overall.value, ...score });
+            const positions = m.config.max_position_embeddings;
+            const counts = await s.engine.call('tokenCounts', { modelId: m.id, texts });
+            const windowedPairs = pairs.filter((_, i) => needsWindows(Math.max(counts[i], counts[i + pairs.length]), positions)).length;
+            rows.push({ checkpoint: m.id, suite: infos[k].id, language: infos[k].language, pairAccuracy: score.overall.value, ...score, windowedPairs, positions });
           }
           for (const { language, corpus } of valCorpora) {
             await cache.ensureCorpus(corpus, false);

@@ -12,6 +12,9 @@ export function EvalTable({ result }: { result: EvaluationResult }) {
   const valid = (checkpoint: string, language: string) => result.validation.find((v) => v.checkpoint === checkpoint && v.language === language);
   const corpus = (language: string) => result.validation.find((v) => v.language === language)?.corpus;
   const ruleOf = (suite: string) => result.rows.find((r) => r.suite === suite);
+  const name = new Map(result.checkpoints.map((c) => [c.id, c.name]));
+  const suiteName = new Map(result.suites.map((s) => [s.id, s.name]));
+  const windowed = result.rows.filter((r) => (r.windowedPairs ?? 0) > 0);
   return (
     <div className="eval-table-wrap">
       <table className="compare eval-table" data-testid="eval-table">
@@ -63,6 +66,12 @@ export function EvalTable({ result }: { result: EvaluationResult }) {
           ))}
         </tbody>
       </table>
+      {windowed.length > 0 && (
+        <p className="warn-text small-text" data-testid="eval-windowed">
+          Longer than the model's positions (max_position_embeddings), so scored in sliding windows of that many tokens, each token seeing at least half of them (ours: lm-eval would truncate):{' '}
+          {windowed.map((r) => `${name.get(r.checkpoint) ?? r.checkpoint} on ${suiteName.get(r.suite) ?? r.suite}: ${r.windowedPairs} of ${r.pairs} pairs (${r.positions} positions)`).join('; ')}.
+        </p>
+      )}
     </div>
   );
 }

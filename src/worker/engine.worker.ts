@@ -40,6 +40,8 @@ async function handle(req: WorkerRequest): Promise<RequestMap[WorkerRequest['typ
       return session.loadSuite(req);
     case 'scoreTexts':
       return session.scoreTexts(req);
+    case 'tokenCounts':
+      return session.tokenCounts(req);
     case 'validationLoss':
       return session.validationLoss(req);
     case 'train':

@@ -75,6 +75,8 @@ export interface RequestMap {
   /** Pairs for evaluation while training, scored by `rule` (lm-eval's rule for the suite's format). */
   loadSuite: { args: { suiteId: string; pairs: MinimalPair[]; rule: PairRule }; result: null };
   scoreTexts: { args: { modelId: string; texts: string[] }; result: number[] };
+  /** Tokens scoreTexts scores of each text (after the prefix token), to tell which need sliding windows. */
+  tokenCounts: { args: { modelId: string; texts: string[] }; result: number[] };
   validationLoss: { args: { modelId: string; corpusId: string; seqLen: number; maxTokens: number }; result: number };
   train: { args: { runId: string; modelId: string; settings: TrainSettings; trainable?: string[]; resume?: ResumeState }; result: null };
   control: { args: { runId: string; action: 'pause' | 'resume' | 'stop' }; result: null };

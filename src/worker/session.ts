@@ -11,7 +11,7 @@ import { blobTensorReader } from '../core/checkpoint/blobReader';
 import { runMerge } from '../core/merge/merge';
 import { mergeMethod } from '../core/merge/registry';
 import { diagonalFisher } from '../core/eval/fisher';
-import { scoreTexts, validationLoss } from '../core/eval/score';
+import { continuationTokens, scoreTexts, validationLoss } from '../core/eval/score';
 import { compareModels } from '../core/eval/compare';
 import { pairAccuracy, type PairRule, samplePairs } from '../core/eval/minimalPairs';
 import type { MinimalPair } from '../core/eval/suites/types';
@@ -178,6 +178,11 @@ export class EngineSession {
   async scoreTexts(a: Args<'scoreTexts'>): Result<'scoreTexts'> {
     const m = this.model(a.modelId);
     return scoreTexts(m, m.tokenizer, a.texts);
+  }
+
+  async tokenCounts(a: Args<'tokenCounts'>): Result<'tokenCounts'> {
+    const m = this.model(a.modelId);
+    return a.texts.map((t) => continuationTokens(m.tokenizer, t).length);
   }
 
   async validationLoss(a: Args<'validationLoss'>): Result<'validationLoss'> {

@@ -30,6 +30,12 @@ export interface SuiteResultRow {
   /** Per-pair verdicts in the order of the suite's pair set (stats.ts encodeVerdicts). */
   verdicts?: string;
   normVerdicts?: string;
+  /**
+   * Pairs with a sentence longer than the model's positions (`positions`, its
+   * max_position_embeddings), scored in sliding windows (ours: lm-eval would truncate the text).
+   */
+  windowedPairs?: number;
+  positions?: number;
 }
 
 export interface ValidationRow {
@@ -210,6 +216,8 @@ export function evaluationCsv(r: EvaluationResult): string {
     est('accuracy_macro', row.macro, row.accuracy, undefined, row.headline !== 'pairs');
     est('accuracy_pairs', row.overall, row.pairAccuracy, row.correct, row.headline === 'pairs');
     if (row.norm) est('acc_norm', row.norm, NaN, undefined, row.rule !== undefined && PAIR_RULES[row.rule].lengthNormalised);
+    // Ours, not lm-eval's: how many pairs needed sliding windows (a sentence past the model's positions).
+    if (row.windowedPairs !== undefined) out.push([...head, '', 'windowed_pairs', String(row.windowedPairs), '', String(row.pairs), '', '', '', rule, '0']);
     for (const p of row.paradigms) out.push([...head, p.paradigm, 'accuracy', String(p.accuracy), String(p.correct), String(p.total), s(p.lo), s(p.hi), p.method ?? '', rule, '0']);
   }
   for (const v of r.validation) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { continuationTokens, scoreTexts, validationLoss } from './score';
+import { continuationTokens, scoreRows, scoreTexts, validationLoss } from './score';
 import { hfTokenizerFromFiles, importTokenizer } from '../tokenizer/hf';
 import { bpeTokenizerFiles } from '../testing/bpeFixture';
 import { forward } from '../model/llama';
@@ -31,6 +31,24 @@ describe('scoreTexts', () => {
       expect(together[i]).toBeCloseTo(alone, 4);
     }
     expect(together[4]).toBe(0);
+  });
+
+  it('never runs the model past its positions: a longer text is scored in windows sliding by half', async () => {
+    // max_position_embeddings 16. A text of 16 bytes fits (inputs BOS + 15 bytes); 17 does not.
+    expect(scoreRows(0, Array(16).fill(97), tok.bos, 16)).toHaveLength(1);
+    expect(scoreRows(0, Array(17).fill(97), tok.bos, 16).map((r) => [r.inputs.length, r.scoredFrom])).toEqual([[16, 0], [16, 15]]);
+    const text = 'The keys to the old cabinet are here.'; // 37 bytes
+    const seq = [tok.bos, ...tok.encode(text)];
+    const logp = (from: number, to: number) => tf.tidy(() => tf.logSoftmax(forward(model, tf.tensor2d([seq.slice(from, to)], [1, to - from], 'int32')), -1).arraySync()) as number[][][];
+    // Windows by hand: targets 1..16 from seq[0..15]; 17..24 from seq[8..23]; 25..32 from
+    // seq[16..31]; 33..37 from seq[21..36] (each window 16 positions, each token seeing ≥ 8 before it).
+    let hand = 0;
+    for (const [from, first, last] of [[0, 1, 16], [8, 17, 24], [16, 25, 32], [21, 33, 37]]) {
+      const lp = logp(from, from + 16);
+      for (let t = first; t <= last; t++) hand += lp[0][t - 1 - from][seq[t]];
+    }
+    const [score] = await scoreTexts(model, tok, [text]);
+    expect(score).toBeCloseTo(hand, 4);
   });
 });
 

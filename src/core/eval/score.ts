@@ -47,42 +47,77 @@ export function continuationTokens(tokenizer: Tokenizer, text: string): number[]
   return ids.length && ids[0] === tokenizer.bos ? ids.slice(1) : ids;
 }
 
+/** One forward row of scoreTexts: a window of a text's tokens and the targets it scores. */
+interface ScoreRow {
+  text: number;
+  inputs: number[];
+  targets: number[];
+  /** Targets before this index were scored by an earlier window of the same text. */
+  scoredFrom: number;
+}
+
+/**
+ * The rows that score one text: the whole of it after the prefix token when it fits the model's
+ * positions, else windows of `positions` tokens sliding by half of them (the first window scores
+ * its every token; each later one the tokens past the previous window, each seeing at least
+ * positions/2 tokens before it). A model is never run at positions it does not have; lm-eval
+ * would truncate such a text instead, so evaluation results say when windows were used.
+ */
+export function scoreRows(text: number, ids: number[], prefix: number, positions: number): ScoreRow[] {
+  const seq = [prefix, ...ids]; // predicts seq[1..L] from what precedes each: L positions
+  const L = ids.length;
+  if (L <= positions) return [{ text, inputs: seq.slice(0, Math.max(1, L)), targets: ids, scoredFrom: 0 }];
+  const rows: ScoreRow[] = [];
+  const stride = Math.max(1, Math.floor(positions / 2));
+  let done = 0; // targets seq[1..done] scored
+  for (let end = positions; done < L; end = Math.min(L, end + stride)) {
+    const from = end - positions; // window inputs seq[from..end-1], targets seq[from+1..end]
+    rows.push({ text, inputs: seq.slice(from, end), targets: seq.slice(from + 1, end + 1), scoredFrom: done - from });
+    done = end;
+  }
+  return rows;
+}
+
+/** Whether scoreTexts slides windows over a text of `tokens` tokens (after the prefix token) for a model of `positions` positions. */
+export const needsWindows = (tokens: number, positions: number): boolean => tokens > positions;
+
 /**
  * Total natural-log probability of each text: sum over its tokens of log p(token | BOS, earlier
- * tokens), as continuationTokens takes them. Texts are sorted by length and padded per batch to
- * waste little work on padding.
+ * tokens), as continuationTokens takes them; a text longer than the model's positions
+ * (max_position_embeddings) is scored in sliding windows (scoreRows). Rows are sorted by length
+ * and padded per batch to waste little work on padding.
  */
 export async function scoreTexts(model: LlamaModel, tokenizer: Tokenizer, texts: string[]): Promise<number[]> {
-  const encoded = texts.map((t) => continuationTokens(tokenizer, t));
-  const order = encoded.map((_, i) => i).sort((a, b) => encoded[a].length - encoded[b].length);
+  const positions = model.config.max_position_embeddings;
+  const all = texts.flatMap((t, k) => scoreRows(k, continuationTokens(tokenizer, t), tokenizer.bos, positions));
+  const order = all.map((_, i) => i).sort((a, b) => all[a].targets.length - all[b].targets.length);
   const scores = new Array<number>(texts.length).fill(0);
   let i = 0;
   while (i < order.length) {
-    // Texts are in ascending length, so the last one taken sets the padded length T. A batch
-    // also ends where taking the next text would make padding more than a quarter of its
+    // Rows are in ascending length, so the last one taken sets the padded length T. A batch
+    // also ends where taking the next row would make padding more than a quarter of its
     // positions: attention costs grow with T², and minimal-pair suites mix short and long
     // sentences.
     let rows = 1;
-    let tokens = Math.max(1, encoded[order[i]].length);
+    let tokens = Math.max(1, all[order[i]].targets.length);
     for (; i + rows < order.length; rows++) {
-      const next = Math.max(1, encoded[order[i + rows]].length);
+      const next = Math.max(1, all[order[i + rows]].targets.length);
       if (rows >= rowsPerBatch(model, next) || (rows + 1) * next > PADDING_LIMIT * (tokens + next)) break;
       tokens += next;
     }
     const group = order.slice(i, i + rows);
-    const T = Math.max(1, encoded[group[group.length - 1]].length);
+    const T = Math.max(1, all[group[group.length - 1]].targets.length);
     const b: Batch = { inputs: new Int32Array(rows * T).fill(tokenizer.pad), targets: new Int32Array(rows * T).fill(tokenizer.pad), mask: new Float32Array(rows * T), batchSize: rows, seqLen: T };
     group.forEach((k, r) => {
-      const ids = encoded[k];
-      b.inputs[r * T] = tokenizer.bos;
-      for (let t = 0; t < ids.length; t++) {
-        b.targets[r * T + t] = ids[t];
-        if (t + 1 < T) b.inputs[r * T + t + 1] = ids[t];
-        b.mask[r * T + t] = 1;
-      }
+      const row = all[k];
+      row.inputs.forEach((id, t) => (b.inputs[r * T + t] = id));
+      row.targets.forEach((id, t) => {
+        b.targets[r * T + t] = id;
+        if (t >= row.scoredFrom) b.mask[r * T + t] = 1;
+      });
     });
     const { sums } = await rowLogProbs(model, b);
-    group.forEach((k, r) => (scores[k] = sums[r]));
+    group.forEach((k, r) => (scores[all[k].text] += sums[r]));
     i += rows;
   }
   return scores;
