@@ -18,7 +18,7 @@ test('adapting to Icelandic: target loss falls, English is tracked from the pare
   expect(evals.map((m) => m.step)).toEqual([0, 8, 16]);
   expect(evals[2].valid!['udhr-isl']).toBeLessThan(evals[0].valid!['udhr-isl']);
   expect(Object.keys(evals[0].valid!)).toEqual(['udhr-isl', 'eng-brown']);
-  expect(Object.keys(evals[0].pairs!).sort()).toEqual(['agreement-eng', 'wordorder-udhr-isl']);
+  expect(Object.keys(evals[0].pairs!).sort()).toEqual(['agreement-eng', 'wordorder-eng-brown', 'wordorder-udhr-isl']);
   const settings = r.manifest.training!.settings;
   expect(settings.adapt).toMatchObject({ target: 'udhr-isl', replay: 0.25, replayCorpus: 'eng-brown' });
   expect(settings.data).toEqual([{ corpus: 'udhr-isl', weight: 0.75 }, { corpus: 'eng-brown', weight: 0.25 }]);

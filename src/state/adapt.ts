@@ -62,7 +62,10 @@ export function createAdaptActions(runs: RunManager, growth: GrowthActions): Ada
     if (target.trainBytes < seqLen + 1) throw new Error(`target ${target.id} has ${target.trainBytes} training bytes, too few for one sequence of seqLen ${seqLen}`);
     const steps = stepsForBudget(budget, from.config, batchSize, seqLen);
     const rest = Object.fromEntries(Object.entries(options).filter(([k]) => !ADAPT_KEYS.includes(k)));
-    const defaultSuites = ['agreement-eng', `wordorder-${target.id}`, ...st.suites.filter((x) => x.language === target.language && (x.source === 'blimp' || x.source === 'multiblimp')).map((x) => x.id)];
+    // English grammar (agreement) and English word order: a small model's agreement accuracy stays
+    // at chance (it picks word forms, not agreement), while its English word order moves, so
+    // forgetting of English shows there.
+    const defaultSuites = ['agreement-eng', 'wordorder-eng-brown', `wordorder-${target.id}`, ...st.suites.filter((x) => x.language === target.language && (x.source === 'blimp' || x.source === 'multiblimp')).map((x) => x.id)];
     const evalEvery = (rest.evalEvery as number | undefined) ?? Math.max(1, Math.round(steps / 10));
     const settings = validateTrainSettings(
       {

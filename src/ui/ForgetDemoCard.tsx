@@ -12,7 +12,7 @@ type Phase = ReturnType<ForgetDemoHandle['phase']>;
 const PHASES: { id: Phase; title: string; text: string }[] = [
   { id: 'create', title: '1 · A blank model', text: 'A new, untrained model is created. Its weights are random, so it guesses every next character about equally.' },
   { id: 'english', title: '2 · Learning English', text: 'The model learns English from the Brown corpus: its English loss falls. Icelandic loss falls a little too, because the two languages share letters and some patterns.' },
-  { id: 'adapt', title: '3 · Only Icelandic now', text: 'Now it only sees Icelandic: Icelandic loss falls (gain) while English loss rises and its grammar accuracy drops — catastrophic forgetting. Mixing some English back into each batch (replay) reduces it.' },
+  { id: 'adapt', title: '3 · Only Icelandic now', text: 'Now it only sees Icelandic: Icelandic loss falls (gain) while English loss rises and its English word-order accuracy drops — catastrophic forgetting (a model this small never learns English agreement, which stays at chance). Mixing some English back into each batch (replay) reduces it.' },
   { id: 'done', title: '4 · Done', text: 'The model has become better at Icelandic and worse at English. Try the form above with 10–30 % replay and compare the runs: forgetting shrinks while the gain barely changes.' },
 ];
 
