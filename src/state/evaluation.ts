@@ -61,7 +61,7 @@ export function createEvaluationActions(s: Services, cache: EngineCache, lib: Su
   async function scoreAll(modelId: string, texts: string[], progress: (n: number) => void): Promise<number[]> {
     const out: number[] = [];
     for (let i = 0; i < texts.length; i += SCORE_CHUNK) {
-      out.push(...(await s.engine.call('scoreTexts', { modelId, texts: texts.slice(i, i + SCORE_CHUNK) })));
+      for (const x of await s.engine.call('scoreTexts', { modelId, texts: texts.slice(i, i + SCORE_CHUNK) })) out.push(x);
       progress(Math.min(SCORE_CHUNK, texts.length - i));
     }
     return out;
@@ -86,8 +86,9 @@ export function createEvaluationActions(s: Services, cache: EngineCache, lib: Su
       let language = options.language;
       for (const f of list) {
         const r = format === 'blimp' ? parseBlimpJsonl(f.name, f.text) : parseMultiBlimpTsv(f.name, f.text);
-        pairs.push(...r.pairs);
-        errors.push(...r.errors);
+        // Appended one by one: a spread of 150,000 pairs exceeds the engine's argument limit.
+        for (const p of r.pairs) pairs.push(p);
+        for (const e of r.errors) errors.push(e);
         language ??= r.language;
       }
       language ??= format === 'blimp' ? 'eng' : undefined;

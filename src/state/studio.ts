@@ -205,6 +205,9 @@ export function createStudio(services: Services = createServices()): StudioApi {
     },
     async addCorpus(fileName, text, options = {}) {
       if (typeof fileName !== 'string' || typeof text !== 'string') throw new Error('addCorpus(fileName, text) needs a file name and its text');
+      if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new Error(`options must be an object {name?, language?}, got ${JSON.stringify(options)}`);
+      if (options.name !== undefined && typeof options.name !== 'string') throw new Error(`options.name must be a string, got ${JSON.stringify(options.name)}`);
+      if (options.language !== undefined && typeof options.language !== 'string') throw new Error(`options.language must be an ISO 639-3 code (three lowercase letters) or 'und', got ${JSON.stringify(options.language)}`);
       const { lines, errors } = parseUserCorpus(fileName, text);
       if (lines.length < 2) throw new Error(`${fileName} has ${lines.length} usable line(s); a corpus needs at least 2 (one for training, one for validation)`);
       const { train, valid } = splitUnits(lines);

@@ -200,11 +200,17 @@ export function parseUserCorpus(
   if (extension === undefined) {
     throw new Error(`Cannot read "${fileName}": a corpus file must end in ${USER_CORPUS_EXTENSIONS.join(' or ')}`);
   }
+  checkTextNotBinary(fileName, text);
   const rawLines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   const lines: string[] = [];
   const errors: UserCorpusError[] = [];
   rawLines.forEach((raw, i) => {
     if (raw.trim() === '') return;
+    // A line of only control or format characters (a file of U+0085s) holds no text to learn.
+    if (!/[\p{L}\p{N}]/u.test(raw)) {
+      errors.push({ line: i + 1, message: 'has no letters or digits' });
+      return;
+    }
     if (extension === '.txt') {
       lines.push(normalizeParagraph(raw));
       return;
@@ -214,6 +220,26 @@ export function parseUserCorpus(
     else errors.push({ line: i + 1, message: parsed.error });
   });
   return { lines, errors };
+}
+
+/** Share of U+FFFD (bytes that were not UTF-8) above which a file is taken for binary. */
+const MAX_REPLACEMENT_SHARE = 0.01;
+
+/**
+ * Refuses a file that is not text: NUL characters, or more than 1 % replacement characters (the
+ * decoder's mark for bytes that are not UTF-8; a 64 KB binary file decodes to ~27,000 of them).
+ */
+export function checkTextNotBinary(fileName: string, text: string): void {
+  let replaced = 0;
+  let nul = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfffd) replaced++;
+    else if (c === 0) nul++;
+  }
+  if (nul > 0 || replaced > MAX_REPLACEMENT_SHARE * text.length) {
+    throw new Error(`"${fileName}" is not a text file: ${nul ? `${nul} NUL characters` : `${replaced} of its ${text.length} characters are not valid UTF-8`}; a corpus must be UTF-8 text (.txt, a paragraph per line) or JSON Lines (.jsonl, a "text" field per line)`);
+  }
 }
 
 function parseJsonlRecord(raw: string): string | { error: string } {

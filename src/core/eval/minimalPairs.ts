@@ -174,8 +174,14 @@ export function scorePairs(pairs: MinimalPair[], good: number[], bad: number[], 
  */
 export function samplePairs(pairs: MinimalPair[], max: number): MinimalPair[] {
   if (pairs.length <= max) return pairs;
+  // One pass, appending in place: copying a paradigm's list per pair was quadratic (seconds to
+  // pick 10 of 60,000).
   const by = new Map<string, MinimalPair[]>();
-  for (const p of pairs) by.set(p.paradigm, [...(by.get(p.paradigm) ?? []), p]);
+  for (const p of pairs) {
+    const q = by.get(p.paradigm);
+    if (q) q.push(p);
+    else by.set(p.paradigm, [p]);
+  }
   const queues = [...by.values()];
   const out: MinimalPair[] = [];
   for (let i = 0; out.length < max; i++) for (const q of queues) if (i < q.length && out.length < max) out.push(q[i]);

@@ -160,9 +160,10 @@ export function comparePaired(r: EvaluationResult, a: string, b: string, suites:
       own.set(key, c);
     });
     clustered ||= set?.clusters !== undefined && own.size < da.length;
-    clusters.push(...own.values());
-    va.push(...da);
-    vb.push(...db);
+    // Appended one by one: spreading a large suite's verdicts would pass the argument limit.
+    for (const c of own.values()) clusters.push(c);
+    for (const x of da) va.push(x);
+    for (const x of db) vb.push(x);
   }
   if (!va.length) return undefined;
   const m = mcnemarOf(va, vb);
@@ -192,8 +193,17 @@ export function formatDifference(d: PairedDifference): string {
 }
 
 /** RFC 4180: a cell with a comma, quote or line break is quoted, its quotes doubled. */
+/** A plain decimal number, which a spreadsheet reads as a number, never as a formula. */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * RFC 4180: a cell with a comma, quote or line break is quoted, its quotes doubled. A text cell
+ * that starts with =, +, -, @, a tab or a carriage return (and is not a number) gets a leading
+ * apostrophe, as OWASP advises against CSV injection: a checkpoint named =HYPERLINK(...) stays text.
+ */
 export function csvCell(v: string | number): string {
-  const s = String(v);
+  let s = String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !NUMBER.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -99,8 +99,13 @@ export function planMerge(req: MergeRequest): MergePlan {
   const plan: MergePlan = { method, base: req.base, models, global, dtype: (req.dtype as MergeDtype | undefined) ?? 'float32', notes: [...notes] };
   // Generalized task arithmetic divides by 1 where the weights sum to ~0, as mergekit does; other methods refuse.
   const weights = models.map((m) => m.params.weight ?? 1);
-  if (method.family !== 'task-arithmetic' && global.normalize === true && weights.every((w) => typeof w === 'number') && Math.abs((weights as number[]).reduce((a, b) => a + b, 0)) < 1e-12) {
-    throw new Error(`${method.id}: the weights sum to 0, so normalize cannot divide by them`);
+  if (method.family !== 'task-arithmetic' && global.normalize === true && weights.every((w) => typeof w === 'number')) {
+    // Dividing by a sum near 0 (1e-11) blows the merged weights up to NaN: the sum must be clearly
+    // positive, above a millionth of the weights' magnitudes.
+    const ws = weights as number[];
+    const sum = ws.reduce((a, b) => a + b, 0);
+    const scale = ws.reduce((a, b) => a + Math.abs(b), 0);
+    if (!(sum > 1e-6 * Math.max(scale, 1e-300))) throw new Error(`${method.id}: the weights sum to ${sum}; normalize divides by that sum, so it must be clearly positive (more than 1e-6 of Σ|w| = ${scale}); change the weights or turn normalize off`);
   }
   for (const t of [0, 1]) {
     const p = tensorParams(plan, '', t);

@@ -56,8 +56,45 @@ function sortKeys(method: MergeMethod, raw: Record<string, unknown>, scope: 'glo
   return out;
 }
 
+/** Deeper than this, a YAML is refused before parsing: a mergekit config nests a few levels. */
+export const MAX_YAML_DEPTH = 64;
+
+/**
+ * How deeply a YAML text nests, counted without parsing it (the parser recurses and a few
+ * thousand levels overflow its stack): the most flow brackets open at once plus the deepest
+ * stack of block indentation levels. Quoted text and comments are skipped.
+ */
+export function yamlNesting(text: string): number {
+  let flow = 0;
+  let maxFlow = 0;
+  const indents: number[] = [];
+  let maxBlock = 0;
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    const indent = line.length - line.trimStart().length;
+    const body = line.trim();
+    if (body && !body.startsWith('#')) {
+      while (indents.length && indents[indents.length - 1] >= indent) indents.pop();
+      indents.push(indent);
+      maxBlock = Math.max(maxBlock, indents.length);
+    }
+    let quote = '';
+    for (const ch of line) {
+      if (quote) {
+        if (ch === quote) quote = '';
+      } else if (ch === '"' || ch === "'") quote = ch;
+      else if (ch === '#') break;
+      else if (ch === '[' || ch === '{') maxFlow = Math.max(maxFlow, ++flow);
+      else if (ch === ']' || ch === '}') flow = Math.max(0, flow - 1);
+    }
+  }
+  return maxFlow + maxBlock;
+}
+
 /** Parses and checks a mergekit config; errors name the line (syntax) or the key (content). */
 export function parseMergekitYaml(text: string): MergekitConfig {
+  if (typeof text !== 'string') throw new Error('a mergekit config must be YAML text');
+  const depth = yamlNesting(text);
+  if (depth > MAX_YAML_DEPTH) throw new Error(`the YAML nests ${depth} levels deep; a mergekit config needs a few, and the studio reads at most ${MAX_YAML_DEPTH}`);
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) {
     const e = doc.errors[0];

@@ -18,7 +18,8 @@ export interface LoadResult {
 }
 
 function lines(text: string): string[] {
-  return text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  // CRLF, LF and CR-only (old Mac) line endings alike.
+  return text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
 }
 
 const BLIMP_KNOWN = new Set(['sentence_good', 'sentence_bad', 'UID']);

@@ -1,0 +1,62 @@
+// Bad input in the pure core (issue 16, item 5): each case gets a sentence naming what is wrong,
+// never a JavaScript internal, and no input size reaches a recursion or argument limit.
+import { describe, expect, it } from 'vitest';
+import { checkTextNotBinary, parseUserCorpus } from './data/corpusSplit';
+import { samplePairs } from './eval/minimalPairs';
+import { csvCell } from './eval/report';
+import { parseMultiBlimpTsv } from './eval/suites/loaders';
+import type { MinimalPair } from './eval/suites/types';
+import { planMerge } from './merge/merge';
+import { MAX_YAML_DEPTH, parseMergekitYaml, yamlNesting } from './merge/mergekit';
+
+describe('hostile inputs', () => {
+  it('CSV cells that a spreadsheet would run as a formula stay text; numbers stay numbers', () => {
+    expect(csvCell('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
+    for (const s of ['+1+2', '-cmd', '@SUM(A1)', '\tx', '\rx']) expect(csvCell(s).replace(/^"/, '').startsWith("'")).toBe(true);
+    for (const s of ['-0.25', '+3', '1e-7', '-1.5E+3', '0.5']) expect(csvCell(s)).toBe(s);
+    expect(csvCell(-0.25)).toBe('-0.25');
+    expect(csvCell('plain name')).toBe('plain name');
+  });
+
+  it('samples 10 pairs of 60,000 in one pass, spread over the paradigms in file order', () => {
+    const pairs: MinimalPair[] = Array.from({ length: 60_000 }, (_, i) => ({ good: `g${i}`, bad: `b${i}`, paradigm: i < 59_990 ? 'big' : 'small' }));
+    // (The old code copied a paradigm's list per pair: 8–11 s here; speed is for benchmarks, this checks the result.)
+    const picked = samplePairs(pairs, 10);
+    expect(picked.map((p) => p.good)).toEqual(['g0', 'g59990', 'g1', 'g59991', 'g2', 'g59992', 'g3', 'g59993', 'g4', 'g59994']);
+  });
+
+  it('reads MultiBLiMP files with CR-only line endings like LF and CRLF', () => {
+    const rows = ['sen\twrong_sen\tphenomenon', 'Hann er.\tHann eru.\tSV-#', 'Þeir eru.\tÞeir er.\tSV-#'];
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const r = parseMultiBlimpTsv('isl.tsv', rows.join(eol));
+      expect(r.errors).toEqual([]);
+      expect(r.pairs).toHaveLength(2);
+    }
+  });
+
+  it('refuses a YAML nested thousands of levels deep with a sentence, before the parser recurses', () => {
+    const flow = `merge_method: ties\nmodels: ${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const block = `merge_method: ties\nparameters:\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i + 1)}a:`).join('\n')} 1`;
+    for (const text of [flow, block]) expect(() => parseMergekitYaml(text)).toThrow(new RegExp(`the YAML nests \\d+ levels deep; .* at most ${MAX_YAML_DEPTH}`));
+    // An ordinary config nests a few levels; brackets inside quotes or comments do not count.
+    expect(yamlNesting('merge_method: ties\nmodels:\n  - model: a\n    parameters: {weight: [1, 0]}\n# [[[[\nname: "[[["\n')).toBeLessThan(8);
+  });
+
+  it('refuses a linear merge whose weights do not sum to a clearly positive number', () => {
+    const req = (w: number[]) => ({ method: 'linear', models: w.map((weight, i) => ({ id: `m${i}`, weight })) });
+    expect(() => planMerge(req([1, -1 + 1e-11]))).toThrow(/linear: the weights sum to 1\.000000082740371e-11; normalize divides by that sum, so it must be clearly positive/);
+    expect(() => planMerge(req([-1, -1]))).toThrow(/must be clearly positive/);
+    expect(planMerge(req([0.3, 0.7])).models).toHaveLength(2);
+    expect(planMerge({ ...req([1, -1]), params: { normalize: false } }).models).toHaveLength(2);
+  });
+
+  it('refuses binary corpus files and skips lines without letters or digits', () => {
+    const binary = '\ufffd'.repeat(27_000) + 'x'.repeat(37_000);
+    expect(() => parseUserCorpus('data.txt', binary)).toThrow(/"data.txt" is not a text file: 27000 of its 64000 characters are not valid UTF-8/);
+    expect(() => checkTextNotBinary('a.txt', 'ab\u0000cd')).toThrow(/1 NUL characters/);
+    const nel = parseUserCorpus('nel.txt', '\u0085'.repeat(500));
+    expect(nel.lines).toEqual([]);
+    expect(nel.errors).toEqual([{ line: 1, message: 'has no letters or digits' }]);
+    expect(parseUserCorpus('ok.txt', 'Hello there.\nÞetta er gott.\n').lines).toHaveLength(2);
+  });
+});
