@@ -6,7 +6,9 @@ import { samplePairs } from './eval/minimalPairs';
 import { csvCell } from './eval/report';
 import { parseMultiBlimpTsv } from './eval/suites/loaders';
 import type { MinimalPair } from './eval/suites/types';
-import { planMerge } from './merge/merge';
+import { planMerge, runMerge } from './merge/merge';
+import { tinyConfig } from './testing/fixtures';
+import { weightSpecs } from './model/weights';
 import { MAX_YAML_DEPTH, parseMergekitYaml, yamlNesting } from './merge/mergekit';
 
 describe('hostile inputs', () => {
@@ -59,4 +61,18 @@ describe('hostile inputs', () => {
     expect(nel.errors).toEqual([{ line: 1, message: 'has no letters or digits' }]);
     expect(parseUserCorpus('ok.txt', 'Hello there.\nÞetta er gott.\n').lines).toHaveLength(2);
   });
+
+  it('a merge that produces non-finite values fails naming the tensor and the count, and emits nothing after it', async () => {
+    const config = tinyConfig();
+    const plan = planMerge({ method: 'linear', models: [{ id: 'a' }, { id: 'b' }] });
+    const first = weightSpecs(config)[0];
+    const reader = (poison: boolean) => async (name: string) => {
+      const n = weightSpecs(config).find((s) => s.name === name)!.shape.reduce((a, b) => a * b, 1);
+      return Float32Array.from({ length: n }, (_, i) => (poison && name === first.name && i < 3 ? Infinity : 0.5));
+    };
+    const emitted: string[] = [];
+    await expect(runMerge(plan, config, { models: [reader(true), reader(false)] }, (name) => void emitted.push(name), () => undefined)).rejects.toThrow(new RegExp(`linear produced 3 non-finite value\\(s\\) \\(NaN or ±Inf\\) in ${first.name.replace(/\./g, '\\.')}; nothing was saved`));
+    expect(emitted).toEqual([]);
+  });
 });
+

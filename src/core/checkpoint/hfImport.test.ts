@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyImportFiles, configFromHf, planWeights, readPlannedWeights, type ImportSource } from './hfImport';
 import { hfConfigJson } from './hfExport';
-import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors';
+import { decodeSafetensors, encodeSafetensors, firstDuplicateKey, type NamedTensor, readSafetensorsHeader } from './safetensors';
 import { readTensors } from './tensors';
 import { tinyModel } from '../testing/fixtures';
 import type { LlamaConfig } from '../model/config';
@@ -133,3 +133,35 @@ describe('safetensors import', () => {
     expect(() => classifyImportFiles([src('a/config.json', ''), src('b/config.json', '')])).toThrow(/two files named config.json/);
   });
 });
+
+describe('poisoned safetensors (issue 16 item 4)', () => {
+  /** A file whose header is the given text, padded, with `data` bytes after it. */
+  const withHeader = (header: string, data = 8) => {
+    const json = new TextEncoder().encode(header);
+    const out = new Uint8Array(8 + json.length + data);
+    new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+    out.set(json, 8);
+    return out;
+  };
+
+  it('names every bad header field in a sentence, never a JavaScript internal', () => {
+    const read = (h: string) => () => readSafetensorsHeader(withHeader(h), 'model.safetensors');
+    expect(read('null')).toThrow(/model.safetensors: the header must be a JSON object of tensor names, got null/);
+    expect(read('[1]')).toThrow(/got a list/);
+    expect(read('{"w": {"dtype": "F32", "shape": [2], "data_offsets": {"a": 0}}}')).toThrow(/tensor w has data_offsets \{"a":0\}; it must be \[begin, end\]/);
+    expect(read('{"w": {"dtype": "F32", "shape": [2], "data_offsets": 8}}')).toThrow(/tensor w has data_offsets 8; it must be \[begin, end\]/);
+    expect(read('{"__metadata__": {"format": 1}}')).toThrow(/__metadata__ must be an object of strings/);
+    expect(read('{"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "w": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}')).toThrow(/the header names tensor w twice/);
+    // Keys inside an entry, and escaped quotes in names, are not top-level duplicates.
+    expect(firstDuplicateKey('{"a\\"b": {"dtype": "x", "shape": [1]}, "c": {"dtype": "y", "shape": [2]}}')).toBeUndefined();
+  });
+
+  it('refuses NaN or ±Inf in any dtype at import, naming the tensor and the count', async () => {
+    const { config, tensors } = await modelTensors();
+    for (const dtype of ['F32', 'F16', 'BF16'] as const) {
+      const poisoned = tensors.map((t) => (t.name === 'model.norm.weight' ? { ...t, data: Float32Array.from(t.data, (x, i) => (i === 0 ? NaN : i === 1 ? Infinity : i === 2 ? -Infinity : x)) } : t));
+      await expect(importAll([src('model.safetensors', encodeSafetensors(poisoned, {}, dtype))], undefined, config)).rejects.toThrow(/model.safetensors: tensor model.norm.weight holds 3 non-finite value\(s\) \(NaN or ±Inf\)/);
+    }
+  });
+});
+

@@ -7,7 +7,7 @@ import type { LlamaConfig } from '../model/config';
 import { validateConfig } from '../model/config';
 import { weightSpecs } from '../model/weights';
 import type { SafetensorsDtype } from './safetensors';
-import { decodeTensorData, encodeSafetensorsHeader, readSafetensorsHeader } from './safetensors';
+import { countNonFinite, decodeTensorData, encodeSafetensorsHeader, readSafetensorsHeader } from './safetensors';
 import { checkAgainstConfig } from './tensors';
 import { parseJsonObject } from '../jsonFile';
 
@@ -178,6 +178,9 @@ export async function readPlannedWeights(
     const raw = new Uint8Array(await t.source.blob.slice(t.begin, t.end).arrayBuffer());
     if (raw.byteLength !== t.end - t.begin) throw new Error(`${t.source.name}: ${t.name} ends past the end of the file; the file is truncated`);
     const data = decodeTensorData(raw, t.dtype) as Float32Array;
+    // NaN or ±Inf in any weight makes every score NaN: refuse before anything is stored.
+    const bad = countNonFinite(data);
+    if (bad) throw new Error(`${t.source.name}: tensor ${t.name} holds ${bad} non-finite value(s) (NaN or ±Inf) among its ${data.length}; a model must have finite weights`);
     await onTensor(t.name, t.shape, data);
     // Composing Blobs lets the browser keep the growing file out of the JS heap.
     blob = new Blob([blob, data as Float32Array<ArrayBuffer>]);

@@ -105,17 +105,23 @@ export function readSafetensorsHeader(bytes: Uint8Array, fileName = 'safetensors
   }
   if (8 + headerLen > bytes.length) throw new Error(`${fileName}: header needs ${8 + headerLen} bytes, got ${bytes.length}`);
   let raw: Record<string, unknown>;
+  const text = new TextDecoder().decode(bytes.subarray(8, 8 + headerLen));
   try {
-    raw = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
+    raw = JSON.parse(text);
   } catch (e) {
     throw new Error(`${fileName}: header is not valid JSON (${(e as Error).message})`);
   }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${fileName}: the header must be a JSON object of tensor names, got ${raw === null ? 'null' : Array.isArray(raw) ? 'a list' : typeof raw}`);
+  // JSON.parse keeps the last of two equal keys: a second tensor of one name would silently win.
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate !== undefined) throw new Error(`${fileName}: the header names tensor ${duplicate} twice; each tensor must appear once`);
   const dataStart = 8 + headerLen;
   const dataSize = fileSize - dataStart;
   const tensors: SafetensorsHeader['tensors'] = [];
   let metadata: Record<string, string> = {};
   for (const [name, entry] of Object.entries(raw)) {
     if (name === '__metadata__') {
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry) || !Object.values(entry).every((v) => typeof v === 'string')) throw new Error(`${fileName}: __metadata__ must be an object of strings`);
       metadata = entry as Record<string, string>;
       continue;
     }
@@ -126,7 +132,8 @@ export function readSafetensorsHeader(bytes: Uint8Array, fileName = 'safetensors
     if (typeof e.dtype !== 'string' || !Object.hasOwn(BYTES, e.dtype)) throw new Error(`${fileName}: tensor ${name} has dtype ${e.dtype}; supported: ${Object.keys(BYTES).join(', ')}`);
     const dtype = e.dtype as SafetensorsDtype;
     const n = (e.shape ?? []).reduce((a: number, b: number) => a * b, 1);
-    const [begin, end] = e.data_offsets ?? [];
+    if (!Array.isArray(e.data_offsets) || e.data_offsets.length !== 2) throw new Error(`${fileName}: tensor ${name} has data_offsets ${JSON.stringify(e.data_offsets)}; it must be [begin, end], two byte offsets into the data section`);
+    const [begin, end] = e.data_offsets;
     if (!Number.isInteger(begin) || !Number.isInteger(end) || begin < 0 || end > dataSize || end - begin !== n * BYTES[dtype]) {
       throw new Error(`${fileName}: tensor ${name} has offsets [${begin}, ${end}] that do not match shape [${e.shape}] ${dtype} inside ${dataSize} data bytes`);
     }
@@ -138,6 +145,42 @@ export function readSafetensorsHeader(bytes: Uint8Array, fileName = 'safetensors
     if (b.begin < a.end) throw new Error(`${fileName}: tensors ${a.name} [${a.begin}, ${a.end}] and ${b.name} [${b.begin}, ${b.end}] overlap`);
   }
   return { metadata, tensors, dataStart };
+}
+
+/**
+ * The first top-level key of a JSON object text that appears twice, or undefined. Scans strings
+ * and nesting only (the text already parsed as JSON), so it costs one pass over the header.
+ */
+export function firstDuplicateKey(json: string): string | undefined {
+  const seen = new Set<string>();
+  let depth = 0;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === '"') {
+      let j = i + 1;
+      while (j < json.length && json[j] !== '"') j += json[j] === '\\' ? 2 : 1;
+      if (depth === 1) {
+        let k = j + 1;
+        while (/\s/.test(json[k] ?? '')) k++;
+        if (json[k] === ':') {
+          const key = JSON.parse(json.slice(i, j + 1)) as string;
+          if (seen.has(key)) return key;
+          seen.add(key);
+        }
+      }
+      i = j;
+    }
+  }
+  return undefined;
+}
+
+/** How many values of a decoded tensor are NaN or ±Inf. */
+export function countNonFinite(data: Float32Array | Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) n++;
+  return n;
 }
 
 /** Converts one tensor's raw bytes (from the data section) to F32 (or I32) values. */

@@ -2,6 +2,7 @@
 // architectures (every tensor name and shape must match, or the error lists them), then merge
 // tensor by tensor, so memory holds one tensor per model at a time, with interference
 // diagnostics for each tensor.
+import { countNonFinite } from '../checkpoint/safetensors';
 import * as tf from '@tensorflow/tfjs';
 import { describeTokenizer, sameTokenizer, type TokenizerSpec } from '../tokenizer/tokenizer';
 import type { LlamaConfig } from '../model/config';
@@ -250,7 +251,8 @@ export async function runMerge(
     else {
       const data = roundToDtype((await outputs.merged.data()) as Float32Array, dtype);
       outputs.merged.dispose();
-      if (!data.every(Number.isFinite)) throw new Error(`${plan.method.id} produced non-finite values in ${spec.name}; check the weights and parameters`);
+      const bad = countNonFinite(data);
+      if (bad) throw new Error(`${plan.method.id} produced ${bad} non-finite value(s) (NaN or ±Inf) in ${spec.name}; nothing was saved; check the weights and parameters`);
       emit(spec.name, spec.shape, data);
     }
     progress(k + 1, specs.length, d);
