@@ -76,3 +76,17 @@ describe('hostile inputs', () => {
   });
 });
 
+
+describe('configs too large to hold', () => {
+  it('are refused from their shapes, with the numbers, before anything is allocated', async () => {
+    const { validateConfig } = await import('./model/config');
+    const { countParameters } = await import('./model/weights');
+    const { MODEL_PRESETS } = await import('./model/config');
+    expect(() => validateConfig({ num_hidden_layers: 1e8 })).toThrow(/config implies [\d.]+e\+\d+ parameters \([\d.]+ GiB as float32; num_hidden_layers 100000000, .*the studio holds at most 2\.147e\+9/);
+    expect(() => validateConfig({ intermediate_size: 2 ** 31 })).toThrow(/config gives model\.layers\.\*\.mlp\.gate_proj\.weight the shape \[2147483648, 64\], .* one tensor may hold at most 2\.684e\+8/);
+    expect(() => validateConfig({ hidden_size: 1e9, num_attention_heads: 1, num_key_value_heads: 1 })).toThrow(/one tensor may hold at most/);
+    // The presets (and the paper's 2x shape with a 128k vocabulary) pass.
+    for (const p of MODEL_PRESETS) expect(countParameters(validateConfig(p.config)).total).toBeGreaterThan(0);
+    expect(() => validateConfig({ hidden_size: 1152, intermediate_size: 3072, num_hidden_layers: 30, num_attention_heads: 18, num_key_value_heads: 6, vocab_size: 128_256 })).not.toThrow();
+  });
+});

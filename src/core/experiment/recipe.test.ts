@@ -66,6 +66,14 @@ describe('defaults', () => {
 });
 
 describe('bad recipes', () => {
+  it('applies the step limit train() applies: a budget that buys more steps than one run takes is refused by path', () => {
+    const flops = problemsOf(edited((r) => (r.adapt.budget = { kind: 'flops', value: 1e21 })));
+    expect(flops).toContainEqual({ path: '$.adapt.budget', message: expect.stringMatching(/^buys [\d.]+e\+\d+ training steps of the x1 model; a run takes at most 10,000,000 steps/) });
+    const steps = problemsOf(edited((r) => (r.base.budget = { kind: 'steps', value: 1e9 })));
+    expect(steps.map((p) => p.path)).toContain('$.base.budget.value');
+    expect(problemsOf(edited((r) => (r.base.config = { ...r.base.config, num_hidden_layers: 1e8 }))).map((p) => p.message).join(' ')).toMatch(/config implies .* parameters/);
+  });
+
   it('names the missing required parts of an empty recipe, and refuses a non-object', () => {
     expect(problemsOf({}).map((p) => p.path)).toEqual(['$.base', '$.languages', '$.adapt']);
     expect(problemsOf({}).map((p) => p.message)[1]).toBe('is required and must be a list of target languages');

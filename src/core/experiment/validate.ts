@@ -2,6 +2,7 @@
 // Every problem is collected with its JSON path (unknown keys at any level, a language without a
 // corpus, a budget that buys no step at some scale, a merge naming a language the recipe lacks),
 // so the whole list is shown before anything runs.
+import { MAX_TRAIN_STEPS } from '../train/settings';
 import { BYTE_VOCAB_SIZE } from '../tokenizer/byte';
 import { type LlamaConfig, MODEL_PRESETS, validateConfig } from '../model/config';
 import { mergeMethod } from '../merge/registry';
@@ -28,13 +29,21 @@ function budget(c: Checker, path: string, v: unknown): Budget | undefined {
   const o = c.object(path, v, ['kind', 'value']);
   if (!o) return undefined;
   const kind = c.oneOf(at(path, 'kind'), o.kind, BUDGET_KINDS, 'a budget kind');
-  const value = kind === 'steps' ? c.int(at(path, 'value'), o.value, 1, 1e9) : c.number(at(path, 'value'), o.value, 0, 1e21, true);
+  const value = kind === 'steps' ? c.int(at(path, 'value'), o.value, 1, MAX_TRAIN_STEPS) : c.number(at(path, 'value'), o.value, 0, 1e21, true);
   return kind && value !== undefined ? { kind, value } : undefined;
 }
 
 /** Records a problem when `b` buys no whole step of the largest model that must train on it. */
 function checkBudget(c: Checker, path: string, b: Budget, config1x: LlamaConfig, scales: { factor: number; config: LlamaConfig }[], batchSize: number, seqLen: number): void {
   const flops = budgetFlops(b, config1x, batchSize, seqLen);
+  // The smallest model takes the most steps: the same limit train() applies.
+  for (const s of scales) {
+    const steps = stepsWithin(flops, flopsPerStep(s.config, batchSize, seqLen));
+    if (steps > MAX_TRAIN_STEPS) {
+      c.add(path, `buys ${steps.toExponential(3)} training steps of the x${s.factor} model; a run takes at most ${MAX_TRAIN_STEPS.toLocaleString('en')} steps, so give at most ${(MAX_TRAIN_STEPS * flopsPerStep(s.config, batchSize, seqLen)).toExponential(3)} FLOPs`);
+      return;
+    }
+  }
   for (const s of [...scales].reverse()) {
     const perStep = flopsPerStep(s.config, batchSize, seqLen);
     if (stepsWithin(flops, perStep) < 1) {

@@ -1,6 +1,8 @@
 // The model configuration, with Hugging Face `LlamaConfig` field names so a config.json exports
 // and imports without renaming, plus the studio's `logit_scale` (a HyperCloned model with a tied
 // head needs 1/m to keep its logits). Validation lives here: every entry point calls it.
+// (weights.ts imports headDim from here; the size check is only called inside validateConfig.)
+import { checkModelSize } from './weights';
 
 export type HiddenAct = 'silu' | 'gelu';
 
@@ -125,6 +127,7 @@ export function validateConfig(input: unknown): LlamaConfig {
   if (c.hidden_act !== 'silu' && c.hidden_act !== 'gelu') {
     throw new Error(`config.hidden_act must be 'silu' or 'gelu', got ${JSON.stringify(c.hidden_act)}`);
   }
+  checkModelSize(c);
   return c;
 }
 

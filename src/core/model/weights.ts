@@ -43,17 +43,46 @@ export function layerWeightSpecs(c: LlamaConfig, i: number): WeightSpec[] {
   ];
 }
 
+/** The tensors outside the decoder layers: the embedding, the final norm and an untied head. */
+function outerWeightSpecs(c: LlamaConfig): { first: WeightSpec[]; last: WeightSpec[] } {
+  return {
+    first: [{ name: 'model.embed_tokens.weight', shape: [c.vocab_size, c.hidden_size], axes: ['vocab', 'hidden'], init: 'normal', layer: null }],
+    last: [
+      { name: 'model.norm.weight', shape: [c.hidden_size], axes: ['hidden'], init: 'ones', layer: null },
+      ...(c.tie_word_embeddings ? [] : [{ name: 'lm_head.weight', shape: [c.vocab_size, c.hidden_size], axes: ['vocab', 'hidden'] as AxisKind[], init: 'normal' as const, layer: null }]),
+    ],
+  };
+}
+
 /** Every tensor of the model; lm_head.weight only when the head is untied. */
 export function weightSpecs(c: LlamaConfig): WeightSpec[] {
-  const specs: WeightSpec[] = [
-    { name: 'model.embed_tokens.weight', shape: [c.vocab_size, c.hidden_size], axes: ['vocab', 'hidden'], init: 'normal', layer: null },
-  ];
-  for (let i = 0; i < c.num_hidden_layers; i++) specs.push(...layerWeightSpecs(c, i));
-  specs.push({ name: 'model.norm.weight', shape: [c.hidden_size], axes: ['hidden'], init: 'ones', layer: null });
-  if (!c.tie_word_embeddings) {
-    specs.push({ name: 'lm_head.weight', shape: [c.vocab_size, c.hidden_size], axes: ['vocab', 'hidden'], init: 'normal', layer: null });
+  const { first, last } = outerWeightSpecs(c);
+  const specs: WeightSpec[] = [...first];
+  for (let i = 0; i < c.num_hidden_layers; i++) for (const s of layerWeightSpecs(c, i)) specs.push(s);
+  return [...specs, ...last];
+}
+
+/** More parameters than this (8 GiB as float32) are past what any browser tab can hold. */
+export const MAX_PARAMETERS = 2 ** 31;
+/** More values than this in one tensor (1 GiB as float32) are past typed-array and GPU buffer limits. */
+export const MAX_TENSOR_ELEMENTS = 2 ** 28;
+
+/**
+ * Refuses a config whose size cannot be held, from its shapes alone (one layer's specs times the
+ * layer count), before anything is allocated: a 400-byte config.json with num_hidden_layers 1e8
+ * or intermediate_size 2^31 crashed the tab or reached typed-array errors.
+ */
+export function checkModelSize(c: LlamaConfig): void {
+  const { first, last } = outerWeightSpecs(c);
+  const layer = layerWeightSpecs(c, 0);
+  const largest = [...first, ...layer, ...last].reduce((m, s) => (numel(s.shape) > numel(m.shape) ? s : m));
+  if (numel(largest.shape) > MAX_TENSOR_ELEMENTS) {
+    throw new Error(`config gives ${largest.name.replace('layers.0.', 'layers.*.')} the shape [${largest.shape.join(', ')}], ${numel(largest.shape).toExponential(3)} values (${(4 * numel(largest.shape) / 2 ** 30).toFixed(1)} GiB as float32); one tensor may hold at most ${MAX_TENSOR_ELEMENTS.toExponential(3)} (1 GiB)`);
   }
-  return specs;
+  const total = [...first, ...last].reduce((a, s) => a + numel(s.shape), 0) + c.num_hidden_layers * layer.reduce((a, s) => a + numel(s.shape), 0);
+  if (total > MAX_PARAMETERS) {
+    throw new Error(`config implies ${total.toExponential(3)} parameters (${(4 * total / 2 ** 30).toFixed(1)} GiB as float32; num_hidden_layers ${c.num_hidden_layers}, hidden_size ${c.hidden_size}, intermediate_size ${c.intermediate_size}, vocab_size ${c.vocab_size}); the studio holds at most ${MAX_PARAMETERS.toExponential(3)} (8 GiB)`);
+  }
 }
 
 export function numel(shape: number[]): number {

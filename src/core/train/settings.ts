@@ -3,6 +3,9 @@
 import type { ScheduleKind } from './schedule';
 import { SCHEDULE_KINDS } from './schedule';
 
+/** The most optimizer steps one run takes; recipes check their budgets against the same limit. */
+export const MAX_TRAIN_STEPS = 10_000_000;
+
 export interface DataMixEntry {
   corpus: string;
   weight: number;
@@ -152,7 +155,7 @@ export function validateTrainSettings(input: unknown, ctx: TrainContext): TrainS
   if (typeof raw.schedule !== 'string' || !SCHEDULE_KINDS.includes(raw.schedule as ScheduleKind)) {
     throw new Error(`schedule must be one of ${SCHEDULE_KINDS.join(', ')}, got ${JSON.stringify(raw.schedule)}`);
   }
-  const steps = int(raw, 'steps', 1, 10_000_000);
+  const steps = int(raw, 'steps', 1, MAX_TRAIN_STEPS);
   const s: TrainSettings = {
     from: raw.from,
     name,
