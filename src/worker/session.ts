@@ -331,6 +331,8 @@ export class EngineSession {
     };
     let pending: MetricPoint[] = [];
     let lastFlush = performance.now();
+    /** The step of the last snapshot this run sent (0: none yet). */
+    let lastSnapshot = 0;
     const flush = () => {
       if (pending.length) this.emit({ type: 'trainMetrics', runId, points: pending });
       pending = [];
@@ -361,7 +363,11 @@ export class EngineSession {
           continue;
         }
         const r = await trainer.runStep();
-        if (!Number.isFinite(r.loss)) throw new Error(`training diverged at step ${r.step}: loss is ${r.loss}; lower lr (${s.lr}) or keep clipping on`);
+        // A non-finite loss or gradient norm poisons every later step: stop before anything is
+        // saved from it; the run keeps its last snapshot (resume from there with a lower lr).
+        if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
+          throw new Error(`training diverged at step ${r.step}: ${!Number.isFinite(r.loss) ? `loss is ${r.loss}` : `gradient norm is ${r.gradNorm}`}; nothing from this step was saved${lastSnapshot ? `, the run keeps its snapshot of step ${lastSnapshot}` : ''}; lower lr (${s.lr}) or keep clipping on`);
+        }
         tick();
         const point: MetricPoint = { step: r.step, tokens: r.step * tokensPerStep, flops: r.step * flopsPerStep, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, elapsed, numTensors: tf.memory().numTensors };
         const last = r.step === s.steps || control.stopRequested;
@@ -377,6 +383,7 @@ export class EngineSession {
           // up to its step: points still pending here would be lost for good.
           flush();
           const state = await this.snapshot(trainer);
+          lastSnapshot = r.step;
           this.emit({ type: 'trainCheckpoint', runId, step: r.step, tokens: r.step * tokensPerStep, elapsed, state }, [state]);
         }
       }
