@@ -243,11 +243,12 @@ function combineCode(spec: CombineSpec): string {
     }
     const factor = spec.factors[i] === 'tensor' ? `factors[${i}]` : `uniforms.factor${i}`;
     // The same operations, in the same order, as the stock path: ((τ · mask) · factor) · weight.
+    // The sparse pass (the rescale's own input) writes |τ · mask| and needs no factor.
     return `
   let t${i} = m${i}[e] - b;
   let a${i} = bitcast<u32>(abs(t${i}));
-  let k${i} = ${mask};
-  let d${i} = t${i} * k${i} * ${factor} * uniforms.weight${i};`;
+  let k${i} = ${mask};${spec.output === 'sparse' ? '' : `
+  let d${i} = t${i} * k${i} * ${factor} * uniforms.weight${i};`}`;
   });
   // Sums run left to right, as the CPU reference sums over the expert axis.
   const sum = (term: (i: number) => string) => experts.map(term).reduce((acc, t) => `(${acc} + ${t})`, '0.0');
@@ -370,17 +371,14 @@ export function taskVectorMergeKernel(cfg: TaskArithmeticConfig, input: TensorMe
   const inputs: Record<string, tf.Tensor> = { base };
   input.models.forEach((m, i) => (inputs[`m${i}`] = m));
   if (cuts.length) inputs.cuts = rankCuts(base, input.models, cuts);
-  const spec: CombineSpec = { experts: input.models.length, trims, factors: factors.map(() => 'uniform'), consensus: cfg.consensus, normalize: Boolean(input.global.normalize), output: 'merged' };
+  const spec: CombineSpec = { experts: input.models.length, trims, factors, consensus: cfg.consensus, normalize: Boolean(input.global.normalize), output: 'merged' };
   if (needsFactors) {
-    // mergekit's rescale: Σ|τ| / Σ|τ·mask|, 1 where either is below its epsilon. The sparse pass
-    // reads factors as uniforms set to 1, which it never multiplies by (it writes |τ·mask|).
-    const ones = factors.map((f, i) => (f === 'tensor' ? [{ name: `factor${i}`, type: 'f32' as const, value: 1 }] : [])).flat();
-    const sparseAbs = runKernel(COMBINE, inputs, { spec: { ...spec, output: 'sparse' }, values: [...values, ...ones] });
+    // mergekit's rescale: Σ|τ| / Σ|τ·mask|, 1 where either is below its epsilon.
+    const sparseAbs = runKernel(COMBINE, inputs, { spec: { ...spec, output: 'sparse' }, values });
     const after = tf.sum(tf.reshape(sparseAbs, [input.models.length, n]), 1);
     const before = tf.stack(input.models.map((m) => tf.sum(tf.abs(tf.sub(m, base)))));
     const small = tf.logicalOr(tf.less(before, RESCALE_EPSILON), tf.less(after, RESCALE_EPSILON));
     inputs.factors = tf.where(small, tf.onesLike(before), tf.div(before, tf.maximum(after, RESCALE_EPSILON)));
-    spec.factors = factors;
   }
   if (input.reportKept) input.reportKept(runKernel(COMBINE, inputs, { spec: { ...spec, output: 'kept' }, values }));
   return runKernel(COMBINE, inputs, { spec, values });
