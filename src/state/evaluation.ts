@@ -9,13 +9,41 @@ import type { CorpusInfo } from '../core/data/corpusSplit';
 import { defaultRule, isPairRule, PAIR_RULES, type PairRule, ruleTexts, samplePairs, scorePairs } from '../core/eval/minimalPairs';
 import { needsWindows } from '../core/eval/score';
 import { type EvaluationResult, evaluationCsv, pairSetOf, type SuiteResultRow, type ValidationRow } from '../core/eval/report';
-import { type LoadError, parseBlimpJsonl, parseMultiBlimpTsv } from '../core/eval/suites/loaders';
+import { readLines } from '../core/data/lines';
+import { describeLoadErrors, type LoadError, MAX_LOAD_ERRORS, type SuiteFormat, suiteReader } from '../core/eval/suites/loaders';
 import { type MinimalPair, type Suite, type SuiteInfo, suiteInfo } from '../core/eval/suites/types';
 import { isImported, type SuiteLibrary } from './suiteLibrary';
 import type { EngineCache, Services } from './services';
+import { StorageFullError } from '../storage/kv';
 import { useStudio } from './store';
 
-export type SuiteFormat = 'blimp' | 'multiblimp';
+export type { SuiteFormat };
+
+/** A suite file: a File (read as it streams, never whole) or a name and its text. */
+export type SuiteFile = File | { name: string; text: string };
+
+/** Bytes of the suite's files read so far, of all of them; `file` is the one being read. */
+export interface SuiteImportProgress {
+  done: number;
+  total: number;
+  file: string;
+}
+
+export interface ImportSuiteOptions {
+  /** ISO 639-3 code; default: read from the files (MultiBLiMP) or English (BLiMP). */
+  language?: string;
+  /** Called after every chunk read (about 64 KB) and once at the end. */
+  onProgress?: (p: SuiteImportProgress) => void;
+}
+
+export interface ImportSuiteResult {
+  id: string;
+  pairs: number;
+  /** The first MAX_LOAD_ERRORS (100) problems of all files, as file:line and a message. */
+  errors: LoadError[];
+  /** Every problem, also those `errors` does not list. */
+  errorCount: number;
+}
 
 export interface EvaluateOptions {
   checkpoints: string[];
@@ -35,7 +63,7 @@ export interface EvaluateOptions {
 
 export interface EvaluationActions {
   suites(): Promise<SuiteInfo[]>;
-  importSuite(name: string, files: string | { name: string; text: string }[], format: SuiteFormat, options?: { language?: string }): Promise<{ id: string; pairs: number; errors: LoadError[] }>;
+  importSuite(name: string, files: string | SuiteFile[], format: SuiteFormat, options?: ImportSuiteOptions): Promise<ImportSuiteResult>;
   deleteSuite(id: string): Promise<void>;
   evaluate(options: EvaluateOptions): Promise<EvaluationResult>;
   evaluations(): Promise<EvaluationResult[]>;
@@ -77,28 +105,41 @@ export function createEvaluationActions(s: Services, cache: EngineCache, lib: Su
       await loaded;
       if (typeof name !== 'string' || !name.trim()) throw new Error('name must be a non-empty string');
       if (format !== 'blimp' && format !== 'multiblimp') throw new Error(`format must be 'blimp' (JSON Lines) or 'multiblimp' (tab-separated), got ${JSON.stringify(format)}`);
+      if (typeof options !== 'object' || options === null) throw new Error(`options must be an object {language?, onProgress?}, got ${JSON.stringify(options)}`);
+      const { onProgress } = options;
+      if (onProgress !== undefined && typeof onProgress !== 'function') throw new Error('options.onProgress must be a function ({done, total, file}) => void');
       const list = typeof files === 'string' ? [{ name: `${name}.${format === 'blimp' ? 'jsonl' : 'tsv'}`, text: files }] : files;
-      if (!Array.isArray(list) || list.length === 0 || list.some((f) => typeof f?.name !== 'string' || typeof f?.text !== 'string')) {
-        throw new Error('files must be the file text, or a non-empty list of {name, text}');
+      if (!Array.isArray(list) || list.length === 0 || list.some((f) => typeof f?.name !== 'string' || !(f instanceof Blob || typeof (f as { text?: unknown }).text === 'string'))) {
+        throw new Error('files must be the file text, or a non-empty list of Files or {name, text}');
       }
+      // Text already in memory goes through the same streaming reader as a File: one path.
+      const blobs = list.map((f) => ({ name: f.name, blob: f instanceof Blob ? f : new Blob([f.text]) }));
+      const total = blobs.reduce((a, f) => a + f.blob.size, 0);
       const pairs: MinimalPair[] = [];
       const errors: LoadError[] = [];
+      let errorCount = 0;
       let language = options.language;
-      for (const f of list) {
-        const r = format === 'blimp' ? parseBlimpJsonl(f.name, f.text) : parseMultiBlimpTsv(f.name, f.text);
+      let before = 0;
+      for (const f of blobs) {
+        const reader = suiteReader(format, f.name);
+        await readLines(f.blob, reader, onProgress && ((bytes) => onProgress({ done: before + bytes, total, file: f.name })));
+        before += f.blob.size;
+        const r = reader.result();
         // Appended one by one: a spread of 150,000 pairs exceeds the engine's argument limit.
         for (const p of r.pairs) pairs.push(p);
-        for (const e of r.errors) errors.push(e);
+        for (const e of r.errors) if (errors.length < MAX_LOAD_ERRORS) errors.push(e);
+        errorCount += r.errorCount;
         language ??= r.language;
       }
+      onProgress?.({ done: total, total, file: blobs[blobs.length - 1].name });
       language ??= format === 'blimp' ? 'eng' : undefined;
       if (!language || !/^[a-z]{3}$/.test(language)) throw new Error(`language must be an ISO 639-3 code (three lowercase letters); none was given or found in the files (got ${JSON.stringify(language)})`);
-      if (pairs.length === 0) throw new Error(`no pairs could be read: ${errors.slice(0, 3).map((e) => `${e.file}${e.line ? `:${e.line}` : ''} ${e.message}`).join('; ')}`);
+      if (pairs.length === 0) throw new Error(`no pairs could be read: ${describeLoadErrors(errors, errorCount)}`);
       const id = newId('suite');
       const suite: Suite = { ...suiteInfo({ id, name: name.trim(), language, source: format, proxy: false, description: `Imported from ${list.map((f) => f.name).join(', ')}`, pairCount: 0, paradigms: [], pairs }), pairs };
       await s.suites.put(suite);
       await lib.refresh();
-      return { id, pairs: pairs.length, errors };
+      return { id, pairs: pairs.length, errors, errorCount };
     },
 
     async deleteSuite(id) {
@@ -157,8 +198,14 @@ export function createEvaluationActions(s: Services, cache: EngineCache, lib: Su
         useStudio.setState({ evaluationProgress: undefined });
       }
       const result: EvaluationResult = { id: newId('eval'), createdAt: new Date().toISOString(), checkpoints: models.map((m) => ({ id: m.id, name: m.name })), suites: infos, rows, validation: valRows, pairSets: infos.map((x, k) => pairSetOf(x.id, pairSets[k])) };
-      await s.evaluations.put(result);
+      // Shown first: if the disk is full the result stays on screen (and exportable) until reload.
       useStudio.setState((x) => ({ evaluations: [result, ...x.evaluations] }));
+      try {
+        await s.evaluations.put(result);
+      } catch (e) {
+        if (!(e instanceof StorageFullError)) throw e;
+        throw new StorageFullError(`${e.message} The result is shown in the Evaluate panel until you reload; export its CSV or JSON to keep it.`);
+      }
       return result;
     },
 

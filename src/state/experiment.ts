@@ -14,6 +14,7 @@ import type { RunHandle } from './training';
 import type { StudioApi } from './studio';
 import type { ExperimentReport } from '../core/experiment/report';
 import { createExperimentReports } from './experimentReport';
+import { experimentLock, type Release } from '../storage/tabs';
 
 export interface StageView {
   id: string;
@@ -67,7 +68,7 @@ function problemsText(problems: Problem[]): string {
   return `the recipe has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`;
 }
 
-export function createExperimentActions(s: Services, api: () => StudioApi, ready: () => Promise<void>): ExperimentActions & { loadExperiments(): Promise<void> } {
+export function createExperimentActions(s: Services, api: () => StudioApi, ready: () => Promise<void>): ExperimentActions & { loadExperiments(): Promise<void>; experimentChangedElsewhere(id: string): Promise<void> } {
   let running: string | undefined;
 
   function context(): RecipeContext {
@@ -108,7 +109,8 @@ export function createExperimentActions(s: Services, api: () => StudioApi, ready
     if (!runId) return undefined;
     const run = await s.runs.get(runId);
     if (run?.resultId && useStudio.getState().checkpoints.some((c) => c.id === run.resultId)) return { runId, checkpointId: run.resultId };
-    if (run?.status !== 'interrupted') return undefined;
+    // A record still saying running or paused was cut off with its tab; resume() holds the run's lock.
+    if (run?.status !== 'interrupted' && run?.status !== 'running' && run?.status !== 'paused') return undefined;
     return trained(rec, state, stage, () => api().runs.resume(runId));
   }
 
@@ -151,8 +153,12 @@ export function createExperimentActions(s: Services, api: () => StudioApi, ready
     }
   }
 
-  async function execute(rec: ExperimentRecord): Promise<ExperimentRecord> {
-    if (running) throw new Error(`experiment ${running} is running; one experiment runs at a time`);
+  /** Runs the experiment holding its tab lock (taken by the caller before the record says running). */
+  async function execute(rec: ExperimentRecord, release: Release): Promise<ExperimentRecord> {
+    if (running) {
+      release();
+      throw new Error(`experiment ${running} is running; one experiment runs at a time`);
+    }
     running = rec.id;
     try {
       rec = { ...rec, status: 'running', error: undefined };
@@ -185,11 +191,19 @@ export function createExperimentActions(s: Services, api: () => StudioApi, ready
     } finally {
       running = undefined;
       useStudio.setState({ experimentLive: undefined });
+      release();
     }
   }
 
-  function start(rec: ExperimentRecord): ExperimentHandle {
-    const done = execute(rec);
+  /** The experiment's lock, or a refusal naming the tab that has it. */
+  async function claim(id: string): Promise<Release> {
+    const release = await s.tabs.tryHold(experimentLock(id));
+    if (!release) throw new Error(`experiment ${id} is running in another tab of the studio; follow it there, or close that tab first`);
+    return release;
+  }
+
+  function start(rec: ExperimentRecord, release: Release): ExperimentHandle {
+    const done = execute(rec, release);
     done.catch(() => undefined); // reported through the record and the handle's caller
     return { id: rec.id, done };
   }
@@ -240,13 +254,64 @@ export function createExperimentActions(s: Services, api: () => StudioApi, ready
 
   const { report, exportReport } = createExperimentReports(s, record, ready);
 
+  /** Marks an experiment no tab runs as interrupted (best effort: a full disk must not stop start-up). */
+  async function settleOrphan(id: string): Promise<void> {
+    const release = await s.tabs.tryHold(experimentLock(id));
+    if (!release) return;
+    try {
+      const r = await s.experiments.get(id);
+      if (!r || running === id) return;
+      const next = r.status === 'running' ? { ...r, status: 'interrupted' as const } : r;
+      if (next !== r) await s.experiments.put(next).catch(() => undefined);
+      useStudio.setState((st) => ({ experiments: [next, ...st.experiments.filter((x) => x.id !== id)].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), experimentsElsewhere: st.experimentsElsewhere.filter((x) => x !== id) }));
+    } finally {
+      release();
+    }
+  }
+
+  const watching = new Set<string>();
+  function watchElsewhere(id: string): void {
+    if (watching.has(id)) return;
+    watching.add(id);
+    s.tabs.whenFree(experimentLock(id), async () => {
+      watching.delete(id);
+      const r = await s.experiments.get(id);
+      if (!r || running === id) return;
+      const next = r.status === 'running' ? { ...r, status: 'interrupted' as const } : r;
+      if (next !== r) await s.experiments.put(next).catch(() => undefined);
+      useStudio.setState((st) => ({ experiments: [next, ...st.experiments.filter((x) => x.id !== id)].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), experimentsElsewhere: st.experimentsElsewhere.filter((x) => x !== id) }));
+    });
+  }
+
+  /** Another tab wrote an experiment's record: show it as it is now. */
+  async function experimentChangedElsewhere(id: string): Promise<void> {
+    if (running === id) return;
+    const r = await s.experiments.get(id);
+    if (!r) {
+      useStudio.setState((st) => ({ experiments: st.experiments.filter((x) => x.id !== id), experimentsElsewhere: st.experimentsElsewhere.filter((x) => x !== id) }));
+      return;
+    }
+    const elsewhere = r.status === 'running' && (await s.tabs.held()).has(experimentLock(id));
+    if (elsewhere) watchElsewhere(id);
+    useStudio.setState((st) => ({
+      experiments: [r, ...st.experiments.filter((x) => x.id !== id)].sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+      experimentsElsewhere: elsewhere ? [...new Set([...st.experimentsElsewhere, id])] : st.experimentsElsewhere.filter((x) => x !== id),
+    }));
+  }
+
   return {
     async loadExperiments() {
-      // An experiment still marked running was cut off by a reload; it waits to be resumed.
-      const list = (await s.experiments.list()).map((r) => (r.status === 'running' ? { ...r, status: 'interrupted' as const } : r));
-      for (const r of list) await s.experiments.put(r);
-      useStudio.setState({ experiments: list.sort((a, b) => b.createdAt.localeCompare(a.createdAt)) });
+      // An experiment still marked running whose lock no tab holds was cut off by a reload; it
+      // waits to be resumed. One whose lock another tab holds runs there. Listed before any write.
+      const held = await s.tabs.held();
+      const stored = await s.experiments.list();
+      const elsewhere = stored.filter((r) => r.status === 'running' && held.has(experimentLock(r.id))).map((r) => r.id);
+      const list = stored.map((r) => (r.status === 'running' && !elsewhere.includes(r.id) ? { ...r, status: 'interrupted' as const } : r));
+      useStudio.setState({ experiments: list.sort((a, b) => b.createdAt.localeCompare(a.createdAt)), experimentsElsewhere: elsewhere });
+      elsewhere.forEach(watchElsewhere);
+      for (const r of stored) if (r.status === 'running' && !elsewhere.includes(r.id)) await settleOrphan(r.id).catch(() => undefined);
     },
+    experimentChangedElsewhere,
     experiments: {
       presets: () => RECIPE_PRESETS,
       schema: () => RECIPE_SCHEMA_DOC,
@@ -258,16 +323,30 @@ export function createExperimentActions(s: Services, api: () => StudioApi, ready
         const v = await validate(input);
         if ('problems' in v) throw new Error(problemsText(v.problems));
         const rec: ExperimentRecord = { id: newId('exp'), name: v.recipe.name, createdAt: new Date().toISOString(), recipe: v.recipe, plan: v.plan, progress: {} as Progress, status: 'running' };
-        await save(rec); // listed (and status(id) answers) from the moment run() resolves
-        return start(rec);
+        const release = await claim(rec.id);
+        try {
+          await save(rec); // listed (and status(id) answers) from the moment run() resolves
+        } catch (e) {
+          release();
+          throw e;
+        }
+        return start(rec, release);
       },
       async resume(id) {
         await ready();
-        const rec = record(id);
-        if (rec.status === 'completed') throw new Error(`experiment ${id} is complete; nothing to resume`);
+        record(id);
         if (running === id) throw new Error(`experiment ${id} is running`);
-        await save({ ...rec, status: 'running', error: undefined });
-        return start(rec);
+        const release = await claim(id);
+        try {
+          // Read again holding the lock: another tab may have finished it meanwhile.
+          const rec = (await s.experiments.get(id)) ?? record(id);
+          if (rec.status === 'completed') throw new Error(`experiment ${id} is complete; nothing to resume`);
+          await save({ ...rec, status: 'running', error: undefined });
+          return start(rec, release);
+        } catch (e) {
+          release();
+          throw e;
+        }
       },
       async list() {
         await ready();
@@ -279,7 +358,13 @@ export function createExperimentActions(s: Services, api: () => StudioApi, ready
       async delete(id) {
         record(id);
         if (running === id) throw new Error(`experiment ${id} is running; it cannot be deleted now`);
-        await s.experiments.delete(id);
+        const release = await s.tabs.tryHold(experimentLock(id));
+        if (!release) throw new Error(`experiment ${id} is running in another tab of the studio; it cannot be deleted now`);
+        try {
+          await s.experiments.delete(id);
+        } finally {
+          release();
+        }
         useStudio.setState((st) => ({ experiments: st.experiments.filter((x) => x.id !== id) }));
       },
     },

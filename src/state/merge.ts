@@ -8,10 +8,10 @@ import { type MergekitConfig, mergekitToRequest, mergekitYaml, parseMergekitYaml
 import { MERGE_METHODS } from '../core/merge/registry';
 import type { MergeMethod } from '../core/merge/types';
 import { countParameters } from '../core/model/weights';
-import type { StoredBytes } from '../storage/checkpoints';
+import { type StoredBytes, StorageFullError } from '../storage/checkpoints';
 import { trainingCorpusOf } from './growth';
 import type { EngineCache, Services } from './services';
-import { useStudio } from './store';
+import { notify, useStudio } from './store';
 
 /** A merge method as the UI and automation see it: everything but the tensor merge. */
 export type MergeMethodInfo = Omit<MergeMethod, 'mergeTensor' | 'ours'> & { ours: boolean };
@@ -77,10 +77,21 @@ export function createMergeActions(s: Services, cache: EngineCache, manifest: (i
       const { tensors } = await s.engine.call('fisher', { jobId, modelId: m.id, corpusId, samples, seqLen, sampledLabels: sampled });
       const key = `fisher:${m.id}:${labels}:${samples}:${corpusId}:${seqLen}`;
       const blob = new Blob([tensors]);
-      await s.checkpoints.writeBlob(key, blob, `the Fisher of ${m.name}`);
       const record: FisherRecord = { key, labels, samples, corpus: corpusId, seqLen, createdAt: new Date().toISOString() };
-      const updated = await s.checkpoints.update(m.id, { fisher: [...(m.fisher ?? []).filter((f) => f.key !== key), record] });
-      useStudio.setState((x) => ({ checkpoints: x.checkpoints.map((c) => (c.id === m.id ? updated : c)) }));
+      try {
+        const updated = await s.checkpoints.linkedWrite(async () => {
+          await s.checkpoints.writeBlob(key, blob, `the Fisher of ${m.name}`);
+          return s.checkpoints.update(m.id, { fisher: [...(m.fisher ?? []).filter((f) => f.key !== key), record] }).catch(async (e: Error) => {
+            await s.checkpoints.blobs.del(key).catch(() => undefined);
+            throw e;
+          });
+        });
+        useStudio.setState((x) => ({ checkpoints: x.checkpoints.map((c) => (c.id === m.id ? updated : c)) }));
+      } catch (e) {
+        // The Fisher is a cache: a full disk costs its reuse, not the merge.
+        if (!(e instanceof StorageFullError)) throw e;
+        notify('info', `The Fisher of ${m.name} is used but not kept for next time: ${e.message}`);
+      }
       return blob;
     } finally {
       off();

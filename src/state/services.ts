@@ -2,9 +2,11 @@
 // plus the caches that decide which models and corpora the engine holds. Actions use these;
 // components never touch them.
 import type { CorpusInfo } from '../core/data/corpusSplit';
+import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { CheckpointStore } from '../storage/checkpoints';
 import { UserCorpusStore } from '../storage/corpora';
-import { idbStore } from '../storage/kv';
+import { idbStore, type KeyValueStore, type StorageFacts, type WriteGuard } from '../storage/kv';
+import { browserTabs, type TabCoordination, type TabMessage } from '../storage/tabs';
 import { RunStore } from '../storage/runs';
 import { EvaluationStore, SuiteStore } from '../storage/suites';
 import { TokenizerStore } from '../storage/tokenizers';
@@ -21,19 +23,47 @@ export interface Services {
   evaluations: EvaluationStore;
   tokenizers: TokenizerStore;
   experiments: ExperimentStore;
+  /** Locks and messages shared with the studio's other tabs on this profile. */
+  tabs: TabCoordination;
 }
 
 export function createServices(): Services {
-  const checkpoints = new CheckpointStore(idbStore('manifests'), idbStore('tensors'));
+  const tabs = browserTabs();
+  const estimate: StorageFacts['estimate'] = async () => {
+    const est = await navigator.storage?.estimate?.();
+    return est ? { usage: est.usage ?? 0, quota: est.quota ?? 0 } : undefined;
+  };
+  // The checkpoint store makes its own quota messages (it knows the checkpoint's name); the
+  // record stores name what they hold, and every quota message lists the largest checkpoints.
+  const checkpoints: CheckpointStore = new CheckpointStore(announced(idbStore<CheckpointManifest>('manifests'), tabs, () => ({ type: 'changed', what: 'checkpoints' })), idbStore('tensors'), tabs, { estimate, largest: () => checkpoints.largest() });
+  const facts: StorageFacts = { estimate, largest: () => checkpoints.largest() };
+  const guard = <V>(describe: (value: V) => string): WriteGuard<V> => ({ describe: (_k, v) => describe(v), facts });
+  const changed = (what: Extract<TabMessage, { type: 'changed' }>['what']) => () => ({ type: 'changed', what }) as const;
   return {
     engine: EngineClient.start(),
     checkpoints,
-    runs: new RunStore(idbStore('runs'), checkpoints),
-    userCorpora: new UserCorpusStore(idbStore('corpora')),
-    suites: new SuiteStore(idbStore('suites')),
-    evaluations: new EvaluationStore(idbStore('evaluations')),
-    tokenizers: new TokenizerStore(idbStore('tokenizers')),
-    experiments: new ExperimentStore(idbStore('experiments')),
+    runs: new RunStore(announced(idbStore('runs', guard((r) => `the record of run "${r.settings?.name ?? r.id}"`)), tabs, (runId) => ({ type: 'run', runId })), checkpoints),
+    userCorpora: new UserCorpusStore(announced(idbStore('corpora', guard((c) => `corpus "${c.name}"`)), tabs, changed('corpora'))),
+    suites: new SuiteStore(announced(idbStore('suites', guard((x) => `suite "${x.name}"`)), tabs, changed('suites'))),
+    evaluations: new EvaluationStore(announced(idbStore('evaluations', guard((e) => `the evaluation of ${e.checkpoints.map((c) => `"${c.name}"`).join(', ')}`)), tabs, changed('evaluations'))),
+    tokenizers: new TokenizerStore(idbStore('tokenizers', guard(() => 'the tokenizer files'))),
+    experiments: new ExperimentStore(announced(idbStore('experiments', guard((x) => `experiment "${x.name}"`)), tabs, (id) => ({ type: 'experiment', id }))),
+    tabs,
+  };
+}
+
+/** A store whose every completed write or delete is announced to the other tabs. */
+function announced<V>(kv: KeyValueStore<V>, tabs: TabCoordination, message: (key: string) => TabMessage): KeyValueStore<V> {
+  return {
+    ...kv,
+    set: async (k, v) => {
+      await kv.set(k, v);
+      tabs.post(message(k));
+    },
+    del: async (k) => {
+      await kv.del(k);
+      tabs.post(message(k));
+    },
   };
 }
 

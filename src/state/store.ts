@@ -34,6 +34,10 @@ export interface RunView {
    */
   metrics: MetricPoint[];
   version: number;
+  /** The run is live in another tab of this profile: shown from its broadcasts, not controllable here. */
+  elsewhere?: boolean;
+  /** Its final checkpoint did not fit; this page still holds the weights (studio.runs.saveResult). */
+  unsavedResult?: boolean;
 }
 
 export interface RunsSlice {
@@ -69,6 +73,8 @@ export interface ExperimentsSlice {
   experiments: ExperimentRecord[];
   /** The stage in progress of the running experiment and its training run, if it trains. */
   experimentLive?: { id: string; stage: string; runId?: string };
+  /** Experiments running in another tab of this profile. */
+  experimentsElsewhere: string[];
 }
 
 export type StudioState = BackendSlice & CorporaSlice & CheckpointsSlice & RunsSlice & NoticesSlice & EvaluationSlice & ExperimentsSlice;
@@ -83,6 +89,7 @@ export const useStudio = create<StudioState>()(() => ({
   suites: [],
   evaluations: [],
   experiments: [],
+  experimentsElsewhere: [],
 }));
 
 let noticeId = 1;

@@ -11,6 +11,7 @@ import { countParameters } from '../core/model/weights';
 import { encodeSafetensors } from '../core/checkpoint/safetensors';
 import { ByteTokenizer } from '../core/tokenizer/byte';
 import type { RunRecord } from '../storage/runs';
+import { experimentLock, runLock } from '../storage/tabs';
 import type { BackendInfo, BackendName, MemoryInfo } from '../worker/protocol';
 import type { MergeParity, MergeParityRun, ParityReport } from '../gpu/parity';
 import type { KernelParity } from '../gpu/kernels/parity';
@@ -18,7 +19,7 @@ import type { StepProfile } from '../gpu/profile';
 import type { DeviceCeilings, MergeThroughput } from '../gpu/microbench';
 import { mergeMethod } from '../core/merge/registry';
 import { createServices, EngineCache, type Services } from './services';
-import { notify, useStudio } from './store';
+import { notify, type RunView, useStudio } from './store';
 import { type RunHandle, RunManager } from './training';
 import { createGrowthActions, type GrowthActions } from './growth';
 import { createEvaluationActions, type EvaluationActions } from './evaluation';
@@ -47,6 +48,8 @@ export interface StudioApi extends GrowthActions, EvaluationActions, AdaptAction
     resume(runId: string): Promise<RunHandle>;
     /** Pauses, resumes or stops a run of this page, whoever started it. */
     control(runId: string, action: 'pause' | 'resume' | 'stop'): Promise<void>;
+    /** Saves again a run's final checkpoint that did not fit (this page keeps the weights until reload). */
+    saveResult(runId: string): Promise<string>;
     delete(runId: string): Promise<void>;
   };
   checkpoints: {
@@ -131,19 +134,117 @@ export function createStudio(services: Services = createServices()): StudioApi {
   }
 
   async function loadRuns(): Promise<void> {
-    // A run still marked running or paused was cut off by a reload or a crash. Its curve keeps
-    // every saved point; continuing it trims the points after its snapshot, which it recomputes.
+    // A run still marked running or paused whose lock no tab holds was cut off by a reload or a
+    // crash: it is interrupted, and its curve keeps every saved point (continuing it trims the
+    // points after its snapshot, which it recomputes). One whose lock another tab holds is live
+    // there: shown from that tab's broadcasts, and taken over when that tab is gone.
     const records = await s.runs.list();
-    const views: Record<string, ReturnType<typeof useStudio.getState>['runs'][string]> = {};
-    for (let r of records) {
-      if (r.status === 'running' || r.status === 'paused') {
-        r = { ...r, status: 'interrupted' };
-        await s.runs.put(r);
-      }
-      views[r.id] = { record: r, status: r.status, metrics: r.metrics, version: 1 };
+    const held = await s.tabs.held();
+    const views: Record<string, RunView> = {};
+    const stale: string[] = [];
+    for (const r of records) {
+      const live = r.status === 'running' || r.status === 'paused';
+      const elsewhere = live && held.has(runLock(r.id));
+      if (live && !elsewhere) stale.push(r.id);
+      views[r.id] = { record: r, status: live && !elsewhere ? 'interrupted' : r.status, metrics: r.metrics, version: 1, ...(elsewhere ? { elsewhere: true } : {}) };
+      if (elsewhere) watchRunElsewhere(r.id);
     }
     useStudio.setState({ runs: views });
-    await s.checkpoints.sweepOrphans(await s.runs.liveBlobKeys());
+    // Writes come after everything is listed, and none of them may stop the start-up: under a
+    // full quota the studio still opens with every run, checkpoint and experiment.
+    for (const id of stale) await markInterrupted(id).catch(() => undefined);
+    await s.checkpoints.sweepOrphans(() => s.runs.liveBlobKeys()).catch(() => undefined);
+  }
+
+  /** Records a run nobody trains as interrupted, holding its lock so no tab resumes it meanwhile. */
+  async function markInterrupted(runId: string): Promise<void> {
+    const release = await s.tabs.tryHold(runLock(runId));
+    if (!release) return;
+    try {
+      await settleOrphanRun(runId);
+    } finally {
+      release();
+    }
+  }
+
+  /** With the run's lock held by this tab and no active run here: interrupted if it said live. */
+  async function settleOrphanRun(runId: string): Promise<void> {
+    if (runs.isActive(runId)) return;
+    const r = await s.runs.get(runId);
+    if (!r) return;
+    const live = r.status === 'running' || r.status === 'paused';
+    const record: RunRecord = live ? { ...r, status: 'interrupted' } : r;
+    if (live) await s.runs.put(record).catch(() => undefined); // shown as interrupted even if the disk is full
+    useStudio.setState((st) => ({ runs: { ...st.runs, [runId]: { record, status: record.status, metrics: longer(st.runs[runId]?.metrics, record.metrics), version: (st.runs[runId]?.version ?? 0) + 1 } } }));
+  }
+
+  const watched = new Set<string>();
+  /** Takes over a run live in another tab once that tab lets go of it (it finished or closed). */
+  function watchRunElsewhere(runId: string): void {
+    if (watched.has(runId)) return;
+    watched.add(runId);
+    s.tabs.whenFree(runLock(runId), async () => {
+      watched.delete(runId);
+      await settleOrphanRun(runId);
+    });
+  }
+
+  /** Another tab wrote a run's record: show it as it is now. */
+  async function runChangedElsewhere(runId: string): Promise<void> {
+    if (runs.isActive(runId)) return;
+    const r = await s.runs.get(runId);
+    if (!r) {
+      useStudio.setState((st) => {
+        const rest = { ...st.runs };
+        delete rest[runId];
+        return { runs: rest };
+      });
+      return;
+    }
+    const live = r.status === 'running' || r.status === 'paused';
+    const elsewhere = live && (await s.tabs.held()).has(runLock(runId));
+    if (elsewhere) watchRunElsewhere(runId);
+    useStudio.setState((st) => {
+      const v = st.runs[runId];
+      return { runs: { ...st.runs, [runId]: { record: r, status: live && !elsewhere ? 'interrupted' : r.status, metrics: longer(v?.metrics, r.metrics), version: (v?.version ?? 0) + 1, ...(elsewhere ? { elsewhere: true } : {}), ...(v?.unsavedResult && r.status === 'interrupted' ? { unsavedResult: true } : {}) } } };
+    });
+  }
+
+  /** The other tabs' writes, shown here: lists refresh, live runs and experiments update. */
+  function followOtherTabs(): void {
+    const pending = new Set<string>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const refreshers: Record<string, () => Promise<unknown>> = {
+      checkpoints: refreshCheckpoints,
+      corpora: loadCorpora,
+      suites: () => suites.refresh(),
+      evaluations: () => reloadEvaluations(),
+    };
+    s.tabs.onMessage((m) => {
+      switch (m.type) {
+        case 'changed':
+          pending.add(m.what);
+          timer ??= setTimeout(() => {
+            timer = undefined;
+            for (const what of [...pending]) void refreshers[what]().catch(() => undefined);
+            pending.clear();
+          }, 50);
+          return;
+        case 'run':
+          void runChangedElsewhere(m.runId).catch(() => undefined);
+          return;
+        case 'runPoints': {
+          const v = useStudio.getState().runs[m.runId];
+          if (!v?.elsewhere) return;
+          for (const p of m.points) if (!v.metrics.length || p.step > v.metrics[v.metrics.length - 1].step) v.metrics.push(p);
+          useStudio.setState((st) => ({ runs: { ...st.runs, [m.runId]: { ...v, version: v.version + 1 } } }));
+          return;
+        }
+        case 'experiment':
+          void experimentChangedElsewhere(m.id).catch(() => undefined);
+          return;
+      }
+    });
   }
 
   async function startBackend(name: BackendName | 'auto'): Promise<BackendInfo> {
@@ -159,8 +260,9 @@ export function createStudio(services: Services = createServices()): StudioApi {
     }
   }
 
-  const { loadExperiments, ...experimentActions } = createExperimentActions(s, () => api, () => ready);
+  const { loadExperiments, experimentChangedElsewhere, ...experimentActions } = createExperimentActions(s, () => api, () => ready);
   const ready = (async () => {
+    followOtherTabs();
     await Promise.all([startBackend('auto'), loadCorpora(), refreshCheckpoints(), loadRuns(), loadExperiments()]);
   })();
   ready.catch((e: Error) => notify('error', e.message));
@@ -176,6 +278,22 @@ export function createStudio(services: Services = createServices()): StudioApi {
     const c = useStudio.getState().corpora.find((x) => x.id === id);
     if (!c) throw new Error(`corpus ${JSON.stringify(id)} is not known; see studio.corpora()`);
     return c;
+  }
+
+  /**
+   * A checkpoint a run trains from, or that an experiment running in any tab holds, cannot be
+   * deleted: the run or stage would lose its input. Read from storage, so other tabs count.
+   */
+  async function refuseIfInUse(id: string): Promise<void> {
+    const held = await s.tabs.held();
+    const liveRun = (await s.runs.list()).find((r) => r.settings.from === id && (runs.isActive(r.id) || ((r.status === 'running' || r.status === 'paused') && held.has(runLock(r.id)))));
+    if (liveRun) throw new Error(`checkpoint ${id} is being trained by run ${liveRun.id} ("${liveRun.settings.name}")${runs.isActive(liveRun.id) ? '' : ' in another tab'}; stop the run first`);
+    const exp = (await s.experiments.list()).find((x) => x.status === 'running' && held.has(experimentLock(x.id)) && JSON.stringify([x.recipe, x.progress]).includes(`"${id}"`));
+    if (exp) throw new Error(`checkpoint ${id} is used by experiment "${exp.name}", which is running; delete it when the experiment is over`);
+  }
+
+  async function reloadEvaluations(): Promise<void> {
+    useStudio.setState({ evaluations: await s.evaluations.list() });
   }
 
   const growth = createGrowthActions(s, cache, manifest);
@@ -255,8 +373,10 @@ export function createStudio(services: Services = createServices()): StudioApi {
         if (action !== 'pause' && action !== 'resume' && action !== 'stop') throw new Error(`action must be 'pause', 'resume' or 'stop', got ${JSON.stringify(action)}`);
         await runs.control(runId, action);
       },
+      saveResult: (runId) => runs.saveResult(runId),
       async delete(runId) {
-        if (useStudio.getState().runs[runId]?.status === 'running') throw new Error(`run ${runId} is running; stop it first`);
+        if (useStudio.getState().runs[runId]?.status === 'running' || runs.isActive(runId)) throw new Error(`run ${runId} is running; stop it first`);
+        if ((await s.tabs.held()).has(runLock(runId))) throw new Error(`run ${runId} is running in another tab of the studio; stop it there first`);
         await s.runs.delete(runId);
         useStudio.setState((st) => {
           const rest = { ...st.runs };
@@ -273,8 +393,7 @@ export function createStudio(services: Services = createServices()): StudioApi {
       get: (id) => manifest(id),
       async delete(id) {
         await manifest(id);
-        const user = Object.values(useStudio.getState().runs).find((r) => (r.status === 'running' || r.status === 'paused') && r.record.settings.from === id);
-        if (user) throw new Error(`checkpoint ${id} is being trained by run ${user.record.id}; stop the run first`);
+        await refuseIfInUse(id);
         await s.checkpoints.delete(id);
         await cache.unloadModel(id).catch(() => undefined);
         await refreshCheckpoints();
@@ -348,6 +467,11 @@ export function createStudio(services: Services = createServices()): StudioApi {
     },
   };
   return api;
+}
+
+/** The longer of two metric lists of one run (live points may run ahead of the stored record). */
+function longer<T>(a: T[] | undefined, b: T[]): T[] {
+  return a && a.length > b.length ? a : b;
 }
 
 /** checkMergeParity's runs: [{method, models?: [{...}], params?: {...}}]; the engine checks the parameters. */

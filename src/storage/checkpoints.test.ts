@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { CheckpointStore, StorageFullError } from './checkpoints';
+import { CheckpointStore, StorageFullError, type StoredBytes } from './checkpoints';
 import { RunStore, type RunRecord } from './runs';
-import { memoryStore, type KeyValueStore } from './kv';
+import { isQuotaError, memoryStore, storageFullError, type KeyValueStore } from './kv';
+import { MemoryLockManager, memoryTabs } from './tabs';
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { decodeParams, encodeParams, toTfTensors } from '../core/checkpoint/tensors';
 import { countParameters } from '../core/model/weights';
@@ -62,7 +63,7 @@ describe('CheckpointStore', () => {
     await store.save(manifestOf('kept'), new Uint8Array(await encodeParams(tinyModel().params)));
     await blobs.set('ckpt:crashed', new Uint8Array(8));
     await blobs.set('run:r1:10', new Uint8Array(8));
-    expect(await store.sweepOrphans(new Set(['run:r1:10']))).toBe(1);
+    expect(await store.sweepOrphans(async () => new Set(['run:r1:10']))).toBe(1);
     expect([...blobs.map.keys()].sort()).toEqual(['ckpt:kept', 'run:r1:10']);
   });
 
@@ -90,5 +91,93 @@ describe('RunStore', () => {
     expect(await runs.snapshotBytes(r)).toEqual(new Uint8Array([2]));
     await runs.finish(r, { status: 'completed' });
     expect([...blobs.map.keys()]).toEqual([]);
+  });
+});
+
+describe('two tabs on one storage', () => {
+  /** A blob store whose writes wait for `gate`, to hold a save between its two writes. */
+  function gated<V>(inner: KeyValueStore<V>): KeyValueStore<V> & { hold(): () => void; written: Promise<void> } {
+    let open: Promise<void> = Promise.resolve();
+    let signal!: () => void;
+    const written = new Promise<void>((r) => (signal = r));
+    return {
+      ...inner,
+      written,
+      hold() {
+        let release!: () => void;
+        open = new Promise((r) => (release = r));
+        return release;
+      },
+      set: async (k, v) => {
+        await inner.set(k, v);
+        signal();
+        await open;
+      },
+    };
+  }
+
+  it("the other tab's start-up sweep keeps a blob whose manifest is not written yet", async () => {
+    const manager = new MemoryLockManager();
+    const manifests = memoryStore<CheckpointManifest>();
+    const blobs = memoryStore<StoredBytes>();
+    const slow = gated(blobs);
+    const tabA = new CheckpointStore(manifests, slow, memoryTabs(manager));
+    const tabB = new CheckpointStore(manifests, blobs, memoryTabs(manager));
+    const release = slow.hold();
+    const saving = tabA.save(manifestOf('a'), new Uint8Array(await encodeParams(tinyModel().params)));
+    await slow.written; // tab A wrote its tensors and has not written its manifest
+    expect(await tabB.sweepOrphans(async () => new Set())).toBe('busy');
+    release();
+    await saving;
+    expect((await tabA.tensors('a')).byteLength).toBeGreaterThan(0);
+    // With no save in flight the sweep runs, and keeps what manifests name.
+    await blobs.set('ckpt:crashed', new Uint8Array(4));
+    expect(await tabB.sweepOrphans(async () => new Set())).toBe(1);
+    expect([...blobs.map.keys()]).toEqual(['ckpt:a']);
+  });
+
+  it('a run snapshot is written under the same lock as its record', async () => {
+    const manager = new MemoryLockManager();
+    const blobs = memoryStore<StoredBytes>();
+    const slow = gated(blobs);
+    const runs = new RunStore(memoryStore(), new CheckpointStore(memoryStore(), slow, memoryTabs(manager)));
+    const other = new CheckpointStore(memoryStore(), blobs, memoryTabs(manager));
+    const release = slow.hold();
+    const r: RunRecord = { id: 'r', createdAt: 'now', settings: {} as RunRecord['settings'], status: 'running', metrics: [] };
+    const saving = runs.saveSnapshot(r, { step: 2, tokens: 16, elapsed: 2, state: new Uint8Array([1]) });
+    await slow.written;
+    expect(await other.sweepOrphans(async () => new Set())).toBe('busy');
+    release();
+    const saved = await saving;
+    expect(await runs.snapshotBytes(saved)).toEqual(new Uint8Array([1]));
+  });
+});
+
+describe('quota messages', () => {
+  it('name what did not fit, the usage and quota, and the largest checkpoints; nothing saved before changes', async () => {
+    let full = false;
+    const manifests = memoryStore<CheckpointManifest>();
+    const blobs = memoryStore<StoredBytes>();
+    const facts = { estimate: async () => ({ usage: 49.5e6, quota: 50e6 }), largest: async () => [] };
+    const store = new CheckpointStore(manifests, failing(blobs, () => full), memoryTabs(new MemoryLockManager()), facts);
+    await store.save(manifestOf('big'), new Uint8Array(await encodeParams(tinyModel().params)));
+    const before = JSON.stringify([...manifests.map.entries()]);
+    full = true;
+    const err = await store.save(manifestOf('new'), new Uint8Array(3_000_000)).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(StorageFullError);
+    expect((err as Error).message).toMatch(/^Not enough browser storage to save checkpoint "model new" \(3\.0 MB\): the storage quota is full\. The browser counts 49\.5 MB used of the 50\.0 MB it allows this site \(0\.5 MB free\)\. The largest checkpoints are "model big" \(\d+ kB\)\. Delete checkpoints/);
+    expect((err as Error).message).toMatch(/nothing saved before was changed\.$/);
+    expect(JSON.stringify([...manifests.map.entries()])).toBe(before);
+    expect([...blobs.map.keys()]).toEqual(['ckpt:big']);
+  });
+
+  it('the message stays a sentence when the browser cannot say its usage', async () => {
+    const err = await storageFullError('corpus "x"', 1234, { estimate: async () => { throw new Error('no'); }, largest: async () => [] });
+    expect(err.message).toBe('Not enough browser storage to save corpus "x" (1 kB): the storage quota is full. Delete checkpoints (Models panel) or finished runs (Train panel) you no longer need, or free disk space, and try again; nothing saved before was changed.');
+  });
+
+  it('the browser error with an empty message is recognised', () => {
+    expect(isQuotaError(Object.assign(new Error(''), { name: 'QuotaExceededError' }))).toBe(true);
+    expect(isQuotaError(new Error('disk on fire'))).toBe(false);
   });
 });

@@ -2,17 +2,15 @@
 // Writes are ordered so a crash never leaves a checkpoint that lists but does not load: the
 // tensors are written first, the manifest last; deletion removes the manifest first. Blobs no
 // manifest or run refers to (left by a crash between the two writes) are swept at start-up.
+// Another tab may be between its two writes while this one sweeps: every blob-then-record write
+// holds BLOB_WRITE_LOCK shared, and the sweep runs only when it can hold it alone.
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { validateManifest } from '../core/checkpoint/manifest';
-import type { KeyValueStore } from './kv';
-import { isQuotaError } from './kv';
+import type { KeyValueStore, StorageFacts } from './kv';
+import { isQuotaError, storageFullError } from './kv';
+import { BLOB_WRITE_LOCK, MemoryLockManager, memoryTabs, type TabCoordination } from './tabs';
 
-export class StorageFullError extends Error {
-  constructor(what: string, bytes: number) {
-    super(`Not enough browser storage to save ${what} (${(bytes / 1e6).toFixed(1)} MB): the quota is full. Delete checkpoints or runs in the Models panel and try again; nothing saved before was changed.`);
-    this.name = 'StorageFullError';
-  }
-}
+export { StorageFullError } from './kv';
 
 /**
  * Tensor blobs are stored as Blobs: the browser keeps them on disk and reads slices on demand, so
@@ -28,7 +26,22 @@ export class CheckpointStore {
   constructor(
     private readonly manifests: KeyValueStore<CheckpointManifest>,
     readonly blobs: KeyValueStore<StoredBytes>,
+    private readonly tabs: TabCoordination = memoryTabs(new MemoryLockManager()),
+    private readonly facts?: StorageFacts,
   ) {}
+
+  /** The largest checkpoints, for a quota message's "what to delete". */
+  async largest(): Promise<{ name: string; bytes: number }[]> {
+    return (await this.list()).checkpoints.map((c) => ({ name: c.name, bytes: c.bytes })).sort((a, b) => b.bytes - a.bytes);
+  }
+
+  /**
+   * Runs a write that stores blobs and then the record naming them, so no tab's orphan sweep
+   * deletes the blobs in between. Not re-entrant: `fn` must not call linkedWrite or save.
+   */
+  linkedWrite<T>(fn: () => Promise<T>): Promise<T> {
+    return this.tabs.withLock(BLOB_WRITE_LOCK, 'shared', fn);
+  }
 
   /** Valid manifests, newest first; damaged ones are reported apart instead of breaking the list. */
   async list(): Promise<{ checkpoints: CheckpointManifest[]; damaged: string[] }> {
@@ -68,7 +81,11 @@ export class CheckpointStore {
     const m = await this.get(id);
     if (!m) throw new Error(`no checkpoint with id ${id}`);
     const next = { ...m, ...patch };
-    await this.manifests.set(id, next);
+    try {
+      await this.manifests.set(id, next);
+    } catch (e) {
+      throw isQuotaError(e) ? await storageFullError(`the changes to checkpoint "${m.name}"`, JSON.stringify(next).length, this.quotaFacts()) : e;
+    }
     return next;
   }
 
@@ -77,23 +94,30 @@ export class CheckpointStore {
     const blob = tensors instanceof Blob ? tensors : new Blob([tensors as Uint8Array<ArrayBuffer>]);
     const full: CheckpointManifest = { ...manifest, tensorsKey: `ckpt:${manifest.id}`, bytes: blob.size };
     validateManifest(full);
-    await this.writeBlob(full.tensorsKey, blob, `checkpoint "${full.name}"`);
-    try {
-      await this.manifests.set(full.id, full);
-    } catch (e) {
-      await this.blobs.del(full.tensorsKey).catch(() => undefined);
-      throw isQuotaError(e) ? new StorageFullError(`checkpoint "${full.name}"`, blob.size) : e;
-    }
-    return full;
+    return this.linkedWrite(async () => {
+      await this.writeBlob(full.tensorsKey, blob, `checkpoint "${full.name}"`);
+      try {
+        await this.manifests.set(full.id, full);
+      } catch (e) {
+        await this.blobs.del(full.tensorsKey).catch(() => undefined);
+        throw isQuotaError(e) ? await storageFullError(`checkpoint "${full.name}"`, blob.size, this.quotaFacts()) : e;
+      }
+      return full;
+    });
   }
 
+  /** Stores one blob; call it inside linkedWrite with the write of the record that names it. */
   async writeBlob(key: string, bytes: StoredBytes, what: string): Promise<void> {
     try {
       await this.blobs.set(key, bytes);
     } catch (e) {
       await this.blobs.del(key).catch(() => undefined);
-      throw isQuotaError(e) ? new StorageFullError(what, bytes instanceof Blob ? bytes.size : bytes.byteLength) : e;
+      throw isQuotaError(e) ? await storageFullError(what, bytes instanceof Blob ? bytes.size : bytes.byteLength, this.quotaFacts()) : e;
     }
+  }
+
+  private quotaFacts(): StorageFacts {
+    return { estimate: async () => (await this.facts?.estimate()) ?? undefined, largest: () => this.largest() };
   }
 
   async rename(id: string, name: string): Promise<CheckpointManifest> {
@@ -108,16 +132,23 @@ export class CheckpointStore {
     for (const key of [m.tensorsKey, ...(m.fisher ?? []).map((f) => f.key)]) await this.blobs.del(key);
   }
 
-  /** Deletes blobs that no manifest and none of `alsoKeep` refers to; returns how many. */
-  async sweepOrphans(alsoKeep: Set<string>): Promise<number> {
-    const used = new Set((await this.manifests.values()).flatMap((m) => [m.tensorsKey, ...(m.fisher ?? []).map((f) => f.key)]));
-    let n = 0;
-    for (const k of await this.blobs.keys()) {
-      if (!used.has(k) && !alsoKeep.has(k)) {
-        await this.blobs.del(k);
-        n++;
+  /**
+   * Deletes blobs that no manifest and none of `keep()` refers to; returns how many, or 'busy'
+   * when a tab is between the two writes of a save (the next start-up sweeps instead).
+   */
+  async sweepOrphans(keep: () => Promise<Set<string>>): Promise<number | 'busy'> {
+    const out = await this.tabs.ifAvailable(BLOB_WRITE_LOCK, async () => {
+      const alsoKeep = await keep();
+      const used = new Set((await this.manifests.values()).flatMap((m) => [m.tensorsKey, ...(m.fisher ?? []).map((f) => f.key)]));
+      let n = 0;
+      for (const k of await this.blobs.keys()) {
+        if (!used.has(k) && !alsoKeep.has(k)) {
+          await this.blobs.del(k);
+          n++;
+        }
       }
-    }
-    return n;
+      return n;
+    });
+    return typeof out === 'number' ? out : 'busy';
   }
 }

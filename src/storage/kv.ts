@@ -10,11 +10,21 @@ export interface KeyValueStore<V> {
   values(): Promise<V[]>;
 }
 
-export function idbStore<V>(name: string): KeyValueStore<V> {
+/**
+ * An IndexedDB store. With `guard`, a write the quota refuses throws a StorageFullError naming
+ * what did not fit (the browser's own error has an empty message).
+ */
+export function idbStore<V>(name: string, guard?: WriteGuard<V>): KeyValueStore<V> {
   const store = createStore(`gums-${name}`, name);
   return {
     get: (k) => get<V>(k, store),
-    set: (k, v) => set(k, v, store),
+    set: async (k, v) => {
+      try {
+        await set(k, v, store);
+      } catch (e) {
+        throw guard && isQuotaError(e) ? await storageFullError(guard.describe(k, v), sizeOfValue(v), guard.facts) : e;
+      }
+    },
     del: (k) => del(k, store),
     keys: async () => (await keys(store)).map(String),
     values: () => values<V>(store),
@@ -31,6 +41,53 @@ export function memoryStore<V>(): KeyValueStore<V> & { map: Map<string, V> } {
     keys: async () => [...map.keys()],
     values: async () => [...map.values()],
   };
+}
+
+/** What a quota message reports: the browser's usage figures and the biggest things to delete. */
+export interface StorageFacts {
+  estimate(): Promise<{ usage: number; quota: number } | undefined>;
+  /** The largest checkpoints (name and bytes), biggest first. */
+  largest(): Promise<{ name: string; bytes: number }[]>;
+}
+
+export interface WriteGuard<V> {
+  describe(key: string, value: V): string;
+  facts: StorageFacts;
+}
+
+export class StorageFullError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StorageFullError';
+  }
+}
+
+const mb = (bytes: number): string => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : bytes >= 1e5 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`);
+
+/** Bytes a value takes, near enough for a message: blobs and arrays exactly, records as JSON. */
+export function sizeOfValue(v: unknown): number {
+  if (typeof Blob !== 'undefined' && v instanceof Blob) return v.size;
+  if (ArrayBuffer.isView(v)) return v.byteLength;
+  try {
+    return JSON.stringify(v)?.length ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The sentence for a write the quota refused: what did not fit and its size, the browser's usage
+ * and quota, and the largest checkpoints to delete. The facts are best effort: a failing estimate
+ * leaves them out rather than hiding the message.
+ */
+export async function storageFullError(what: string, bytes: number, facts?: StorageFacts): Promise<StorageFullError> {
+  const est = await facts?.estimate().catch(() => undefined);
+  const largest = ((await facts?.largest().catch(() => [])) ?? []).slice(0, 3);
+  const usage = est ? ` The browser counts ${mb(est.usage)} used of the ${mb(est.quota)} it allows this site (${mb(Math.max(0, est.quota - est.usage))} free).` : '';
+  const biggest = largest.length ? ` The largest checkpoints are ${largest.map((c) => `"${c.name}" (${mb(c.bytes)})`).join(', ')}.` : '';
+  return new StorageFullError(
+    `Not enough browser storage to save ${what} (${mb(bytes)}): the storage quota is full.${usage}${biggest} Delete checkpoints (Models panel) or finished runs (Train panel) you no longer need, or free disk space, and try again; nothing saved before was changed.`,
+  );
 }
 
 /** True for the browser's "storage is full" errors (QuotaExceededError and its relatives). */

@@ -15,7 +15,11 @@ export interface RunRecord {
   metrics: MetricPoint[];
   /** Latest resumable snapshot. */
   snapshot?: { step: number; tokens: number; elapsed: number; key: string };
-  /** Checkpoint saved at the end. */
+  /**
+   * Checkpoint saved at the end. Written before the checkpoint itself (status still running), so
+   * a crash between the save and the status change leaves a run that names its result: resuming
+   * it finishes the record instead of saving a second result.
+   */
   resultId?: string;
   error?: string;
 }
@@ -41,10 +45,17 @@ export class RunStore {
   /** Stores a snapshot, points the run at it with the metrics up to its step, drops the old one. */
   async saveSnapshot(record: RunRecord, snap: { step: number; tokens: number; elapsed: number; state: Uint8Array }): Promise<RunRecord> {
     const key = `run:${record.id}:${snap.step}`;
-    await this.checkpoints.writeBlob(key, snap.state, `a snapshot of run ${record.id}`);
     const old = record.snapshot?.key;
     const next: RunRecord = { ...record, snapshot: { step: snap.step, tokens: snap.tokens, elapsed: snap.elapsed, key }, metrics: record.metrics.filter((m) => m.step <= snap.step) };
-    await this.records.set(record.id, next);
+    await this.checkpoints.linkedWrite(async () => {
+      await this.checkpoints.writeBlob(key, snap.state, `the step-${snap.step} snapshot of run "${record.settings.name}"`);
+      try {
+        await this.records.set(record.id, next);
+      } catch (e) {
+        await this.checkpoints.blobs.del(key).catch(() => undefined);
+        throw e;
+      }
+    });
     if (old && old !== key) await this.checkpoints.blobs.del(old);
     return next;
   }
