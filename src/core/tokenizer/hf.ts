@@ -6,6 +6,8 @@ import { Tokenizer as HfLibraryTokenizer } from '@huggingface/tokenizers';
 import type { Tokenizer, TokenizerSpec } from './tokenizer';
 import { bytesToUnicode } from './byte';
 import { parseJsonObject } from '../jsonFile';
+import { validateTokenizerJson } from './validate';
+import { ProbeRunner, probePlan } from './probe';
 
 export interface HfTokenizerFiles {
   /** tokenizer.json as text. */
@@ -42,7 +44,7 @@ export function isStudioByteTokenizer(json: Json): boolean {
   if (!vocab || Object.keys(vocab).length !== 256) return false;
   const chars = bytesToUnicode();
   if (!chars.every((ch, b) => vocab[ch] === b)) return false;
-  const added = ((json.added_tokens as { id: number; content: string }[]) ?? []).map((t) => `${t.id}:${t.content}`).sort();
+  const added = (Array.isArray(json.added_tokens) ? (json.added_tokens as { id: number; content: string }[]) : []).map((t) => `${t.id}:${t.content}`).sort();
   return added.join(' ') === '256:<s> 257:</s> 258:<pad>';
 }
 
@@ -86,32 +88,59 @@ export async function tokenizerFilesId(files: HfTokenizerFiles): Promise<string>
 }
 
 /**
+ * Runs the tokenizer on adversarial and ordinary texts and rejects when it hangs or fails; the
+ * studio passes one that runs in a terminable worker with a time limit (worker/tokenizerProbe.ts).
+ */
+export type TokenizerProbe = (files: HfTokenizerFiles, json: Json) => Promise<unknown>;
+
+/** The probe's steps run here, unbounded: for Node tests and scripts, where no worker is needed. */
+export const inProcessProbe: TokenizerProbe = async (files, json) => {
+  const cfg = files.config === undefined ? {} : parseJsonObject(files.config, 'tokenizer_config.json');
+  let lib: HfLibraryTokenizer;
+  try {
+    lib = new HfLibraryTokenizer(json, cfg);
+  } catch (e) {
+    throw new Error(`tokenizer.json could not be loaded: ${(e as Error).message}`);
+  }
+  const plan = probePlan(json);
+  const runner = new ProbeRunner(lib, plan);
+  for (const step of plan.steps) runner.run(step);
+};
+
+/** The id tokenizer.json gives `content`, as the library's token_to_id finds it: added tokens first, then the model's vocabulary. */
+function tokenIdOf(json: Json, content: string): number | undefined {
+  const added = (json.added_tokens as { id: number; content: string }[]).find((t) => t.content === content);
+  if (added) return added.id;
+  const vocab = (json.model as Json).vocab;
+  if (Array.isArray(vocab)) {
+    const i = vocab.findIndex((e) => (e as [string, number])[0] === content);
+    return i < 0 ? undefined : i;
+  }
+  return Object.hasOwn(vocab as Json, content) ? (vocab as Record<string, number>)[content] : undefined;
+}
+
+/**
  * Reads tokenizer files and decides the special ids: tokenizer_config.json's bos/eos/pad tokens
  * first, then config.json's *_token_id. Every sequence the studio scores or trains on starts with
  * BOS, so a tokenizer without one uses EOS (as GPT-2-style models do), which a note states.
+ * tokenizer.json's structure is checked first (validate.ts), then `probe` runs it; the library
+ * tokenizer is never built on the calling thread.
  */
-export async function importTokenizer(files: HfTokenizerFiles, modelIds: { bos?: number; eos?: number; pad?: number }, modelVocab: number): Promise<TokenizerImport> {
+export async function importTokenizer(files: HfTokenizerFiles, modelIds: { bos?: number; eos?: number; pad?: number }, modelVocab: number, probe: TokenizerProbe = inProcessProbe): Promise<TokenizerImport> {
   const json = parseJsonObject(files.tokenizer, 'tokenizer.json');
   const cfg = files.config === undefined ? {} : parseJsonObject(files.config, 'tokenizer_config.json');
   if (isStudioByteTokenizer(json)) {
     if (modelVocab !== 259) throw new Error(`tokenizer.json is the studio's byte tokenizer (259 ids) but config.json has vocab_size ${modelVocab}`);
     return { spec: { kind: 'byte' }, notes: [] };
   }
-  if (typeof json.model !== 'object' || json.model === null) throw new Error('tokenizer.json has no "model" section; it is not a Hugging Face tokenizers file');
-  let lib: HfLibraryTokenizer;
-  try {
-    lib = new HfLibraryTokenizer(json, cfg);
-    lib.encode('a', { add_special_tokens: false });
-  } catch (e) {
-    throw new Error(`tokenizer.json could not be loaded: ${(e as Error).message}`);
-  }
+  const notes = validateTokenizerJson(json).notes;
   const vocabSize = vocabularySize(json);
   if (vocabSize > modelVocab) throw new Error(`tokenizer.json has ids up to ${vocabSize - 1} but config.json has vocab_size ${modelVocab}; the embedding has no row for them`);
-  const notes: string[] = [];
+  await probe(files, json);
   const idOf = (field: 'bos' | 'eos' | 'pad'): number | undefined => {
     const content = tokenContent(cfg[`${field}_token`]);
     if (content !== undefined) {
-      const id = lib.token_to_id(content);
+      const id = tokenIdOf(json, content);
       if (id === undefined) throw new Error(`tokenizer_config.json names ${field}_token ${JSON.stringify(content)}, which tokenizer.json does not contain`);
       return id;
     }
