@@ -9,7 +9,8 @@ import { bytesOf, corpusOf, manifestOf, runOf } from '../core/testing/backupFixt
 import { prepareBackup, restoreBackup, type WorkspaceStores } from './backup';
 import { memoryStore } from './kv';
 
-type Mem = WorkspaceStores & Record<string, ReturnType<typeof memoryStore<unknown>>>;
+type MemStore = ReturnType<typeof memoryStore<unknown>>;
+type Mem = { [K in keyof WorkspaceStores]: MemStore & WorkspaceStores[K] };
 const stores = (): Mem => Object.fromEntries(BACKUP_STORES.map((s) => [s, memoryStore<unknown>()])) as unknown as Mem;
 const snapshotOf = (s: Mem) => JSON.stringify(BACKUP_STORES.map((n) => [n, [...s[n].map.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, v instanceof Blob ? `blob:${v.size}` : ArrayBuffer.isView(v) ? `blob:${v.byteLength}` : v])]));
 const fileOf = async (s: WorkspaceStores, sel?: Parameters<typeof prepareBackup>[1]) => new Blob((await prepareBackup(s, sel)).parts as BlobPart[]);
@@ -38,7 +39,7 @@ async function workspace(): Promise<Mem> {
 /** Wraps every store so the `n`-th write (counted over all stores) fails as a full disk does. */
 function failAtWrite(s: Mem, n: number): Mem {
   let writes = 0;
-  const out = { ...s };
+  const out: Record<string, unknown> = { ...s };
   for (const name of BACKUP_STORES) {
     const inner = s[name];
     out[name] = { ...inner, set: async (k: string, v: unknown) => {
@@ -46,7 +47,7 @@ function failAtWrite(s: Mem, n: number): Mem {
       return inner.set(k, v);
     } } as never;
   }
-  return out;
+  return out as Mem;
 }
 
 describe('workspace backup', () => {
