@@ -1,5 +1,6 @@
 // Turns the embedded corpora (Brown, UDHR) and a user's own files into clean lines of text, and
 // splits them into train and validation by one deterministic rule, so every run sees the same split.
+import { forEachLine } from './lines';
 
 export interface CorpusInfo {
   id: string;
@@ -201,14 +202,15 @@ export function parseUserCorpus(
     throw new Error(`Cannot read "${fileName}": a corpus file must end in ${USER_CORPUS_EXTENSIONS.join(' or ')}`);
   }
   checkTextNotBinary(fileName, text);
-  const rawLines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   const lines: string[] = [];
   const errors: UserCorpusError[] = [];
-  rawLines.forEach((raw, i) => {
+  // Line by line, without an array of every raw line beside the text (a 100 MB file has millions).
+  // No length limit: a paragraph per line may be long, and the text is in memory already.
+  const read = (raw: string, line: number) => {
     if (raw.trim() === '') return;
     // A line of only control or format characters (a file of U+0085s) holds no text to learn.
     if (!/[\p{L}\p{N}]/u.test(raw)) {
-      errors.push({ line: i + 1, message: 'has no letters or digits' });
+      errors.push({ line, message: 'has no letters or digits' });
       return;
     }
     if (extension === '.txt') {
@@ -217,8 +219,9 @@ export function parseUserCorpus(
     }
     const parsed = parseJsonlRecord(raw);
     if (typeof parsed === 'string') lines.push(parsed);
-    else errors.push({ line: i + 1, message: parsed.error });
-  });
+    else errors.push({ line, message: parsed.error });
+  };
+  forEachLine(text, { line: read, tooLong: () => {} }, Infinity);
   return { lines, errors };
 }
 

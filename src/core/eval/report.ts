@@ -95,9 +95,18 @@ export function describeRow(row: SuiteResultRow): string {
   return lines.join('\n');
 }
 
-/** FNV-1a (32 bit, hex) of the pairs' texts in order. */
+/**
+ * FNV-1a (32 bit, hex) of the pairs' texts in order, good NUL bad, pairs joined by U+0001. Hashed
+ * piece by piece (FNV carries its state), never as one joined string, which for a large suite can
+ * pass the engine's longest string.
+ */
 export function pairsFingerprint(pairs: MinimalPair[]): string {
-  return hashString(pairs.map((p) => `${p.good}\u0000${p.bad}`).join('\u0001')).toString(16).padStart(8, '0');
+  let h: number | undefined;
+  for (const p of pairs) {
+    h = h === undefined ? hashString(p.good) : hashString(p.good, hashString('\u0001', h));
+    h = hashString(p.bad, hashString('\u0000', h));
+  }
+  return (h ?? hashString('')).toString(16).padStart(8, '0');
 }
 
 export function pairSetOf(suite: string, pairs: (MinimalPair & { group?: string })[]): PairSet {
