@@ -23,6 +23,8 @@ export interface CheckpointsSlice {
   /** Messages about manifests that failed validation when listed. */
   damaged: string[];
   storage?: { usage: number; quota: number };
+  /** Whether the browser keeps this site's storage under pressure (persistence.ts); asked: the studio requested it. */
+  persistence?: { supported: boolean; persisted: boolean; asked: boolean };
 }
 
 export interface RunView {

@@ -29,10 +29,12 @@ import { createMergeActions, type MergeActions } from './merge';
 import { createInteropActions, type InteropActions } from './interop';
 import { createExperimentActions, type ExperimentActions } from './experiment';
 import { type ForgetDemoHandle, startForgetDemo } from './educatorPresets';
+import { type BackupActions, createBackupActions } from './backup';
+import { isPersisted } from './persistence';
 
 export type { RunHandle } from './training';
 
-export interface StudioApi extends GrowthActions, EvaluationActions, AdaptActions, MergeActions, InteropActions, ExperimentActions {
+export interface StudioApi extends GrowthActions, EvaluationActions, AdaptActions, MergeActions, InteropActions, ExperimentActions, BackupActions {
   /** Resolves when the backend, corpora, checkpoints and runs are loaded. */
   ready: Promise<void>;
   backend(): Promise<BackendInfo>;
@@ -73,7 +75,8 @@ export interface StudioApi extends GrowthActions, EvaluationActions, AdaptAction
    * state leaks from one merge into the next shows).
    */
   checkMergeParity(config?: unknown, seed?: number, runs?: unknown): Promise<MergeParity[]>;
-  storage(): Promise<{ usage: number; quota: number; checkpointBytes: number }>;
+  /** Browser storage used and allowed, the checkpoints' bytes, and whether the browser keeps the storage under pressure (persisted). */
+  storage(): Promise<{ usage: number; quota: number; checkpointBytes: number; persisted: boolean }>;
   /**
    * Our WebGPU kernels ('studio', the default) or the stock tfjs ops ('stock') for runs started
    * afterwards; `off` switches single kernels off; `precision: 'f16'` stores the linear layers'
@@ -307,6 +310,7 @@ export function createStudio(services: Services = createServices()): StudioApi {
     ...experimentActions,
     watchAModelForget: (size) => startForgetDemo(api.createModel, runs, adaptActions.adapt, size),
     ...createEvaluationActions(s, cache, suites, manifest, ready),
+    ...createBackupActions(s, { ready, refresh: async () => void (await Promise.all([refreshCheckpoints(), loadCorpora(), suites.refresh(), reloadEvaluations(), loadRuns(), loadExperiments()])) }),
     async backend() {
       await ready.catch(() => undefined);
       const info = useStudio.getState().backend.info;
@@ -463,7 +467,7 @@ export function createStudio(services: Services = createServices()): StudioApi {
     async storage() {
       const est = await navigator.storage?.estimate?.();
       const checkpointBytes = useStudio.getState().checkpoints.reduce((a, c) => a + c.bytes, 0);
-      return { usage: est?.usage ?? 0, quota: est?.quota ?? 0, checkpointBytes };
+      return { usage: est?.usage ?? 0, quota: est?.quota ?? 0, checkpointBytes, persisted: await isPersisted() };
     },
   };
   return api;

@@ -1,6 +1,7 @@
-// The checkpoints in this browser, newest first: one row each, the storage they use, and any
-// manifests that failed validation. Clicking a row makes it the Train panel's starting point.
+// The checkpoints in this browser, newest first: one row each, the storage they use (whether it is
+// persistent, and the workspace backup), and any manifests that failed validation. Clicking a row makes it the Train panel's starting point.
 import { useStudio } from '../state/store';
+import { BackupSection, PersistenceNote } from './BackupSection';
 import { CheckpointRow } from './CheckpointRow';
 import { formatBytes, formatMB } from './format';
 
@@ -11,6 +12,8 @@ export function ModelsPanel() {
     <section className="panel" data-testid="models-panel">
       <h2>Models <span className="muted">({checkpoints.length})</span></h2>
       <StorageUsed />
+      <PersistenceNote />
+      <BackupSection />
       {checkpoints.length === 0 ? (
         <p className="muted">No checkpoints yet: create a model.</p>
       ) : (
