@@ -379,8 +379,8 @@ export function createStudio(services: Services = createServices()): StudioApi {
       },
       saveResult: (runId) => runs.saveResult(runId),
       async delete(runId) {
+        if (!runs.isActive(runId) && (await s.tabs.held()).has(runLock(runId))) throw new Error(`run ${runId} is running in another tab of the studio; stop it there first`);
         if (useStudio.getState().runs[runId]?.status === 'running' || runs.isActive(runId)) throw new Error(`run ${runId} is running; stop it first`);
-        if ((await s.tabs.held()).has(runLock(runId))) throw new Error(`run ${runId} is running in another tab of the studio; stop it there first`);
         await s.runs.delete(runId);
         useStudio.setState((st) => {
           const rest = { ...st.runs };

@@ -131,7 +131,8 @@ export class RunManager {
     const release = await this.s.tabs.tryHold(runLock(runId));
     if (!release) throw new Error(`run ${runId} is running in another tab of the studio`);
     const record = await this.s.runs.get(runId);
-    if (!record || record.status !== 'interrupted') {
+    // Holding the lock: running or paused means the failed final save could not even mark it.
+    if (!record || (record.status !== 'interrupted' && record.status !== 'running' && record.status !== 'paused')) {
       release();
       this.unsaved.delete(runId);
       throw new Error(record ? `run ${runId} is ${record.status} (another tab continued it); nothing to save` : `no run with id ${runId}; see studio.runs.list()`);

@@ -165,7 +165,7 @@ describe('quota messages', () => {
     full = true;
     const err = await store.save(manifestOf('new'), new Uint8Array(3_000_000)).catch((e: Error) => e);
     expect(err).toBeInstanceOf(StorageFullError);
-    expect((err as Error).message).toMatch(/^Not enough browser storage to save checkpoint "model new" \(3\.0 MB\): the storage quota is full\. The browser counts 49\.5 MB used of the 50\.0 MB it allows this site \(0\.5 MB free\)\. The largest checkpoints are "model big" \(\d+ kB\)\. Delete checkpoints/);
+    expect((err as Error).message).toMatch(/^Not enough browser storage to save checkpoint "model new" \(3\.0 MB\): the browser refused the write for want of space\. The browser counts 49\.5 MB used of the 50\.0 MB it allows this site \(0\.5 MB free\)\. The largest checkpoints are "model big" \(\d+ kB\)\. Delete checkpoints/);
     expect((err as Error).message).toMatch(/nothing saved before was changed\.$/);
     expect(JSON.stringify([...manifests.map.entries()])).toBe(before);
     expect([...blobs.map.keys()]).toEqual(['ckpt:big']);
@@ -173,7 +173,12 @@ describe('quota messages', () => {
 
   it('the message stays a sentence when the browser cannot say its usage', async () => {
     const err = await storageFullError('corpus "x"', 1234, { estimate: async () => { throw new Error('no'); }, largest: async () => [] });
-    expect(err.message).toBe('Not enough browser storage to save corpus "x" (1 kB): the storage quota is full. Delete checkpoints (Models panel) or finished runs (Train panel) you no longer need, or free disk space, and try again; nothing saved before was changed.');
+    expect(err.message).toBe('Not enough browser storage to save corpus "x" (1 kB): the browser refused the write for want of space. Delete checkpoints (Models panel) or finished runs (Train panel) you no longer need, or free disk space, and try again; nothing saved before was changed.');
+  });
+
+  it('says the disk is probably full when the quota looks roomy', async () => {
+    const err = await storageFullError('corpus "x"', 1234, { estimate: async () => ({ usage: 40e6, quota: 5e9 }), largest: async () => [{ name: 'base', bytes: 2e6 }] });
+    expect(err.message).toMatch(/The browser reports 40\.0 MB used of the 5\.00 GB it allows this site, yet refused the write: the disk itself is probably full\. The largest checkpoints are "base" \(2\.0 MB\)\./);
   });
 
   it('the browser error with an empty message is recognised', () => {

@@ -83,10 +83,14 @@ export function sizeOfValue(v: unknown): number {
 export async function storageFullError(what: string, bytes: number, facts?: StorageFacts): Promise<StorageFullError> {
   const est = await facts?.estimate().catch(() => undefined);
   const largest = ((await facts?.largest().catch(() => [])) ?? []).slice(0, 3);
-  const usage = est ? ` The browser counts ${mb(est.usage)} used of the ${mb(est.quota)} it allows this site (${mb(Math.max(0, est.quota - est.usage))} free).` : '';
+  const free = est ? Math.max(0, est.quota - est.usage) : 0;
+  // The quota can look roomy while the disk under it is full: then say so instead of contradicting the refusal.
+  const usage = !est ? '' : free > bytes
+    ? ` The browser reports ${mb(est.usage)} used of the ${mb(est.quota)} it allows this site, yet refused the write: the disk itself is probably full.`
+    : ` The browser counts ${mb(est.usage)} used of the ${mb(est.quota)} it allows this site (${mb(free)} free).`;
   const biggest = largest.length ? ` The largest checkpoints are ${largest.map((c) => `"${c.name}" (${mb(c.bytes)})`).join(', ')}.` : '';
   return new StorageFullError(
-    `Not enough browser storage to save ${what} (${mb(bytes)}): the storage quota is full.${usage}${biggest} Delete checkpoints (Models panel) or finished runs (Train panel) you no longer need, or free disk space, and try again; nothing saved before was changed.`,
+    `Not enough browser storage to save ${what} (${mb(bytes)}): the browser refused the write for want of space.${usage}${biggest} Delete checkpoints (Models panel) or finished runs (Train panel) you no longer need, or free disk space, and try again; nothing saved before was changed.`,
   );
 }
 
