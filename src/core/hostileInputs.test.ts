@@ -8,7 +8,8 @@ import { parseMultiBlimpTsv } from './eval/suites/loaders';
 import type { MinimalPair } from './eval/suites/types';
 import { planMerge, runMerge } from './merge/merge';
 import { tinyConfig } from './testing/fixtures';
-import { weightSpecs } from './model/weights';
+import { checkFitsDevice, weightSpecs } from './model/weights';
+import { validateConfig } from './model/config';
 import { MAX_YAML_DEPTH, parseMergekitYaml, yamlNesting } from './merge/mergekit';
 
 describe('hostile inputs', () => {
@@ -88,5 +89,22 @@ describe('configs too large to hold', () => {
     // The presets (and the paper's 2x shape with a 128k vocabulary) pass.
     for (const p of MODEL_PRESETS) expect(countParameters(validateConfig(p.config)).total).toBeGreaterThan(0);
     expect(() => validateConfig({ hidden_size: 1152, intermediate_size: 3072, num_hidden_layers: 30, num_attention_heads: 18, num_key_value_heads: 6, vocab_size: 128_256 })).not.toThrow();
+  });
+});
+
+describe('configs too large for this device', () => {
+  const llama3 = validateConfig({ vocab_size: 128256, hidden_size: 2048, intermediate_size: 8192, num_hidden_layers: 16, num_attention_heads: 32, num_key_value_heads: 8, max_position_embeddings: 2048 });
+
+  it('a tensor past the GPU binding limit is refused naming it, the size and the limit', () => {
+    expect(() => checkFitsDevice(llama3, { maxBindingBytes: 128 * 2 ** 20 }, 'config.json')).toThrow(
+      'config.json needs model.embed_tokens.weight [128256, 2048] as one 1002.0 MiB GPU buffer; this GPU binds at most 128.0 MiB (maxStorageBufferBindingSize). Use a smaller vocab_size or hidden_size, or the CPU backend',
+    );
+    expect(() => checkFitsDevice(llama3, { maxBindingBytes: 2 ** 31 })).not.toThrow();
+  });
+
+  it('weights past the device memory or the storage left are refused with both numbers', () => {
+    expect(() => checkFitsDevice(llama3, { memoryBytes: 2 * 2 ** 30 })).toThrow(/the model has 1\.\d+e\+9 parameters, [\d.]+ GiB as float32, more than this device's 2\.00 GiB of memory \(navigator\.deviceMemory\)/);
+    expect(() => checkFitsDevice(llama3, { storageFreeBytes: 500 * 2 ** 20 }, 'the grown model (hyperclone)')).toThrow(/the grown model \(hyperclone\) would be stored as a [\d.]+ GiB checkpoint, but the browser estimates only 500\.0 MiB of storage left/);
+    expect(() => checkFitsDevice(tinyConfig(), { maxBindingBytes: 1 << 20, memoryBytes: 2 ** 30, storageFreeBytes: 1e7 })).not.toThrow();
   });
 });

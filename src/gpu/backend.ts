@@ -36,5 +36,16 @@ export async function startBackend(wanted: BackendName | 'auto'): Promise<Backen
   await tf.ready();
   installStudioKernels();
   chooseRowLayout(name === 'webgpu' ? probe.adapter : undefined);
-  return { name, adapter: name === 'webgpu' ? probe.adapter : undefined, webgpuAvailable, webgpuError: probe.error };
+  return { name, adapter: name === 'webgpu' ? probe.adapter : undefined, webgpuAvailable, webgpuError: probe.error, ...(name === 'webgpu' ? deviceLimits() : {}) };
+}
+
+/**
+ * The limits of the device tfjs created (it requests the adapter's maximum buffer sizes), so the
+ * studio can refuse a model whose tensors would not bind. Reads WebGPUBackend.device, a public
+ * field of tfjs-backend-webgpu 4.22.
+ */
+function deviceLimits(): Pick<BackendInfo, 'limits'> {
+  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  if (!device) return {};
+  return { limits: { maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize, maxBufferSize: device.limits.maxBufferSize } };
 }

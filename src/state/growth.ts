@@ -9,6 +9,8 @@ import type { LlamaConfig } from '../core/model/config';
 import { countParameters } from '../core/model/weights';
 import type { EngineCache, Services } from './services';
 import { useStudio } from './store';
+import { currentDeviceLimits } from './deviceLimits';
+import { checkFitsDevice } from '../core/model/weights';
 
 /** A growth method as the UI and automation see it: everything but the weight transformation. */
 export type GrowthMethodInfo = Pick<GrowthMethod, 'id' | 'label' | 'description' | 'paper' | 'functionPreserving' | 'params'>;
@@ -69,6 +71,7 @@ export function createGrowthActions(s: Services, cache: EngineCache, manifest: (
       const parent = await manifest(id);
       const { name, rest } = splitRequest(request);
       const plan = planGrowth(parent.config, rest);
+      checkFitsDevice(plan.config, await currentDeviceLimits(), `the grown model (${plan.method.id})`);
       const st = useStudio.getState();
       const corpus = st.corpora.find((c) => c.id === trainingCorpusOf(parent, st.checkpoints, 'eng-brown')) ?? st.corpora.find((c) => c.id === 'eng-brown');
       if (!corpus) throw new Error('no corpus to check the grown model on');

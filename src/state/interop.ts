@@ -8,7 +8,8 @@ import { newId } from '../core/checkpoint/manifest';
 import { classifyImportFiles, configFromHf, type ImportSource } from '../core/checkpoint/hfImport';
 import { type ExportDtype, type ExportFile, exportCheckpointFiles } from '../core/checkpoint/hfExport';
 import { importTokenizer, type TokenizerImport } from '../core/tokenizer/hf';
-import { countParameters } from '../core/model/weights';
+import { checkFitsDevice, countParameters } from '../core/model/weights';
+import { currentDeviceLimits } from './deviceLimits';
 import { parseJsonObject } from '../core/jsonFile';
 import type { EngineCache, Services } from './services';
 import { useStudio } from './store';
@@ -57,6 +58,7 @@ export function createInteropActions(s: Services, cache: EngineCache, manifest: 
     const set = classifyImportFiles(files.map(toSource));
     if (!set.config) throw new Error(`config.json is missing among ${set.safetensors.length + set.ignored.length} files; choose the model's config.json, its .safetensors files and tokenizer.json`);
     const { config, architecture, specialIds, notes } = configFromHf(await set.config.blob.text());
+    checkFitsDevice(config, await currentDeviceLimits(), set.config.name);
     const tokenizer = await tokenizerOf(set, specialIds, config.vocab_size);
     notes.push(...tokenizer.notes);
     const studioJson = set.studio ? (parseJsonObject(await set.studio.blob.text(), 'studio.json') as { id?: string; name?: string; origin?: { method?: string } }) : undefined;

@@ -7,7 +7,8 @@ import type { CorpusIndex, CorpusInfo } from '../core/data/corpusSplit';
 import { parseUserCorpus, splitUnits } from '../core/data/corpusSplit';
 import { type LlamaConfig, MODEL_PRESETS, type ModelPreset, validateConfig } from '../core/model/config';
 import { initialWeights } from '../core/model/init';
-import { countParameters } from '../core/model/weights';
+import { checkFitsDevice, countParameters } from '../core/model/weights';
+import { currentDeviceLimits } from './deviceLimits';
 import { encodeSafetensors } from '../core/checkpoint/safetensors';
 import { ByteTokenizer } from '../core/tokenizer/byte';
 import type { RunRecord } from '../storage/runs';
@@ -356,6 +357,7 @@ export function createStudio(services: Services = createServices()): StudioApi {
       const config = validateConfig(options.config);
       const tokenizer = new ByteTokenizer();
       if (config.vocab_size !== tokenizer.vocabSize) throw new Error(`config.vocab_size must be ${tokenizer.vocabSize} for the byte tokenizer, got ${config.vocab_size}`);
+      checkFitsDevice(config, await currentDeviceLimits(), `model "${name.trim()}"`);
       const weights = [...initialWeights(config, seed)].map(([n, w]) => ({ name: n, shape: w.shape, data: w.data }));
       const id = newId('ckpt');
       const m = await s.checkpoints.save(

@@ -37,6 +37,8 @@ export interface BackendInfo {
   webgpuAvailable: boolean;
   /** Why WebGPU is not available, when it is not. */
   webgpuError?: string;
+  /** The WebGPU device's buffer limits as tfjs requested them (WebGPU only). */
+  limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number };
 }
 
 export interface MemoryInfo {

@@ -85,6 +85,41 @@ export function checkModelSize(c: LlamaConfig): void {
   }
 }
 
+/** What the device this tab runs on can hold; any field may be unknown. */
+export interface DeviceLimits {
+  /** The GPU's largest buffer one kernel may bind (maxStorageBufferBindingSize), on WebGPU only. */
+  maxBindingBytes?: number;
+  /** navigator.deviceMemory in bytes (browsers round it down and cap it at 8 GiB). */
+  memoryBytes?: number;
+  /** The storage quota left, as the browser estimates it. */
+  storageFreeBytes?: number;
+}
+
+const gib = (bytes: number): string => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
+
+/**
+ * Refuses a model this device cannot hold, with the numbers: its largest tensor against the
+ * GPU's binding limit, its float32 weights against the device's memory, and the checkpoint it
+ * would store against the storage left. checkModelSize's static bounds apply on every device;
+ * these apply where the device says what it has.
+ */
+export function checkFitsDevice(c: LlamaConfig, limits: DeviceLimits, what = 'the model'): void {
+  const { first, last } = outerWeightSpecs(c);
+  const layer = layerWeightSpecs(c, 0);
+  const largest = [...first, ...layer, ...last].reduce((m, s) => (numel(s.shape) > numel(m.shape) ? s : m));
+  const largestBytes = 4 * numel(largest.shape);
+  if (limits.maxBindingBytes !== undefined && largestBytes > limits.maxBindingBytes) {
+    throw new Error(`${what} needs ${largest.name.replace('layers.0.', 'layers.*.')} [${largest.shape.join(', ')}] as one ${gib(largestBytes)} GPU buffer; this GPU binds at most ${gib(limits.maxBindingBytes)} (maxStorageBufferBindingSize). Use a smaller vocab_size or hidden_size, or the CPU backend`);
+  }
+  const bytes = 4 * countParameters(c).total;
+  if (limits.memoryBytes !== undefined && bytes > limits.memoryBytes) {
+    throw new Error(`${what} has ${countParameters(c).total.toExponential(3)} parameters, ${gib(bytes)} as float32, more than this device's ${gib(limits.memoryBytes)} of memory (navigator.deviceMemory)`);
+  }
+  if (limits.storageFreeBytes !== undefined && bytes > limits.storageFreeBytes) {
+    throw new Error(`${what} would be stored as a ${gib(bytes)} checkpoint, but the browser estimates only ${gib(limits.storageFreeBytes)} of storage left; delete checkpoints or runs you no longer need first`);
+  }
+}
+
 export function numel(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
