@@ -15,6 +15,7 @@ import type { StudioApi } from './studio';
 import type { ExperimentReport } from '../core/experiment/report';
 import { createExperimentReports } from './experimentReport';
 import { experimentLock, type Release } from '../storage/tabs';
+import { currentDeviceLimits } from './deviceLimits';
 
 export interface StageView {
   id: string;
@@ -71,9 +72,9 @@ function problemsText(problems: Problem[]): string {
 export function createExperimentActions(s: Services, api: () => StudioApi, ready: () => Promise<void>): ExperimentActions & { loadExperiments(): Promise<void>; experimentChangedElsewhere(id: string): Promise<void> } {
   let running: string | undefined;
 
-  function context(): RecipeContext {
+  async function context(): Promise<RecipeContext> {
     const st = useStudio.getState();
-    return { corpora: st.corpora, checkpoints: st.checkpoints, suites: st.suites, mergeMethods: MERGE_METHODS.map((m) => m.id) };
+    return { corpora: st.corpora, checkpoints: st.checkpoints, suites: st.suites, mergeMethods: MERGE_METHODS.map((m) => m.id), deviceLimits: await currentDeviceLimits() };
   }
 
   async function save(rec: ExperimentRecord): Promise<void> {
@@ -88,7 +89,7 @@ export function createExperimentActions(s: Services, api: () => StudioApi, ready
 
   async function validate(recipe: unknown): Promise<{ recipe: Recipe; plan: ExperimentPlan } | { problems: Problem[] }> {
     await ready();
-    const v = validateRecipe(recipe, context());
+    const v = validateRecipe(recipe, await context());
     if ('problems' in v) return v;
     const base = v.recipe.base.from === 'checkpoint' ? useStudio.getState().checkpoints.find((c) => c.id === (v.recipe.base as { checkpoint: string }).checkpoint) : undefined;
     return { recipe: v.recipe, plan: planExperiment(v.recipe, base?.config) };

@@ -74,6 +74,14 @@ describe('bad recipes', () => {
     expect(problemsOf(edited((r) => (r.base.config = { ...r.base.config, num_hidden_layers: 1e8 }))).map((p) => p.message).join(' ')).toMatch(/config implies .* parameters/);
   });
 
+  it('applies the device check createModel and grow apply: a scale whose model the device cannot store is refused by path', () => {
+    const small = studioContext({ deviceLimits: { storageFreeBytes: 100e3 } });
+    const problems = problemsOf(quick, small);
+    expect(problems.map((p) => p.path)).toContain('$.scales[1]');
+    expect(problems.find((p) => p.path === '$.scales[1]')!.message).toMatch(/^the x2 model would be stored as a [\d.]+ MiB checkpoint, but the browser estimates only 97\.7 kB|^the x2 model would be stored as a [\d.]+ MiB checkpoint, but the browser estimates only 0\.1 MiB of storage left/);
+    expect('recipe' in validateRecipe(quick, studioContext({ deviceLimits: { storageFreeBytes: 1e9, maxBindingBytes: 2 ** 27 } }))).toBe(true);
+  });
+
   it('names the missing required parts of an empty recipe, and refuses a non-object', () => {
     expect(problemsOf({}).map((p) => p.path)).toEqual(['$.base', '$.languages', '$.adapt']);
     expect(problemsOf({}).map((p) => p.message)[1]).toBe('is required and must be a list of target languages');

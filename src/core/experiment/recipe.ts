@@ -5,6 +5,7 @@
 // The types live here, the checks in validate.ts, the presets in presets.ts, the schema's prose
 // in schema.ts; this module is the one to import.
 import type { LlamaConfig } from '../model/config';
+import type { DeviceLimits } from '../model/weights';
 import type { ParamValues } from '../params';
 import type { Budget } from './budget';
 import type { Problem } from './check';
@@ -120,6 +121,8 @@ export interface RecipeContext {
   checkpoints: (string | { id: string; config?: LlamaConfig })[];
   suites: Named[];
   mergeMethods: Named[];
+  /** What the device can hold: each scale's model is checked as createModel and grow will check it. */
+  deviceLimits?: DeviceLimits;
 }
 
 export type RecipeValidation = { recipe: Recipe } | { problems: Problem[] };

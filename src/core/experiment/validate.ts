@@ -5,6 +5,7 @@
 import { MAX_TRAIN_STEPS } from '../train/settings';
 import { BYTE_VOCAB_SIZE } from '../tokenizer/byte';
 import { type LlamaConfig, MODEL_PRESETS, validateConfig } from '../model/config';
+import { checkFitsDevice } from '../model/weights';
 import { mergeMethod } from '../merge/registry';
 import { validateParams } from '../params';
 import { MAX_REPLAY, flopsPerStep } from '../train/adapt';
@@ -104,7 +105,7 @@ function languages(c: Checker, v: unknown, ctx: RecipeContext): { specs: Languag
 }
 
 /** The scales with their configs (absent when the base's config is unknown or cannot grow so). */
-function scales(c: Checker, v: unknown, base: LlamaConfig | undefined): { factor: number; config?: LlamaConfig }[] {
+function scales(c: Checker, v: unknown, base: LlamaConfig | undefined, ctx: RecipeContext): { factor: number; config?: LlamaConfig }[] {
   const list = c.array('$.scales', v ?? [1, 2], 1, 'scales') ?? [];
   const out: { factor: number; config?: LlamaConfig }[] = [];
   list.forEach((x, i) => {
@@ -112,6 +113,8 @@ function scales(c: Checker, v: unknown, base: LlamaConfig | undefined): { factor
     if (factor === undefined) return;
     if (out.some((s) => s.factor === factor)) return void c.add(at('$.scales', i), `scale ${factor} is listed twice`);
     const config = base && c.attempt(at('$.scales', i), () => scaleConfig(base, factor));
+    // The same device check the grow stage applies, so a recipe cannot validate what it will refuse.
+    if (config && ctx.deviceLimits) c.attempt(at('$.scales', i), () => checkFitsDevice(config, ctx.deviceLimits!, `the x${factor} model`));
     out.push({ factor, config });
   });
   if (list.length && !list.includes(1)) c.add('$.scales', 'must include 1: the base-size runs are what growth is compared with');
@@ -193,7 +196,7 @@ export function validateRecipe(input: unknown, ctx: RecipeContext): RecipeValida
   }
 
   const { specs: langs, codes } = languages(c, o.languages, ctx);
-  const sc = scales(c, o.scales, baseConfig);
+  const sc = scales(c, o.scales, baseConfig, ctx);
   const gr = o.growth === undefined ? {} : c.object('$.growth', o.growth, ['noiseSnrDb']);
   const noiseSnrDb = c.number('$.growth.noiseSnrDb', gr?.noiseSnrDb ?? 0, 0, 200);
   const adapt = adaptSpec(c, o.adapt, ctx, baseConfig?.max_position_embeddings);
