@@ -97,6 +97,10 @@ test('under a full quota every write says what did not fit; nothing is lost; the
   const runId = await startRun('full-disk run', 80);
   await disk.fill();
   const run = { id: runId, message: await runDone() };
+  // Failed snapshot writes leak nothing: the engine holds as many tensors after the last step as after the second.
+  const counts = await page.evaluate(() => (window as unknown as { run: { metrics(): { step: number; numTensors: number }[] } }).run.metrics().filter((m) => m.step > 1).map((m) => m.numTensors));
+  console.log(`tensor counts over ${counts.length} steps under a full disk: first ${counts[0]}, last ${counts[counts.length - 1]}, distinct ${new Set(counts).size}`);
+  expect(new Set(counts).size).toBe(1);
   expect(run.message).toMatch(/^The run's final checkpoint was not saved\. Not enough browser storage to save/);
   expect(run.message).toMatch(/Save again/);
   const row = page.locator(`[data-testid=run-row][data-id="${run.id}"]`);
