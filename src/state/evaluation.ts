@@ -9,7 +9,7 @@ import type { CorpusInfo } from '../core/data/corpusSplit';
 import { defaultRule, isPairRule, PAIR_RULES, type PairRule, ruleTexts, samplePairs, scorePairs } from '../core/eval/minimalPairs';
 import { needsWindows } from '../core/eval/score';
 import { type EvaluationResult, evaluationCsv, pairSetOf, type SuiteResultRow, type ValidationRow } from '../core/eval/report';
-import { readLines } from '../core/data/lines';
+import { forEachLine, MAX_LINE_CHARS, readLines } from '../core/data/lines';
 import { describeLoadErrors, type LoadError, MAX_LOAD_ERRORS, type SuiteFormat, suiteReader } from '../core/eval/suites/loaders';
 import { type MinimalPair, type Suite, type SuiteInfo, suiteInfo } from '../core/eval/suites/types';
 import { isImported, type SuiteLibrary } from './suiteLibrary';
@@ -22,7 +22,7 @@ export type { SuiteFormat };
 /** A suite file: a File (read as it streams, never whole) or a name and its text. */
 export type SuiteFile = File | { name: string; text: string };
 
-/** Bytes of the suite's files read so far, of all of them; `file` is the one being read. */
+/** How much of the suite's files is read, of all of them: bytes of a File, characters of a text; `file` is the one being read. */
 export interface SuiteImportProgress {
   done: number;
   total: number;
@@ -112,18 +112,20 @@ export function createEvaluationActions(s: Services, cache: EngineCache, lib: Su
       if (!Array.isArray(list) || list.length === 0 || list.some((f) => typeof f?.name !== 'string' || !(f instanceof Blob || typeof (f as { text?: unknown }).text === 'string'))) {
         throw new Error('files must be the file text, or a non-empty list of Files or {name, text}');
       }
-      // Text already in memory goes through the same streaming reader as a File: one path.
-      const blobs = list.map((f) => ({ name: f.name, blob: f instanceof Blob ? f : new Blob([f.text]) }));
-      const total = blobs.reduce((a, f) => a + f.blob.size, 0);
+      // A File is read as it streams; text already in memory is split where it lies.
+      const size = (f: SuiteFile) => (f instanceof Blob ? f.size : f.text.length);
+      const total = list.reduce((a, f) => a + size(f), 0);
       const pairs: MinimalPair[] = [];
       const errors: LoadError[] = [];
       let errorCount = 0;
       let language = options.language;
       let before = 0;
-      for (const f of blobs) {
+      for (const f of list) {
         const reader = suiteReader(format, f.name);
-        await readLines(f.blob, reader, onProgress && ((bytes) => onProgress({ done: before + bytes, total, file: f.name })));
-        before += f.blob.size;
+        const progress = onProgress && ((n: number) => onProgress({ done: before + n, total, file: f.name }));
+        if (f instanceof Blob) await readLines(f, reader, progress);
+        else forEachLine(f.text, reader, MAX_LINE_CHARS, progress);
+        before += size(f);
         const r = reader.result();
         // Appended one by one: a spread of 150,000 pairs exceeds the engine's argument limit.
         for (const p of r.pairs) pairs.push(p);
@@ -131,7 +133,7 @@ export function createEvaluationActions(s: Services, cache: EngineCache, lib: Su
         errorCount += r.errorCount;
         language ??= r.language;
       }
-      onProgress?.({ done: total, total, file: blobs[blobs.length - 1].name });
+      onProgress?.({ done: total, total, file: list[list.length - 1].name });
       language ??= format === 'blimp' ? 'eng' : undefined;
       if (!language || !/^[a-z]{3}$/.test(language)) throw new Error(`language must be an ISO 639-3 code (three lowercase letters); none was given or found in the files (got ${JSON.stringify(language)})`);
       if (pairs.length === 0) throw new Error(`no pairs could be read: ${describeLoadErrors(errors, errorCount)}`);

@@ -1,13 +1,13 @@
 // Imports a minimal-pair suite from BLiMP JSON Lines or MultiBLiMP TSV files as soon as they are
-// chosen; bad lines are skipped by the loader and the first few reported as file:line.
+// chosen; the files stream in (MB read shown as they go); bad lines are skipped by the loader and
+// the first few reported as file:line, with how many more there were.
 import { useRef, useState } from 'react';
-import type { LoadError } from '../core/eval/suites/loaders';
+import { describeLoadErrors } from '../core/eval/suites/loaders';
 import { notify } from '../state/store';
 import type { SuiteFormat } from '../state/evaluation';
+import { type JobProgress, ProgressBox } from './ProgressBox';
 import { report } from './report';
 import { useStudioApi } from './studioContext';
-
-const SHOWN_ERRORS = 3;
 
 const ACCEPT: Record<SuiteFormat, string> = { blimp: '.jsonl,.json,.txt', multiblimp: '.tsv,.txt' };
 
@@ -16,21 +16,22 @@ export function SuiteImport() {
   const [format, setFormat] = useState<SuiteFormat>('blimp');
   const [name, setName] = useState('');
   const [language, setLanguage] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<JobProgress>();
   const input = useRef<HTMLInputElement>(null);
 
   async function importFiles(list: File[]) {
-    setBusy(true);
     const suiteName = name.trim() || baseName(list[0].name);
-    const res = await report(
-      Promise.all(list.map(async (f) => ({ name: f.name, text: await f.text() })))
-        .then((files) => studio.importSuite(suiteName, files, format, { language: language.trim() || undefined })),
-    );
-    setBusy(false);
+    const label = `Reading ${list.length === 1 ? list[0].name : `${list.length} files`}`;
+    setProgress({ done: 0, total: list.reduce((a, f) => a + f.size, 0), label, unit: 'bytes' });
+    const res = await report(studio.importSuite(suiteName, list, format, {
+      language: language.trim() || undefined,
+      onProgress: ({ done, total }) => setProgress({ done, total, label, unit: 'bytes' }),
+    }));
+    setProgress(undefined);
     if (input.current) input.current.value = '';
     if (!res) return;
     notify('info', `Imported suite “${suiteName}”: ${res.pairs} pairs from ${list.length} file${list.length === 1 ? '' : 's'}.`);
-    if (res.errors.length) notify('error', `“${suiteName}”: skipped ${res.errors.length} bad line(s) — ${describeErrors(res.errors)}`);
+    if (res.errorCount) notify('error', `“${suiteName}”: skipped ${res.errorCount} bad line(s) — ${describeLoadErrors(res.errors, res.errorCount)}`);
   }
 
   return (
@@ -59,9 +60,10 @@ export function SuiteImport() {
         multiple
         accept={ACCEPT[format]}
         data-testid="suite-file"
-        disabled={busy}
+        disabled={!!progress}
         onChange={(e) => e.target.files?.length && void importFiles([...e.target.files])}
       />
+      {progress && <ProgressBox progress={progress} testId="suite-import-progress" />}
     </div>
   );
 }
@@ -69,10 +71,4 @@ export function SuiteImport() {
 /** "tiny_agreement.jsonl" → "tiny_agreement". */
 function baseName(file: string): string {
   return file.replace(/\.[^.]*$/, '') || file;
-}
-
-/** The first few errors as "file:line message"; a whole-file problem (line 0) has no line. */
-function describeErrors(errors: LoadError[]): string {
-  const first = errors.slice(0, SHOWN_ERRORS).map((e) => `${e.file}${e.line ? `:${e.line}` : ''} ${e.message}`).join('; ');
-  return errors.length > SHOWN_ERRORS ? `${first}; and ${errors.length - SHOWN_ERRORS} more` : first;
 }

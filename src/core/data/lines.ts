@@ -16,7 +16,7 @@ export interface LineSink {
  */
 export const MAX_LINE_CHARS = 1 << 20;
 
-/** Bytes decoded at a time: a chunk's text is all that is held besides the current line. */
+/** Bytes decoded (or characters split) at a time: a chunk's text is all that is held besides the current line. */
 const MAX_CHUNK_BYTES = 1 << 20;
 
 const LF = 10;
@@ -83,10 +83,18 @@ export class LineSplitter {
   }
 }
 
-/** Every line of a text already in memory, without an array of them. A leading BOM is dropped. */
-export function forEachLine(text: string, sink: LineSink, limit = MAX_LINE_CHARS): void {
+/**
+ * Every line of a text already in memory, without an array of them. A leading BOM is dropped.
+ * `progress` gets the characters read so far, every MAX_CHUNK_BYTES of them and at the end.
+ */
+export function forEachLine(text: string, sink: LineSink, limit = MAX_LINE_CHARS, progress?: (chars: number) => void): void {
   const split = new LineSplitter(sink, limit);
-  split.push(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  if (!progress) split.push(start ? text.slice(start) : text);
+  for (let at = start; progress && at < text.length; at += MAX_CHUNK_BYTES) {
+    split.push(text.slice(at, at + MAX_CHUNK_BYTES));
+    progress(Math.min(text.length, at + MAX_CHUNK_BYTES));
+  }
   split.end();
 }
 
