@@ -1,13 +1,15 @@
 // Hugging Face interop actions: importFiles (config.json + safetensors, one file or shards, +
 // tokenizer.json) and exportCheckpoint. Small files are checked here before anything is stored;
-// the engine then reads the tensors slice by slice onto the GPU. The tokenizer files are stored
-// before the checkpoint and the checkpoint's tensors before its manifest, so a failure at any
-// point leaves no half-imported model in the list.
+// the tokenizer is probed in a worker of its own under a time limit; the engine then reads the
+// tensors slice by slice onto the GPU. The tokenizer files are stored only once the weights are
+// in, then the tensors, then the manifest, so a failure at any point leaves nothing behind.
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { newId } from '../core/checkpoint/manifest';
 import { classifyImportFiles, configFromHf, type ImportSource } from '../core/checkpoint/hfImport';
 import { type ExportDtype, type ExportFile, exportCheckpointFiles } from '../core/checkpoint/hfExport';
 import { importTokenizer, type TokenizerImport } from '../core/tokenizer/hf';
+import { probeTokenizer } from '../worker/tokenizerProbe';
+import { storeTokenizerWith } from './tokenizerFiles';
 import { checkFitsDevice, countParameters } from '../core/model/weights';
 import { currentDeviceLimits } from './deviceLimits';
 import { parseJsonObject } from '../core/jsonFile';
@@ -44,7 +46,7 @@ function toSource(f: unknown, i: number): ImportSource {
 export function createInteropActions(s: Services, cache: EngineCache, manifest: (id: unknown) => Promise<CheckpointManifest>, ready: Promise<void>): InteropActions {
   async function tokenizerOf(set: ReturnType<typeof classifyImportFiles>, specialIds: { bos?: number; eos?: number; pad?: number }, vocab: number): Promise<TokenizerImport> {
     if (set.tokenizer) {
-      return importTokenizer({ tokenizer: await set.tokenizer.blob.text(), config: await set.tokenizerConfig?.blob.text() }, specialIds, vocab);
+      return importTokenizer({ tokenizer: await set.tokenizer.blob.text(), config: await set.tokenizerConfig?.blob.text() }, specialIds, vocab, probeTokenizer);
     }
     const studio = set.studio ? (parseJsonObject(await set.studio.blob.text(), 'studio.json') as { tokenizer?: { kind?: string } }) : undefined;
     if (studio?.tokenizer?.kind === 'byte' && vocab === 259) return { spec: { kind: 'byte' }, notes: ['no tokenizer.json: studio.json says the byte tokenizer'] };
@@ -65,10 +67,7 @@ export function createInteropActions(s: Services, cache: EngineCache, manifest: 
     const folder = files.map((f) => f.name.split(/[\\/]/).slice(-2, -1)[0]).find(Boolean);
     const name = options.name?.trim() || studioJson?.name || folder || `${architecture} ${(countParameters(config).total / 1e6).toFixed(1)}M`;
 
-    if (tokenizer.spec.kind === 'hf') {
-      await s.tokenizers.put({ id: tokenizer.spec.id, ...tokenizer.files! });
-      await cache.ensureTokenizer(tokenizer.spec);
-    }
+    if (tokenizer.spec.kind === 'hf') await cache.ensureTokenizer(tokenizer.spec, tokenizer.files);
     const id = newId('ckpt');
     const jobId = newId('import');
     const label = `Importing ${name}`;
@@ -79,7 +78,7 @@ export function createInteropActions(s: Services, cache: EngineCache, manifest: 
       const out = await s.engine.call('importWeights', { jobId, modelId: id, config, tokenizer: tokenizer.spec, sources, indexText: await set.index?.blob.text() });
       notes.push(...out.skipped.map((x) => `skipped ${x}`));
       try {
-        const saved = await s.checkpoints.save(
+        const saved = await storeTokenizerWith(s, tokenizer.spec, tokenizer.files, () => s.checkpoints.save(
           {
             formatVersion: 1, id, name, createdAt: new Date().toISOString(), config, tokenizer: tokenizer.spec, parents: [],
             origin: {
@@ -89,7 +88,7 @@ export function createInteropActions(s: Services, cache: EngineCache, manifest: 
             parameterCount: countParameters(config).total,
           },
           out.blob,
-        );
+        ));
         cache.adopt(id);
         useStudio.setState((st) => ({ checkpoints: [saved, ...st.checkpoints] }));
       } catch (e) {

@@ -12,6 +12,7 @@ import { EvaluationStore, SuiteStore } from '../storage/suites';
 import { TokenizerStore } from '../storage/tokenizers';
 import { ExperimentStore } from '../storage/experiments';
 import type { TokenizerSpec } from '../core/tokenizer/tokenizer';
+import type { HfTokenizerFiles } from '../core/tokenizer/hf';
 import { EngineClient } from '../worker/client';
 
 export interface Services {
@@ -108,13 +109,16 @@ export class EngineCache {
     return p;
   }
 
-  /** Hands an imported tokenizer's files to the engine once (the byte tokenizer is built in). */
-  async ensureTokenizer(spec: TokenizerSpec): Promise<void> {
+  /**
+   * Hands an imported tokenizer's files to the engine once (the byte tokenizer is built in): the
+   * stored ones, or `given` (an import's, not stored until its weights are in).
+   */
+  async ensureTokenizer(spec: TokenizerSpec, given?: HfTokenizerFiles): Promise<void> {
     if (spec.kind === 'byte') return;
     let p = this.tokenizers.get(spec.id);
     if (!p) {
       p = (async () => {
-        const files = await this.s.tokenizers.get(spec.id);
+        const files = given ?? (await this.s.tokenizers.get(spec.id));
         if (!files) throw new Error(`the files of tokenizer ${spec.id.slice(0, 12)}… (${spec.description}) are missing from storage; import the model again`);
         await this.s.engine.call('loadTokenizer', { spec, files: { tokenizer: files.tokenizer, config: files.config } });
       })();

@@ -28,6 +28,7 @@ import { SuiteLibrary } from './suiteLibrary';
 import { type AdaptActions, createAdaptActions } from './adapt';
 import { createMergeActions, type MergeActions } from './merge';
 import { createInteropActions, type InteropActions } from './interop';
+import { freeTokenizerIfUnused } from './tokenizerFiles';
 import { createExperimentActions, type ExperimentActions } from './experiment';
 import { type ForgetDemoHandle, startForgetDemo } from './educatorPresets';
 import { type BackupActions, createBackupActions } from './backup';
@@ -398,9 +399,10 @@ export function createStudio(services: Services = createServices()): StudioApi {
       },
       get: (id) => manifest(id),
       async delete(id) {
-        await manifest(id);
+        const m = await manifest(id);
         await refuseIfInUse(id);
         await s.checkpoints.delete(id);
+        await freeTokenizerIfUnused(s, m.tokenizer);
         await cache.unloadModel(id).catch(() => undefined);
         await refreshCheckpoints();
       },

@@ -5,6 +5,8 @@ import { RecordStore } from './kv';
 
 export interface StoredTokenizer extends HfTokenizerFiles {
   id: string;
+  /** ISO time of storing; the start-up sweep spares recent records (state/tokenizerFiles.ts). Absent in older records. */
+  storedAt?: string;
 }
 
 export class TokenizerStore extends RecordStore<StoredTokenizer> {}
