@@ -1,5 +1,6 @@
 // Progress of the run shown: step of steps, tokens, throughput over the last points, time left,
-// status, and pause / resume / stop through the run's handle.
+// status, and pause / resume / stop through the run's handle (for a run of this tab; one live in
+// another tab is followed here and controlled there).
 import type { MetricPoint } from '../core/train/settings';
 import { useStudio } from '../state/store';
 import { formatCount, formatDuration } from './format';
@@ -23,7 +24,7 @@ export function RunProgress() {
     <div className="progress-box" data-testid="train-progress" data-status={view.status}>
       <div className="progress-head">
         <b title={view.record.id}>{view.record.settings.name}</b>
-        <span className={`status ${view.status}`} data-testid="train-status">{view.status}</span>
+        <span className={`status ${view.status}`} data-testid="train-status">{view.status}{view.elsewhere ? ' in another tab' : ''}</span>
       </div>
       <div className="bar"><div style={{ width: `${(100 * p.step) / steps}%` }} /></div>
       <div className="progress-stats">
@@ -33,7 +34,8 @@ export function RunProgress() {
         {live && <span>ETA {formatDuration(p.eta)}</span>}
         <span>{formatDuration(p.elapsed)} elapsed</span>
       </div>
-      {live && (
+      {live && view.elsewhere && <p className="muted" data-testid="train-elsewhere">This run trains in another tab of the studio; pause or stop it there. Closing that tab leaves it interrupted here, ready to continue.</p>}
+      {live && !view.elsewhere && (
         <div className="actions">
           {view.status === 'running' && <button data-testid="train-pause" onClick={() => control('pause')}>Pause</button>}
           {view.status === 'paused' && <button data-testid="train-resume" onClick={() => control('resume')}>Resume</button>}
