@@ -25,3 +25,24 @@ export async function openStudio(page: Page): Promise<void> {
   await page.goto('/');
   await page.evaluate(() => window.studio.ready);
 }
+
+/** Fills the origin's storage quota with a filler database until not even 64 bytes fit; returns the bytes written. */
+export function fillQuota(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((res, rej) => {
+      const r = indexedDB.open('quota-test-filler', 1);
+      r.onupgradeneeded = () => r.result.createObjectStore('fill');
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const put = (bytes: number) => new Promise<boolean>((res) => {
+      const tx = db.transaction('fill', 'readwrite');
+      tx.objectStore('fill').put(new Blob([new Uint8Array(bytes)]), crypto.randomUUID());
+      tx.oncomplete = () => res(true);
+      tx.onabort = () => res(false);
+    });
+    let written = 0;
+    for (const size of [4e6, 256e3, 16e3, 1e3, 64]) while (await put(size)) written += size;
+    return written;
+  });
+}

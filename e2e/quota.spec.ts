@@ -3,7 +3,7 @@
 // a run whose final save does not fit keeps its snapshot and saves again once space is freed;
 // the studio starts and lists everything under the full quota.
 import { expect, test, type Page } from '@playwright/test';
-import { openStudio, TINY_CONFIG, watchConsole } from './helpers';
+import { fillQuota, openStudio, TINY_CONFIG, watchConsole } from './helpers';
 
 const ORIGIN = 'http://localhost:4173';
 const MB = 1e6;
@@ -23,23 +23,7 @@ class Disk {
   }
   /** Writes filler until not even 64 bytes fit. */
   fill(): Promise<number> {
-    return this.page.evaluate(async () => {
-      const db = await new Promise<IDBDatabase>((res, rej) => {
-        const r = indexedDB.open('quota-test-filler', 1);
-        r.onupgradeneeded = () => r.result.createObjectStore('fill');
-        r.onsuccess = () => res(r.result);
-        r.onerror = () => rej(r.error);
-      });
-      const put = (bytes: number) => new Promise<boolean>((res) => {
-        const tx = db.transaction('fill', 'readwrite');
-        tx.objectStore('fill').put(new Blob([new Uint8Array(bytes)]), crypto.randomUUID());
-        tx.oncomplete = () => res(true);
-        tx.onabort = () => res(false);
-      });
-      let written = 0;
-      for (const size of [4e6, 256e3, 16e3, 1e3, 64]) while (await put(size)) written += size;
-      return written;
-    });
+    return fillQuota(this.page);
   }
   /** Room for `bytes` more. */
   room(bytes = 20 * MB): Promise<void> {

@@ -3,6 +3,7 @@
 // (or a chosen subset) as one file, and restore one into an empty or a populated studio. A damaged
 // file is refused before anything is written; a restore that fails midway is undone; after a
 // restore this tab's lists refresh and the other tabs are told. Persistence (persistence.ts) comes along.
+import { BackupError } from '../core/backup/format';
 import type { ItemRef } from '../core/backup/plan';
 import { CLASH_CHOICES, type ClashChoice } from '../core/backup/plan';
 import { type ItemKind, itemName } from '../core/backup/records';
@@ -45,6 +46,21 @@ function checkFile(file: unknown): Blob {
   return file;
 }
 
+async function storageEstimate(): Promise<{ usage: number; quota: number } | undefined> {
+  const est = await navigator.storage?.estimate?.();
+  return est ? { usage: est.usage ?? 0, quota: est.quota ?? 0 } : undefined;
+}
+
+/** A refused file's message names the file when it has a name: `backup "x.gumsbackup" refused: ...`. */
+async function naming<T>(file: Blob, job: () => Promise<T>): Promise<T> {
+  try {
+    return await job();
+  } catch (e) {
+    if (e instanceof BackupError && file instanceof File && file.name) throw new BackupError(`backup "${file.name}" refused: ${e.message}`);
+    throw e;
+  }
+}
+
 /**
  * `refresh` reloads this tab's lists (checkpoints, corpora, suites, evaluations, runs, experiments)
  * after a restore; `ready` is the studio's start-up, after which the first save asks for persistence.
@@ -77,7 +93,7 @@ export function createBackupActions(s: Services, deps: { ready: Promise<void>; r
     },
     async inspectBackup(file) {
       await deps.ready;
-      const r = await inspectBackup(stores, checkFile(file));
+      const r = await naming(file, () => inspectBackup(stores, checkFile(file)));
       return { createdAt: r.contents.header.createdAt, bytes: file.size, items: r.contents.items.map((i) => ({ kind: i.kind, id: i.id, name: itemName(i.kind, i.record) })), clashes: r.clashes, identical: r.skipped.filter((x) => x.why === 'identical') };
     },
     async restoreWorkspace(file, options = {}) {
@@ -88,7 +104,7 @@ export function createBackupActions(s: Services, deps: { ready: Promise<void>; r
       if (restoring.busy) throw new Error('a restore is already running in this tab; wait for it to finish');
       restoring.busy = true;
       try {
-        const report = await restoreBackup(stores, checkFile(file), { onClash, onProgress: options.onProgress, hold: (fn) => s.checkpoints.linkedWrite(fn) });
+        const report = await naming(file, () => restoreBackup(stores, checkFile(file), { onClash, onProgress: options.onProgress, hold: (fn) => s.checkpoints.linkedWrite(fn), estimate: storageEstimate }));
         const touched = [...report.restored, ...report.renamed, ...report.replaced];
         for (const what of new Set(touched.map((t) => STORE_MESSAGE[t.kind]).filter((w) => w !== undefined))) s.tabs.post({ type: 'changed', what });
         for (const t of touched) {

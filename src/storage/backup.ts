@@ -34,7 +34,7 @@ export interface PreparedBackup {
   left: string[];
 }
 
-const formatSize = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`);
+const formatSize = (b: number) => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`);
 const asBlob = (v: StoredBytes): Blob => (v instanceof Blob ? v : new Blob([v as Uint8Array<ArrayBuffer>]));
 const jsonBytes = (record: unknown) => new TextEncoder().encode(JSON.stringify(record));
 
@@ -147,6 +147,8 @@ export interface RestoreOptions {
   onProgress?: (done: number, total: number) => void;
   /** Runs the writes holding whatever keeps other tabs' orphan sweeps off blobs not yet named (CheckpointStore.linkedWrite). */
   hold?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** The browser's usage and quota, for a quota message (navigator.storage.estimate). */
+  estimate?: () => Promise<{ usage: number; quota: number } | undefined>;
 }
 
 export type RestoreReport = Pick<RestorePlan, 'restored' | 'renamed' | 'replaced' | 'skipped' | 'clashes'> & { bytesWritten: number };
@@ -186,7 +188,9 @@ export async function restoreBackup(stores: WorkspaceStores, file: Blob, options
       const undone = failed.length
         ? `; undoing the ${i} writes before it failed ${failed.length} times (${failed[0]}), so some of the backup may remain`
         : i === 0 ? '; nothing had been written yet, so nothing changed' : `; the ${i} writes before it were undone, so nothing of this backup was restored and nothing else changed`;
-      if (isQuotaError(e)) throw new Error(`Not enough browser storage to restore the backup: writing ${what} (write ${i + 1} of ${plan.writes.length}; the restore needs ${formatSize(bytesWritten)} of blobs) hit the storage quota${undone}. Delete checkpoints or runs you no longer need, or restore a backup of fewer items, and try again.`);
+      const est = isQuotaError(e) ? await options.estimate?.().catch(() => undefined) : undefined;
+      const usage = est ? ` The browser counts ${formatSize(est.usage)} used of the ${formatSize(est.quota)} it allows this site (${formatSize(Math.max(0, est.quota - est.usage))} free).` : '';
+      if (isQuotaError(e)) throw new Error(`Not enough browser storage to restore the backup: writing ${what} (write ${i + 1} of ${plan.writes.length}; the restore needs ${formatSize(bytesWritten)} of blobs) hit the storage quota${undone}.${usage} Delete checkpoints or runs you no longer need, or restore a backup of fewer items, and try again.`);
       throw new Error(`restoring the backup failed writing ${what}: ${(e as Error).message}${undone}`);
     }
   });
