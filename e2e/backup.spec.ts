@@ -95,7 +95,7 @@ test('back up, delete everything, restore: same lists, same scores; identical sk
   await expect(page.getByTestId('backup-clash')).toContainText('model “backup B”');
   for (const width of [1440, 1024]) {
     await page.setViewportSize({ width, height: 900 });
-    await page.getByTestId('models-panel').screenshot({ path: `test-results/backup-clash-${width}.png` });
+    await page.getByTestId('models-panel').screenshot({ path: `/tmp/backup-shots/backup-clash-${width}.png` });
   }
   await page.getByTestId('clash-rename').click();
   await expect(page.getByTestId('backup-status')).toContainText('Restored 1 item');
@@ -117,7 +117,7 @@ test('back up, delete everything, restore: same lists, same scores; identical sk
 
   for (const width of [1440, 1024]) {
     await page.setViewportSize({ width, height: 900 });
-    await page.getByTestId('models-panel').screenshot({ path: `test-results/backup-section-${width}.png` });
+    await page.getByTestId('models-panel').screenshot({ path: `/tmp/backup-shots/backup-section-${width}.png` });
   }
   console.log(`backup: ${bytes.length} bytes (storage used ${storage.usage} before, ${after.usage} after restore; checkpoints ${storage.checkpointBytes} bytes); backup ${backupMs} ms, restore ${restoreMs} ms (UI, click to status)`);
   expect(errors).toEqual([]);
