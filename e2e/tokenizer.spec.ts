@@ -1,7 +1,9 @@
 // Hostile tokenizers in the browser: a tokenizer.json whose Split pre-tokenizer or Replace
 // normalizer holds the catastrophic regex (a+)+$ is refused within seconds, naming the regex,
-// while the page keeps answering; an unknown model type is refused by path; a refused import
-// stores no tokenizer record, and deleting the last checkpoint with a tokenizer frees its files.
+// while the page keeps answering; an unknown model type is refused by path; one already in
+// storage (an older version's record, a restored backup) is refused before the engine runs it; a
+// refused import stores no tokenizer record, and deleting the last checkpoint with a tokenizer
+// frees its files.
 import { expect, test, type Page } from '@playwright/test';
 import { openStudio, TINY_CONFIG, watchConsole } from './helpers';
 import { bpeTokenizerFiles } from '../src/core/testing/bpeFixture';
@@ -124,5 +126,43 @@ test('tokenizer files are stored only by an import that succeeds and freed with 
   expect(await storedTokenizers(page)).toEqual([(spec as { id: string }).id]);
   await page.evaluate(async (id) => window.studio.checkpoints.delete(id), grown);
   expect(await storedTokenizers(page)).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('a catastrophic tokenizer already in storage is refused before the engine runs it, which keeps working', async ({ page }) => {
+  const errors = watchConsole(page);
+  await openStudio(page);
+  const id = await page.evaluate(async (files) => (await window.studio.importFiles(files.map((f) => ({ name: f.name, bytes: Uint8Array.from(f.bytes) })))).id, modelFiles(fixture()));
+  const spec = (await page.evaluate(async (id) => (await window.studio.checkpoints.get(id)).tokenizer, id)) as { id: string };
+  // Its record replaced by a poisoned tokenizer.json, as an older version or a backup could have stored it.
+  const poisoned = fixture();
+  poisoned.pre_tokenizer = { type: 'Sequence', pretokenizers: [{ type: 'Split', pattern: { Regex: '(a+)+$' }, behavior: 'Isolated', invert: false }, poisoned.pre_tokenizer] };
+  await page.evaluate(async ({ key, tokenizer }) => {
+    const db = await new Promise<IDBDatabase>((res, rej) => {
+      const r = indexedDB.open('gums-tokenizers');
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const store = db.transaction('tokenizers', 'readwrite').objectStore('tokenizers');
+    const old = await new Promise<Record<string, unknown>>((res) => {
+      const r = store.get(key);
+      r.onsuccess = () => res(r.result);
+    });
+    await new Promise((res) => (db.transaction('tokenizers', 'readwrite').objectStore('tokenizers').put({ ...old, tokenizer }, key).onsuccess = res));
+    db.close();
+  }, { key: spec.id, tokenizer: JSON.stringify(poisoned) });
+  await page.reload();
+  await page.evaluate(() => window.studio.ready);
+  const r = await page.evaluate(async ({ id, config }) => {
+    const t0 = performance.now();
+    const message = await window.studio.scoreTexts(id, [`${'a'.repeat(40)}!`]).then(() => 'scored', (e: Error) => e.message);
+    const ms = performance.now() - t0;
+    const other = await window.studio.createModel({ name: 'still working', config, seed: 2 });
+    return { message, ms, score: (await window.studio.scoreTexts(other, ['aaaa!']))[0] };
+  }, { id, config: TINY_CONFIG });
+  expect(r.message).toMatch(/^the stored tokenizer [0-9a-f]{12}… \(BPE, \d+ ids\) is refused: tokenizer.json pre_tokenizer.pretokenizers\[0\].pattern.Regex "\(a\+\)\+\$" took more than/);
+  expect(r.ms).toBeLessThan(10_000);
+  expect(Number.isFinite(r.score)).toBe(true);
+  console.log(`stored catastrophic tokenizer refused in ${r.ms.toFixed(0)} ms`);
   expect(errors).toEqual([]);
 });

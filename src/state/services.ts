@@ -14,6 +14,8 @@ import { ExperimentStore } from '../storage/experiments';
 import type { TokenizerSpec } from '../core/tokenizer/tokenizer';
 import type { HfTokenizerFiles } from '../core/tokenizer/hf';
 import { EngineClient } from '../worker/client';
+import { probeTokenizer } from '../worker/tokenizerProbe';
+import { checkStoredTokenizer } from './tokenizerFiles';
 
 export interface Services {
   engine: EngineClient;
@@ -111,7 +113,8 @@ export class EngineCache {
 
   /**
    * Hands an imported tokenizer's files to the engine once (the byte tokenizer is built in): the
-   * stored ones, or `given` (an import's, not stored until its weights are in).
+   * stored ones, probed first (see checkStoredTokenizer), or `given` (an import's, probed by the
+   * import and not stored until its weights are in).
    */
   async ensureTokenizer(spec: TokenizerSpec, given?: HfTokenizerFiles): Promise<void> {
     if (spec.kind === 'byte') return;
@@ -120,6 +123,7 @@ export class EngineCache {
       p = (async () => {
         const files = given ?? (await this.s.tokenizers.get(spec.id));
         if (!files) throw new Error(`the files of tokenizer ${spec.id.slice(0, 12)}… (${spec.description}) are missing from storage; import the model again`);
+        if (!given) await checkStoredTokenizer(spec, files, probeTokenizer);
         await this.s.engine.call('loadTokenizer', { spec, files: { tokenizer: files.tokenizer, config: files.config } });
       })();
       p.catch(() => this.tokenizers.delete(spec.id));

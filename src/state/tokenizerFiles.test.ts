@@ -10,7 +10,9 @@ import type { TokenizerSpec } from '../core/tokenizer/tokenizer';
 import { encodeParams } from '../core/checkpoint/tensors';
 import { countParameters } from '../core/model/weights';
 import { tinyModel } from '../core/testing/fixtures';
-import { freeTokenizerIfUnused, storeTokenizerWith, sweepTokenizers, SWEEP_GRACE_MS } from './tokenizerFiles';
+import { checkStoredTokenizer, freeTokenizerIfUnused, storeTokenizerWith, sweepTokenizers, SWEEP_GRACE_MS } from './tokenizerFiles';
+import { bpeTokenizerFiles } from '../core/testing/bpeFixture';
+import { byteTokenizerJson } from '../core/tokenizer/byte';
 
 const spec = (id: string): TokenizerSpec => ({ kind: 'hf', id, vocabSize: 10, bos: 0, eos: 0, pad: 0, description: 'BPE, 10 ids' });
 const FILES = { tokenizer: '{"model":{}}', config: '{}' };
@@ -85,5 +87,18 @@ describe('tokenizer files in storage', () => {
     raw.map.set('old', { id: 'old', ...FILES, storedAt: new Date(Date.now() - 2 * SWEEP_GRACE_MS).toISOString() });
     expect((await sweepTokenizers(s)).sort()).toEqual(['legacy', 'old']);
     expect([...raw.map.keys()].sort()).toEqual(['fresh', 'used']);
+  });
+
+  it('checks stored files before the engine runs them: structure, then the probe', async () => {
+    const good = bpeTokenizerFiles('the cat sat on the mat .\n'.repeat(4), 10);
+    let probed = 0;
+    await checkStoredTokenizer(spec('t1'), good, async () => void probed++);
+    expect(probed).toBe(1);
+    await checkStoredTokenizer(spec('t1'), { tokenizer: JSON.stringify(byteTokenizerJson()) }, async () => void probed++);
+    expect(probed).toBe(1); // the studio's own byte tokenizer runs no regex of the file's
+    const bad = JSON.parse(good.tokenizer) as { model: { type: string } };
+    bad.model.type = 'Foo';
+    await expect(checkStoredTokenizer(spec('t1'), { tokenizer: JSON.stringify(bad) }, async () => void probed++)).rejects.toThrow('the stored tokenizer t1… (BPE, 10 ids) is refused: tokenizer.json model.type "Foo" is not one');
+    await expect(checkStoredTokenizer(spec('t1'), good, async () => { throw new Error('tokenizer.json normalizer.pattern.Regex "(a+)+$" took more than 910 ms'); })).rejects.toThrow(/^the stored tokenizer t1… \(BPE, 10 ids\) is refused: tokenizer.json normalizer/);
   });
 });

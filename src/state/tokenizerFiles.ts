@@ -1,8 +1,11 @@
 // The lifetime of imported tokenizer files in storage: stored only once the import that brings them
-// succeeds (just before its manifest, the commit point), and freed with the last checkpoint that
-// names them. Several checkpoints (a base and its grown and merged descendants) share one record.
-import type { HfTokenizerFiles } from '../core/tokenizer/hf';
+// succeeds (just before its manifest, the commit point), freed with the last checkpoint that
+// names them, and checked again before the engine runs files that were stored without the probe.
+// Several checkpoints (a base and its grown and merged descendants) share one record.
+import { type HfTokenizerFiles, isStudioByteTokenizer, type TokenizerProbe } from '../core/tokenizer/hf';
 import type { TokenizerSpec } from '../core/tokenizer/tokenizer';
+import { validateTokenizerJson } from '../core/tokenizer/validate';
+import { parseJsonObject } from '../core/jsonFile';
 import type { Services } from './services';
 
 type Stores = Pick<Services, 'tokenizers' | 'checkpoints'>;
@@ -72,4 +75,20 @@ export async function sweepTokenizers(s: Stores, now = Date.now()): Promise<stri
     deleted.push(t.id);
   }
   return deleted;
+}
+
+/**
+ * Checks stored tokenizer files before the engine builds them: records written by versions before
+ * the probe, or restored from a backup file, were never probed, and a catastrophic regex in them
+ * would hang the engine on the first text. Costs one probe per tokenizer and session.
+ */
+export async function checkStoredTokenizer(spec: TokenizerSpec, files: HfTokenizerFiles, probe: TokenizerProbe): Promise<void> {
+  try {
+    const json = parseJsonObject(files.tokenizer, 'tokenizer.json');
+    if (isStudioByteTokenizer(json)) return;
+    validateTokenizerJson(json);
+    await probe(files, json);
+  } catch (e) {
+    throw new Error(`the stored tokenizer ${spec.kind === 'hf' ? `${spec.id.slice(0, 12)}… (${spec.description}) ` : ''}is refused: ${(e as Error).message}`);
+  }
 }
