@@ -28,7 +28,7 @@ import { SuiteLibrary } from './suiteLibrary';
 import { type AdaptActions, createAdaptActions } from './adapt';
 import { createMergeActions, type MergeActions } from './merge';
 import { createInteropActions, type InteropActions } from './interop';
-import { freeTokenizerIfUnused } from './tokenizerFiles';
+import { freeTokenizerIfUnused, sweepTokenizers } from './tokenizerFiles';
 import { createExperimentActions, type ExperimentActions } from './experiment';
 import { type ForgetDemoHandle, startForgetDemo } from './educatorPresets';
 import { type BackupActions, createBackupActions } from './backup';
@@ -159,6 +159,7 @@ export function createStudio(services: Services = createServices()): StudioApi {
     // full quota the studio still opens with every run, checkpoint and experiment.
     for (const id of stale) await markInterrupted(id).catch(() => undefined);
     await s.checkpoints.sweepOrphans(() => s.runs.liveBlobKeys()).catch(() => undefined);
+    await sweepTokenizers(s).catch(() => undefined);
   }
 
   /** Records a run nobody trains as interrupted, holding its lock so no tab resumes it meanwhile. */
