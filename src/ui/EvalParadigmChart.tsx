@@ -64,6 +64,7 @@ function chartHeight(paradigms: number, checkpoints: number): number {
 
 /** Axis width for the longest (cut) paradigm name at 10px type. */
 function labelWidth(data: ParadigmPoint[]): number {
-  const longest = Math.max(4, ...data.map((p) => Math.min(MAX_LABEL, p.paradigm.length)));
+  // A fold, not Math.max(...): a suite may have as many paradigms as pairs, past the argument limit.
+  const longest = data.reduce((m, p) => Math.max(m, Math.min(MAX_LABEL, p.paradigm.length)), 4);
   return Math.min(200, 12 + longest * 5.6);
 }

@@ -101,7 +101,7 @@ export function forEachLine(text: string, sink: LineSink, limit = MAX_LINE_CHARS
 /**
  * Every line of a file, read in the chunks its stream gives (at most 1 MB each), decoded as
  * UTF-8 as File.text() does (a leading BOM dropped, bad bytes as U+FFFD). `progress` gets the bytes
- * read so far after each chunk; between chunks the event loop runs, so a page stays responsive.
+ * read so far after each chunk; after each chunk the event loop runs a task, so a page paints.
  */
 export async function readLines(file: Pick<Blob, 'stream'>, sink: LineSink, progress?: (bytes: number) => void, limit = MAX_LINE_CHARS): Promise<void> {
   const reader = file.stream().getReader();
@@ -118,6 +118,9 @@ export async function readLines(file: Pick<Blob, 'stream'>, sink: LineSink, prog
         bytes += part.byteLength;
         split.push(decoder.decode(part, { stream: true }));
         progress?.(bytes);
+        // A task boundary: a stream's chunks may all be ready at once, and without one the page
+        // would paint neither the progress nor anything else until the last of them.
+        await new Promise((resolve) => setTimeout(resolve, 0));
       }
     }
   } finally {
