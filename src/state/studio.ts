@@ -158,8 +158,7 @@ export function createStudio(services: Services = createServices()): StudioApi {
     // Writes come after everything is listed, and none of them may stop the start-up: under a
     // full quota the studio still opens with every run, checkpoint and experiment.
     for (const id of stale) await markInterrupted(id).catch(() => undefined);
-    await s.checkpoints.sweepOrphans(() => s.runs.liveBlobKeys()).catch(() => undefined);
-    await sweepTokenizers(s).catch(() => undefined);
+    await s.checkpoints.sweepOrphans(() => s.runs.liveBlobKeys(), () => sweepTokenizers(s)).catch(() => undefined);
   }
 
   /** Records a run nobody trains as interrupted, holding its lock so no tab resumes it meanwhile. */

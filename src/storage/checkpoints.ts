@@ -133,11 +133,14 @@ export class CheckpointStore {
   }
 
   /**
-   * Deletes blobs that no manifest and none of `keep()` refers to; returns how many, or 'busy'
+   * Deletes blobs that no manifest and none of `keep()` refers to (and runs `alsoSweep`, holding
+   * the same lock); returns how many, or 'busy'
    * when a tab is between the two writes of a save (the next start-up sweeps instead).
    */
-  async sweepOrphans(keep: () => Promise<Set<string>>): Promise<number | 'busy'> {
+  async sweepOrphans(keep: () => Promise<Set<string>>, alsoSweep?: () => Promise<unknown>): Promise<number | 'busy'> {
     const out = await this.tabs.ifAvailable(BLOB_WRITE_LOCK, async () => {
+      // Other stores' orphans (tokenizer files a restore is linking) are swept under the same lock.
+      await alsoSweep?.();
       const alsoKeep = await keep();
       const used = new Set((await this.manifests.values()).flatMap((m) => [m.tensorsKey, ...(m.fisher ?? []).map((f) => f.key)]));
       let n = 0;
