@@ -26,9 +26,13 @@ function fullWhen<V>(inner: KeyValueStore<V>, full: () => boolean): KeyValueStor
 function setup(manager = new MemoryLockManager()) {
   let full = false;
   let emit!: (e: TrainEvent) => void;
+  const trainCalls: { resume?: { step: number; state: ArrayBuffer } }[] = [];
   const engine = {
     onTrainEvent: (cb: (e: TrainEvent) => void) => ((emit = cb), () => undefined),
-    call: async () => undefined,
+    call: async (name: string, args: { resume?: { step: number; state: ArrayBuffer } }) => {
+      if (name === 'train') trainCalls.push(args);
+      return undefined;
+    },
   } as unknown as EngineClient;
   const tabs = memoryTabs(manager);
   const blobs = memoryStore<StoredBytes>();
@@ -36,7 +40,7 @@ function setup(manager = new MemoryLockManager()) {
   const records = memoryStore<RunRecord>();
   const s = { engine, checkpoints, runs: new RunStore(records, checkpoints), tabs } as unknown as Services;
   const manager_ = new RunManager(s, new EngineCache(s), {} as SuiteLibrary);
-  return { s, runs: manager_, blobs, records, emit: (e: TrainEvent) => emit(e), setFull: (v: boolean) => (full = v), tabs };
+  return { s, runs: manager_, blobs, records, emit: (e: TrainEvent) => emit(e), setFull: (v: boolean) => (full = v), tabs, trainCalls };
 }
 
 async function saveBase(s: Services): Promise<CheckpointManifest> {
@@ -82,6 +86,27 @@ describe('RunManager', () => {
     expect(await records.get(h.id)).toMatchObject({ status: 'completed', resultId: id });
     expect([...blobs.map.keys()].sort()).toEqual(['ckpt:base', `ckpt:${id}`]);
     await expect(runs.saveResult(h.id)).rejects.toThrow(/has no unsaved result/);
+  });
+
+  it('resuming trims the curve to the snapshot and hands the engine the snapshot; without one it starts over', async () => {
+    const { s, runs, records, blobs, trainCalls } = setup();
+    await saveBase(s);
+    const point = (step: number) => ({ step, tokens: step * 16, flops: step, loss: 1, lr: 1, gradNorm: 1, elapsed: step, numTensors: 1 });
+    await blobs.set('run:run-3:2', new Uint8Array([9, 9]));
+    await records.set('run-3', { id: 'run-3', createdAt: '2026-01-01', settings, status: 'interrupted', metrics: [0, 1, 2, 3, 4].map(point), snapshot: { step: 2, tokens: 32, elapsed: 2, key: 'run:run-3:2' } });
+    const h = await runs.resume('run-3');
+    expect(h.metrics().map((m) => m.step)).toEqual([0, 1, 2]);
+    await settle();
+    await settle();
+    expect(trainCalls.at(-1)!.resume!.step).toBe(2);
+    expect([...new Uint8Array(trainCalls.at(-1)!.resume!.state)]).toEqual([9, 9]);
+    await records.set('run-4', { id: 'run-4', createdAt: '2026-01-01', settings, status: 'interrupted', metrics: [0, 1].map(point) });
+    const fresh = await runs.resume('run-4');
+    expect(fresh.metrics()).toEqual([]);
+    await settle();
+    await settle();
+    expect(trainCalls.at(-1)!.resume).toBeUndefined();
+    await expect(runs.resume('run-4')).rejects.toThrow(/is running already/);
   });
 
   it('a run another tab holds cannot be continued here', async () => {
