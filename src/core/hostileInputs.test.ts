@@ -108,3 +108,18 @@ describe('configs too large for this device', () => {
     expect(() => checkFitsDevice(tinyConfig(), { maxBindingBytes: 1 << 20, memoryBytes: 2 ** 30, storageFreeBytes: 1e7 })).not.toThrow();
   });
 });
+
+describe('no argument-limit spreads in report charts', () => {
+  it('extent folds 300,000 values where Math.max(...xs) throws', async () => {
+    const { extent } = await import('./numeric/extent');
+    const xs = Array.from({ length: 300_000 }, (_, i) => Math.sin(i));
+    expect(() => Math.max(...xs)).toThrow(RangeError);
+    const [lo, hi] = extent(xs);
+    expect(lo).toBeCloseTo(-1, 6);
+    expect(hi).toBeCloseTo(1, 6);
+    expect(extent([])).toEqual([Infinity, -Infinity]);
+    const { lineChartSvg } = await import('./experiment/reportSvg');
+    const svg = lineChartSvg({ title: 'long run', xLabel: 'step', yLabel: 'loss', series: [{ name: 'eng', points: xs.map((y, x) => ({ x, y })) }] });
+    expect(svg.startsWith('<svg')).toBe(true);
+  });
+});

@@ -1,6 +1,7 @@
 // The report's tables: gains at equal FLOPs, the models × languages validation-loss heatmap (lower
 // is better, coloured as the Evaluate heatmap with green for the lowest loss), the merges next to
 // their experts, and the paper's findings with this run's verdicts.
+import { extent } from '../core/numeric/extent';
 import { formatFlops } from '../core/experiment/plan';
 import { formatP, formatPoints } from '../core/eval/report';
 import { type ExperimentReport, formatAccuracyDifference, type ReportModel } from '../core/experiment/report';
@@ -44,7 +45,7 @@ function lossColor(v: number, min: number, max: number): string {
 export function LossHeatmap({ report: r }: { report: ExperimentReport }) {
   const rows = scoredModels(r);
   const values = rows.flatMap((m) => r.languages.map((l) => m.scores[l]?.loss)).filter((v): v is number => v !== undefined && Number.isFinite(v));
-  const [min, max] = [Math.min(...values), Math.max(...values)];
+  const [min, max] = extent(values);
   return (
     <div className="heatmap-box">
       <h3>Validation loss by language <span className="muted">(nats per token, lower is better)</span></h3>

@@ -1,6 +1,7 @@
 // Static SVG charts for the self-contained HTML report (the app's live charts use recharts; a
 // saved report must read without JavaScript). No dependencies; all text is XML-escaped; the
 // output depends only on the input, and non-finite values never reach an attribute.
+import { extent } from '../numeric/extent';
 
 export interface XY {
   x: number;
@@ -71,8 +72,7 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
 /** A range that is never empty: a single value gets a margin around it. */
 function spread(values: number[]): [number, number] {
   if (!values.length) return [0, 1];
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
+  const [lo, hi] = extent(values);
   if (hi > lo) return [lo, hi];
   const pad = Math.abs(lo) * 0.1 || 1;
   return [lo - pad, hi + pad];
@@ -153,11 +153,11 @@ export function heatmapSvg(o: HeatmapOptions): string {
   const format = o.format ?? ((v: number) => v.toFixed(3));
   const lowIsGood = o.lowIsGood ?? true;
   const cell = { w: 72, h: 26 };
-  const labelW = Math.max(60, ...o.rows.map((r) => r.length * 6.5 + 12));
+  const labelW = Math.max(60, extent(o.rows.map((r) => r.length * 6.5 + 12))[1]);
   const top = 56;
   const range = (vs: (number | undefined)[]): [number, number] => {
     const xs = vs.filter(isNum);
-    return xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
+    return xs.length ? extent(xs) : [0, 1];
   };
   const finite = o.values.flat().filter(isNum);
   const [lo, hi] = range(finite);
