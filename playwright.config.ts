@@ -1,8 +1,13 @@
 // Playwright drives the built studio in headless Chromium with WebGPU. On machines without a GPU
 // Chromium's SwiftShader gives a software adapter; STUDIO_GPU=hardware uses the real GPU instead.
 // CHROMIUM_PATH points at another browser binary (default: Debian's /usr/bin/chromium).
+// The suites drive only the vite preview that Playwright starts here (in its own process group,
+// ended after the run): when port 4173 already answers (a server left running, another
+// checkout's), the run stops with "http://localhost:4173 is already used" rather than test
+// whatever build that server holds. The port stays fixed: specs name the origin for storage quotas.
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from './scripts/browser';
+import { viteBin } from './scripts/serve';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -16,9 +21,9 @@ export default defineConfig({
     launchOptions: { executablePath: chromiumPath(), args: chromiumArgs() },
   },
   webServer: {
-    command: 'npx vite preview --port 4173 --strictPort',
+    command: `${JSON.stringify(process.execPath)} ${JSON.stringify(viteBin())} preview --port 4173 --strictPort`,
     url: 'http://localhost:4173',
-    reuseExistingServer: !process.env.CI,
+    reuseExistingServer: false,
     timeout: 60_000,
   },
 });

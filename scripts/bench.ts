@@ -7,9 +7,11 @@
 //   npm run bench                      # SwiftShader: tiny and 1M configs, webgpu and cpu backends
 //   npm run bench -- --steps 10 --backends webgpu --configs tiny --kernels stock,studio,studio-f16
 //   npm run bench -- --gpu             # a real GPU through Vulkan; adds the 10M config
+// The studio is served by a vite preview of its own on a free port, stopped however the run ends.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath, servePreview } from './browser';
+import { tolerateClosedPipes } from './serve';
 import { MODEL_PRESETS } from '../src/core/model/config';
 import { countParameters, trainingFlopsPerToken } from '../src/core/model/weights';
 import type { LlamaConfig } from '../src/core/model/config';
@@ -43,12 +45,32 @@ type KernelMode = (typeof KERNEL_MODES)[number];
 /** Steps left out of the timing: the first ones compile shaders and fill caches. */
 const WARMUP_STEPS = 2;
 
+const USAGE = `usage: npm run bench -- [--gpu] [--steps N] [--backends webgpu,cpu] [--configs ${CONFIGS.map((c) => c.id).join(',')}] [--kernels ${KERNEL_MODES.join(',')}]`;
+const VALUED = ['steps', 'backends', 'configs', 'kernels'];
+
+/** Refuses what the benchmark does not know (a typo would otherwise run the whole default bench). */
+function checkArgs(argv: string[]): void {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].replace(/^--/, '');
+    if (argv[i] === '--gpu') continue;
+    if (!argv[i].startsWith('--') || !VALUED.includes(name)) throw new Error(`unknown argument ${JSON.stringify(argv[i])}\n${USAGE}`);
+    if (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) throw new Error(`--${name} needs a value\n${USAGE}`);
+    i++;
+  }
+}
+
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 async function main(): Promise<void> {
+  tolerateClosedPipes();
+  checkArgs(process.argv.slice(2));
   const gpu = process.argv.includes('--gpu') || process.env.STUDIO_GPU === 'hardware';
   const stepsOverride = arg('steps') ? Number(arg('steps')) : undefined;
   const backends = (arg('backends') ?? 'webgpu,cpu').split(',');
@@ -57,8 +79,8 @@ async function main(): Promise<void> {
   const unknownMode = kernelModes.find((k) => !KERNEL_MODES.includes(k));
   if (unknownMode) throw new Error(`--kernels: unknown mode ${JSON.stringify(unknownMode)}; modes are ${KERNEL_MODES.join(', ')}`);
   const configs = CONFIGS.filter((x) => (only ? only.includes(x.id) : gpu || !x.gpuOnly));
-  const port = 4317;
-  const server = await servePreview(port);
+  const server = await servePreview();
+  const port = server.port;
   try {
     const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs(gpu) });
     const page = await browser.newPage();
@@ -174,7 +196,7 @@ async function main(): Promise<void> {
     writeFileSync('bench-results/bench.json', JSON.stringify({ date: new Date().toISOString(), gpu, warmupSteps: WARMUP_STEPS, ceilings, rows, profiles, merges, scoring }, null, 2));
     console.log('wrote bench-results/bench.json');
   } finally {
-    server.kill();
+    await server.stop();
   }
 }
 

@@ -1,6 +1,6 @@
 // Headless Chromium for the scripts and the e2e suites: the flags that give WebGPU (SwiftShader
 // in software, or the machine's GPU through Vulkan), and the built studio served by vite preview.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { freePort, type GroupServer, refuseIfAnswers, startServer, viteBin } from './serve';
 
 /** `gpu`: the machine's GPU through Vulkan; otherwise SwiftShader's software adapter. */
 export function chromiumArgs(gpu = process.env.STUDIO_GPU === 'hardware'): string[] {
@@ -17,19 +17,23 @@ export function chromiumArgs(gpu = process.env.STUDIO_GPU === 'hardware'): strin
 
 export const chromiumPath = (): string => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Serves dist/ (built before) on `port`; resolves once it answers. */
-export async function servePreview(port: number): Promise<ChildProcess> {
-  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
-  const url = `http://localhost:${port}`;
-  for (let i = 0; i < 150; i++) {
-    if (server.exitCode !== null) throw new Error(`vite preview exited (${server.exitCode}); is port ${port} taken?`);
-    try {
-      if ((await fetch(url)).ok) return server;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  server.kill();
-  throw new Error(`vite preview did not start at ${url}`);
+/**
+ * Serves `root`/dist (built before) with vite preview, leading its own process group (see serve.ts):
+ * on `port` if given, refusing when it already answers; otherwise on a free port. Resolves once
+ * this server itself reports the port and answers, so an older server can never be driven.
+ */
+export async function servePreview(port?: number, root = process.cwd()): Promise<GroupServer> {
+  if (port !== undefined) await refuseIfAnswers(port, 'a vite preview');
+  const at = port ?? (await freePort());
+  const url = `http://localhost:${at}`;
+  return startServer({
+    name: 'vite preview',
+    command: process.execPath,
+    args: [viteBin(), 'preview', '--port', String(at), '--strictPort'],
+    port: at,
+    cwd: root,
+    // vite prints its URL only once it listens (with --strictPort, on this port or not at all).
+    ready: async (output) => output.includes(`:${at}/`) && (await fetch(url).then((r) => r.ok, () => false)),
+    timeoutMs: 30_000,
+  });
 }

@@ -5,25 +5,29 @@
 //   npm run experiment -- recipe.json --gpu             # the machine's GPU (Vulkan), not SwiftShader
 // Options: --out DIR (default experiment-out), --no-build (dist/ is current), --port N.
 // The browser profile lives in DIR/.profile, so running the same command again after an
-// interruption resumes the experiment at the stage where it stopped.
+// interruption resumes the experiment at the stage where it stopped. The studio is served by a
+// vite preview of its own, stopped however the run ends: on --port N (refused if something
+// already answers there), else on the port DIR was first run on (kept in DIR/.port, since the
+// browser's storage belongs to the origin, port included), else on a free port.
 // Exit codes: 0 done, 1 a stage failed (named), 2 the recipe was refused (problems listed).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { type BrowserContext, chromium } from 'playwright-core';
 import { RECIPE_PRESETS } from '../src/core/experiment/recipe';
 import { chromiumArgs, chromiumPath, servePreview } from './browser';
+import { tolerateClosedPipes } from './serve';
 
 interface Args {
   recipe?: string;
   out: string;
   gpu: boolean;
   build: boolean;
-  port: number;
+  port?: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { out: 'experiment-out', gpu: false, build: true, port: 4319 };
+  const a: Args = { out: 'experiment-out', gpu: false, build: true };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i];
     if (x === '--out') a.out = argv[++i];
@@ -35,13 +39,31 @@ function parseArgs(argv: string[]): Args {
     else a.recipe = x;
   }
   if (!a.out) fail(2, '--out needs a directory');
-  if (!Number.isInteger(a.port) || a.port < 1024) fail(2, '--port needs an integer from 1024 up');
+  if (a.port !== undefined && (!Number.isInteger(a.port) || a.port < 1024 || a.port > 65535)) fail(2, '--port needs an integer from 1024 to 65535');
   return a;
 }
 
+/** Ends the run with an exit code; thrown, so that the server and the browser are closed first. */
+class Exit extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
 function fail(code: number, message: string): never {
-  process.stderr.write(`\nexperiment: ${message}\n`);
-  process.exit(code);
+  throw new Exit(code, message);
+}
+
+/** The port profiles made before DIR/.port existed were served on. */
+const OLD_FIXED_PORT = 4319;
+
+/** --port if given; else the port `out`'s profile was made on, whose storage a rerun resumes; else undefined (a free one). */
+function portFor(out: string, requested?: number): number | undefined {
+  const record = join(out, '.port');
+  const before = existsSync(record) ? Number(readFileSync(record, 'utf8')) : existsSync(join(out, '.profile')) ? OLD_FIXED_PORT : undefined;
+  if (requested !== undefined && before !== undefined && requested !== before)
+    process.stderr.write(`experiment: ${out} was run on port ${before}; on port ${requested} the browser's storage is another origin's, so an unfinished experiment there does not resume\n`);
+  return requested ?? before;
 }
 
 const fmtTime = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`);
@@ -75,17 +97,20 @@ async function main(): Promise<void> {
   if (args.build) {
     process.stderr.write('experiment: building the studio (npm run build)…\n');
     const b = spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (b.error) fail(1, `cannot run npm run build (${(b.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'npm is not on PATH' : b.error.message}); build the studio some other way and pass --no-build`);
     if (b.status !== 0) fail(1, 'the build failed (see above)');
   }
   const out = resolve(args.out);
   mkdirSync(out, { recursive: true });
-  const server = await servePreview(args.port);
-  const context = await chromium.launchPersistentContext(join(out, '.profile'), { executablePath: chromiumPath(), args: chromiumArgs(args.gpu), headless: true });
+  const server = await servePreview(portFor(out, args.port));
+  writeFileSync(join(out, '.port'), String(server.port));
+  let context: BrowserContext | undefined;
   const pageErrors: string[] = [];
   try {
+    context = await chromium.launchPersistentContext(join(out, '.profile'), { executablePath: chromiumPath(), args: chromiumArgs(args.gpu), headless: true });
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`http://localhost:${args.port}/`);
+    await page.goto(`http://localhost:${server.port}/`);
     const backend = await page.evaluate(async () => {
       await window.studio.ready;
       return window.studio.backend();
@@ -139,9 +164,16 @@ async function main(): Promise<void> {
     process.stdout.write(`\nFindings:\n${summary.map((x) => `  ${x}`).join('\n')}\n\nWrote ${files.length} files to ${out}: ${files.map((f) => f.name).join(', ')}\n`);
     if (pageErrors.length) process.stderr.write(`experiment: page errors during the run:\n${pageErrors.join('\n')}\n`);
   } finally {
-    await context.close();
-    server.kill();
+    await context?.close();
+    await server.stop();
   }
 }
 
-main().catch((e) => fail(1, (e as Error).stack ?? String(e)));
+tolerateClosedPipes();
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`\nexperiment: ${e instanceof Exit ? e.message : ((e as Error).stack ?? String(e))}\n`);
+    process.exit(e instanceof Exit ? e.code : 1);
+  },
+);
