@@ -2,7 +2,8 @@
 // English replay and live forgetting curves (adapt), and the FLOP-matched comparison of a model
 // with its HyperCloned twin (flopMatchedPair), run one after the other.
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
-import { adaptMix, budgetOf, flopsPerStep, stepsForBudget } from '../core/train/adapt';
+import { ENGLISH_AGREEMENT_SUITE, ENGLISH_CORPUS, wordOrderSuite } from '../core/data/corpusIds';
+import { flopsPerStep, planAdapt } from '../core/train/adapt';
 import type { TrainSettings } from '../core/train/settings';
 import { validateTrainSettings } from '../core/train/settings';
 import type { GrowthActions } from './growth';
@@ -15,7 +16,7 @@ export interface AdaptOptions {
   target: string;
   /** Share of each batch from replayCorpus, 0 to 0.5 (default 0). */
   replay?: number;
-  /** Default eng-brown. */
+  /** Default ENGLISH_CORPUS (eng-brown). */
   replayCorpus?: string;
   steps?: number;
   tokens?: number;
@@ -48,24 +49,15 @@ export function createAdaptActions(runs: RunManager, growth: GrowthActions): Ada
     const from = st.checkpoints.find((c) => c.id === options.from);
     if (!from) throw new Error(`from ${JSON.stringify(options.from)} is not a checkpoint id; see studio.checkpoints.list()`);
     if ('data' in options || 'watch' in options) throw new Error('adapt sets data and watch itself from target, replay and replayCorpus; leave them out');
-    const target = st.corpora.find((c) => c.id === options.target);
-    if (!target) throw new Error(`target ${JSON.stringify(options.target)} is not a known corpus; see studio.corpora()`);
-    const replayCorpus = options.replayCorpus ?? 'eng-brown';
-    if (!st.corpora.some((c) => c.id === replayCorpus)) throw new Error(`replayCorpus ${JSON.stringify(replayCorpus)} is not a known corpus`);
-    const replay = options.replay ?? 0;
-    const data = adaptMix(target.id, replayCorpus, replay);
-    const budget = budgetOf(options);
-    const batchSize = options.batchSize as number;
-    const seqLen = options.seqLen as number;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${JSON.stringify(options.batchSize)}`);
-    if (!Number.isInteger(seqLen) || seqLen < 2) throw new Error(`seqLen must be an integer of at least 2, got ${JSON.stringify(options.seqLen)}`);
+    const ctx = { corpusIds: st.corpora.map((c) => c.id), suiteIds: st.suites.map((x) => x.id), maxPositionEmbeddings: from.config.max_position_embeddings };
+    const { replay, replayCorpus, data, budget, batchSize, seqLen, steps, ...p } = planAdapt(options, ctx, from.config);
+    const target = st.corpora.find((c) => c.id === p.target)!;
     if (target.trainBytes < seqLen + 1) throw new Error(`target ${target.id} has ${target.trainBytes} training bytes, too few for one sequence of seqLen ${seqLen}`);
-    const steps = stepsForBudget(budget, from.config, batchSize, seqLen);
     const rest = Object.fromEntries(Object.entries(options).filter(([k]) => !ADAPT_KEYS.includes(k)));
     // English grammar (agreement) and English word order: a small model's agreement accuracy stays
     // at chance (it picks word forms, not agreement), while its English word order moves, so
     // forgetting of English shows there.
-    const defaultSuites = ['agreement-eng', 'wordorder-eng-brown', `wordorder-${target.id}`, ...st.suites.filter((x) => x.language === target.language && (x.source === 'blimp' || x.source === 'multiblimp')).map((x) => x.id)];
+    const defaultSuites = [ENGLISH_AGREEMENT_SUITE, wordOrderSuite(ENGLISH_CORPUS), wordOrderSuite(target.id), ...st.suites.filter((x) => x.language === target.language && (x.source === 'blimp' || x.source === 'multiblimp')).map((x) => x.id)];
     const evalEvery = (rest.evalEvery as number | undefined) ?? Math.max(1, Math.round(steps / 10));
     const settings = validateTrainSettings(
       {
@@ -79,7 +71,7 @@ export function createAdaptActions(runs: RunManager, growth: GrowthActions): Ada
         steps,
         watch: [...new Set([target.id, replayCorpus])],
       },
-      { corpusIds: st.corpora.map((c) => c.id), suiteIds: st.suites.map((x) => x.id), maxPositionEmbeddings: from.config.max_position_embeddings },
+      ctx,
     );
     settings.adapt = { target: target.id, replay, replayCorpus, budget, flopsPerStep: flopsPerStep(from.config, batchSize, seqLen) };
     return { settings, from };

@@ -1,7 +1,10 @@
 // The Adapt panel's form as typed text, its starting values, and the options object it hands to
 // studio.adapt and studio.flopMatchedPair (which validate them and throw naming the bad one).
-import type { BudgetKind } from '../core/train/adapt';
+// The grid's fields, labels, help and starting values come from ADAPT_SETTINGS (whose batch
+// shape and evaluation entries are training's own), the replay bounds from its replay entry.
+import { ADAPT_SETTINGS, type BudgetKind, REPLAY_SPEC } from '../core/train/adapt';
 import { parseCount } from './format';
+import { isTextSpec, startText, type TextSpec } from './ParamForm';
 
 export const BUDGET_KINDS: { id: BudgetKind; label: string }[] = [
   { id: 'steps', label: 'steps' },
@@ -9,49 +12,40 @@ export const BUDGET_KINDS: { id: BudgetKind; label: string }[] = [
   { id: 'flops', label: 'FLOPs' },
 ];
 
-export const ADAPT_FIELDS = [
-  { key: 'batchSize', label: 'batch size' },
-  { key: 'seqLen', label: 'seq len' },
-  { key: 'lr', label: 'lr' },
-  { key: 'warmupSteps', label: 'warmup steps', optional: true },
-  { key: 'evalEvery', label: 'eval every', optional: true, title: 'steps between evaluations of gain, forgetting and grammar (empty: about a tenth of the run)' },
-  { key: 'evalPairs', label: 'eval pairs', optional: true, title: 'minimal pairs per suite and evaluation' },
-  { key: 'evalTokens', label: 'eval tokens', optional: true, title: 'validation tokens per watched corpus and evaluation (fewer: faster evaluations)' },
-] as const;
+type AdaptSpec = (typeof ADAPT_SETTINGS)[number];
+/** The settings typed in the form's grid: numbers not marked form: false, the replay share aside (it has its own slider). */
+type GridSpec = Exclude<Extract<AdaptSpec, { kind: 'int' | 'number' }>, { form: false } | { name: 'replay' }>;
+export type AdaptField = GridSpec['name'];
 
-export type AdaptField = (typeof ADAPT_FIELDS)[number]['key'];
+export const ADAPT_FIELDS: readonly (TextSpec & GridSpec)[] = ADAPT_SETTINGS.filter((s): s is TextSpec & GridSpec => isTextSpec(s) && s.name !== 'replay' && !('form' in s && s.form === false));
 
 export type AdaptDraft = Record<AdaptField, string> & {
   target: string;
-  /** Percent of each batch from English, 0 to 50. */
+  /** Percent of each batch from English, 0 to REPLAY_SPEC.max × 100. */
   replay: string;
   budgetKind: BudgetKind;
   budget: string;
   name: string;
 };
 
+const target = ADAPT_SETTINGS.find((s) => s.name === 'target')!;
+
 /** A short run that shows forgetting on a tiny model within a couple of minutes. */
 export const INITIAL_ADAPT: AdaptDraft = {
-  target: 'udhr-isl',
-  replay: '0',
+  target: target.formDefault,
+  replay: String(REPLAY_SPEC.default * 100),
   budgetKind: 'steps',
   budget: '100',
-  batchSize: '8',
-  seqLen: '64',
-  lr: '0.003',
-  warmupSteps: '5',
-  evalEvery: '',
-  evalPairs: '64',
-  evalTokens: '1024',
   name: '',
+  ...(Object.fromEntries(ADAPT_FIELDS.map((s) => [s.name, startText(s)])) as Record<AdaptField, string>),
 };
 
-/** "1,000,000", "1_000_000", "1e6" → 1000000; an empty field is NaN so validation names it. */
+/** "1,000,000", "1_000_000", "1e6" → 1000000; an empty field with a default is left out for the API to fill. */
 export function adaptOptions(from: string, d: AdaptDraft): { from: string; target: string; [k: string]: unknown } {
   const o: { from: string; target: string; [k: string]: unknown } = { from, target: d.target, replay: parseCount(d.replay) / 100, [d.budgetKind]: parseCount(d.budget) };
-  for (const f of ADAPT_FIELDS) {
-    if ('optional' in f && d[f.key].trim() === '') continue;
-    o[f.key] = parseCount(d[f.key]);
+  for (const s of ADAPT_FIELDS) {
+    if (s.default !== undefined && d[s.name].trim() === '') continue;
+    o[s.name] = parseCount(d[s.name]);
   }
   if (d.name.trim()) o.name = d.name.trim();
   return o;

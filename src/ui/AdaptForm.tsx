@@ -4,14 +4,16 @@
 // parent ×2 and adapts both models on the same FLOPs. Both throw naming a bad option; the message
 // is shown under the buttons.
 import { useEffect, useState } from 'react';
-import { flopsPerStep, stepsForBudget, type BudgetKind } from '../core/train/adapt';
+import { flopsPerStep, REPLAY_SPEC, stepsForBudget, type BudgetKind } from '../core/train/adapt';
+import { MAX_POSITION, TRAIN_SETTINGS } from '../core/train/settings';
+import { outOfRange, specOf } from '../core/params';
 import type { PairHandle } from '../state/adapt';
 import { notify, useStudio } from '../state/store';
-import { ADAPT_FIELDS, type AdaptDraft, adaptOptions, BUDGET_KINDS, INITIAL_ADAPT } from './AdaptDraft';
-import { parseCount } from './format';
+import { ADAPT_FIELDS, type AdaptDraft, type AdaptField, adaptOptions, BUDGET_KINDS, INITIAL_ADAPT } from './AdaptDraft';
+import { SpecFields } from './ParamForm';
 import { AdaptPairStatus } from './AdaptPairStatus';
 import { CorpusSelect } from './CorpusSelect';
-import { formatCount, formatFlops } from './format';
+import { formatCount, formatFlops, parseCount } from './format';
 import { useStudioApi } from './studioContext';
 import { keepHandle, useUi } from './uiState';
 
@@ -81,10 +83,10 @@ export function AdaptForm() {
         </label>
       </div>
       <div className="row-form">
-        <label className="field grow" title="share of each batch drawn from English (Brown), to reduce forgetting">
-          <span>English replay (0–50 % of each batch)</span>
+        <label className="field grow" title={REPLAY_SPEC.help}>
+          <span>{REPLAY_SPEC.label} ({REPLAY_SPEC.min * 100}–{REPLAY_SPEC.max * 100} % of each batch)</span>
           <div className="replay-line">
-            <input type="range" min={0} max={50} step={1} data-testid="adapt-replay-slider" value={Number(draft.replay) || 0} onChange={(e) => set('replay', e.target.value)} />
+            <input type="range" min={REPLAY_SPEC.min * 100} max={REPLAY_SPEC.max * 100} step={1} data-testid="adapt-replay-slider" value={Number(draft.replay) || 0} onChange={(e) => set('replay', e.target.value)} />
             <input className="short" inputMode="decimal" data-testid="adapt-replay" value={draft.replay} onChange={(e) => set('replay', e.target.value)} />
             <span className="muted">%</span>
           </div>
@@ -101,12 +103,7 @@ export function AdaptForm() {
         </label>
       </div>
       <div className="grid-form">
-        {ADAPT_FIELDS.map((f) => (
-          <label key={f.key} className="field" title={'title' in f ? f.title : undefined}>
-            <span>{f.label}{f.key === 'seqLen' && maxPos ? ` (≤${maxPos})` : ''}</span>
-            <input inputMode="decimal" data-testid={`adapt-${f.key}`} placeholder={'optional' in f ? 'default' : ''} value={draft[f.key]} onChange={(e) => set(f.key, e.target.value)} />
-          </label>
-        ))}
+        <SpecFields specs={ADAPT_FIELDS} values={draft} testIdPrefix="adapt" optional context={{ [MAX_POSITION.ref]: maxPos }} onChange={(k, v) => set(k as AdaptField, v)} />
         <label className="field">
           <span>run name</span>
           <input data-testid="adapt-name" placeholder="from → target" value={draft.name} onChange={(e) => set('name', e.target.value)} />
@@ -131,7 +128,9 @@ function BudgetHint({ draft, config }: { draft: AdaptDraft; config: Parameters<t
   const batch = parseCount(draft.batchSize);
   const seq = parseCount(draft.seqLen);
   const value = parseCount(draft.budget);
-  if (!(batch >= 1 && seq >= 2 && value > 0)) return null;
+  // The hint only for a batch shape training accepts (the context bound aside: the form fits seq len to it).
+  const fits = (name: 'batchSize' | 'seqLen', v: number) => !outOfRange(specOf(TRAIN_SETTINGS, name), v, {});
+  if (!(fits('batchSize', batch) && fits('seqLen', seq) && value > 0)) return null;
   const perStep = flopsPerStep(config, batch, seq);
   const steps = stepsForBudget({ kind: draft.budgetKind, value }, config, batch, seq);
   return (

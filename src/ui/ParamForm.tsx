@@ -1,9 +1,65 @@
-// A form generated from a method's parameter schema (growth now, merging later): a number input
-// per int/number parameter (with its range and step), a checkbox per boolean, the label on top
-// and the help as a tooltip and small text. It holds no values of its own: `values` in, `onChange`
-// out; a number field that does not parse reports NaN, which the method's validation names.
+// Forms generated from parameter schemas (core/params.ts). ParamForm: a method's parameters
+// (growth, merging) as a number input per int/number parameter (with its range and step), a
+// checkbox per boolean, the label on top and the help as a tooltip and small text. SpecFields:
+// settings typed as text (training, adaptation), a text field per number and a select per enum,
+// the help as a tooltip and a context bound ("≤32") beside the label. Neither holds values of
+// its own: values in, onChange out; what does not parse goes on as NaN for validation to name.
 import { useEffect, useState } from 'react';
-import type { ParamSpec, ParamValues } from '../core/params';
+import type { ParamSpec, ParamValues, Spec } from '../core/params';
+import { parseCount } from './format';
+
+/** A setting the text form renders: a number typed as text, or an enum picked from its values. */
+export type TextSpec = Extract<Spec, { kind: 'int' | 'number' | 'enum' }>;
+
+export const isTextSpec = (s: Spec): s is TextSpec => s.kind === 'int' || s.kind === 'number' || s.kind === 'enum';
+
+/** The text a form starts with for a setting: its form default, else its default, else empty. */
+export function startText(s: TextSpec): string {
+  const v = ('formDefault' in s ? s.formDefault : undefined) ?? s.default;
+  return v === undefined ? '' : String(v);
+}
+
+/** The typed text as the API's value: numbers parsed ("1,000,000", "1e6"; empty is NaN so validation names it), enum values as picked. */
+export function textValue(s: TextSpec, text: string): number | string {
+  return s.kind === 'enum' ? text : parseCount(text);
+}
+
+/** " (≤32)" where a bound comes from the context (a model's max_position_embeddings) and is known. */
+function contextBound(s: TextSpec, context: Record<string, number | undefined>): string {
+  if (s.kind === 'enum' || typeof s.max !== 'object') return '';
+  const v = context[s.max.ref];
+  return v === undefined ? '' : ` (≤${v})`;
+}
+
+/**
+ * Text fields for settings: `values` holds the text typed per setting name. A setting with a
+ * default may be left empty when `optional` (its placeholder says "default"); the API fills it.
+ */
+export function SpecFields({ specs, values, onChange, testIdPrefix, context = {}, optional = false }: {
+  specs: readonly TextSpec[];
+  values: { readonly [name: string]: unknown };
+  onChange: (name: string, text: string) => void;
+  testIdPrefix: string;
+  context?: Record<string, number | undefined>;
+  optional?: boolean;
+}) {
+  return (
+    <>
+      {specs.map((s) => (
+        <label key={s.name} className="field" title={s.help}>
+          <span>{s.label}{contextBound(s, context)}</span>
+          {s.kind === 'enum' ? (
+            <select data-testid={`${testIdPrefix}-${s.name}`} value={String(values[s.name] ?? '')} onChange={(e) => onChange(s.name, e.target.value)}>
+              {s.values.map((k) => <option key={k} value={k}>{k}</option>)}
+            </select>
+          ) : (
+            <input inputMode="decimal" data-testid={`${testIdPrefix}-${s.name}`} placeholder={optional && s.default !== undefined ? 'default' : ''} value={String(values[s.name] ?? '')} onChange={(e) => onChange(s.name, e.target.value)} />
+          )}
+        </label>
+      ))}
+    </>
+  );
+}
 
 export function defaultParams(specs: ParamSpec[]): ParamValues {
   return Object.fromEntries(specs.map((s) => [s.name, s.default]));

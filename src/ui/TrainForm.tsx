@@ -1,30 +1,15 @@
-// The form for a training run. Start hands the options to studio.train, which validates them and
-// throws synchronously on a bad one; that message is shown under the button.
+// The form for a training run, its grid generated from TRAIN_SETTINGS. Start hands the options to
+// studio.train, which validates them and throws synchronously on a bad one; that message is shown
+// under the button.
 import { useEffect, useState } from 'react';
-import { SCHEDULE_KINDS, type ScheduleKind } from '../core/train/schedule';
+import { MAX_POSITION } from '../core/train/settings';
 import { useStudio } from '../state/store';
 import { DataMixEditor } from './DataMixEditor';
 import { useStudioApi } from './studioContext';
-import { INITIAL_DRAFT, type NumericTrainField, type TrainDraft, trainOptions } from './trainDraft';
+import { SpecFields } from './ParamForm';
+import { INITIAL_DRAFT, TRAIN_GRID_FIELDS, type TrainDraft, type TrainGridField, trainOptions } from './trainDraft';
 import { keepHandle, selectFrom, useUi } from './uiState';
 import { WatchPicker } from './WatchPicker';
-
-const FIELDS: { key: NumericTrainField; label: string; title?: string }[] = [
-  { key: 'steps', label: 'steps' },
-  { key: 'batchSize', label: 'batch size' },
-  { key: 'seqLen', label: 'seq len' },
-  { key: 'lr', label: 'lr' },
-  { key: 'warmupSteps', label: 'warmup steps' },
-  { key: 'decayFraction', label: 'decay fraction', title: 'wsd: share of steps decaying linearly to 0' },
-  { key: 'weightDecay', label: 'weight decay' },
-  { key: 'beta1', label: 'β1' },
-  { key: 'beta2', label: 'β2' },
-  { key: 'clip', label: 'grad clip', title: 'global gradient-norm clip; 0 turns it off' },
-  { key: 'seed', label: 'seed' },
-  { key: 'evalEvery', label: 'eval every', title: 'steps between evaluations of the watched corpora (0: start and end only)' },
-  { key: 'evalTokens', label: 'eval tokens', title: 'validation tokens per watched corpus and evaluation' },
-  { key: 'checkpointEvery', label: 'snapshot every', title: 'steps between resumable snapshots (0: only at the end)' },
-];
 
 export function TrainForm() {
   const studio = useStudioApi();
@@ -70,18 +55,7 @@ export function TrainForm() {
       </div>
       <DataMixEditor rows={draft.data} onChange={(rows) => set('data', rows)} />
       <div className="grid-form">
-        {FIELDS.map((f) => (
-          <label key={f.key} className="field" title={f.title}>
-            <span>{f.label}{f.key === 'seqLen' && maxPos ? ` (≤${maxPos})` : ''}</span>
-            <input inputMode="decimal" data-testid={`train-${f.key}`} value={draft[f.key]} onChange={(e) => set(f.key, e.target.value)} />
-          </label>
-        ))}
-        <label className="field">
-          <span>schedule</span>
-          <select data-testid="train-schedule" value={draft.schedule} onChange={(e) => set('schedule', e.target.value as ScheduleKind)}>
-            {SCHEDULE_KINDS.map((k) => <option key={k} value={k}>{k}</option>)}
-          </select>
-        </label>
+        <SpecFields specs={TRAIN_GRID_FIELDS} values={draft} testIdPrefix="train" context={{ [MAX_POSITION.ref]: maxPos }} onChange={(k, v) => set(k as TrainGridField, v)} />
       </div>
       <WatchPicker value={draft.watch} onChange={(ids) => set('watch', ids)} />
       <div className="actions">

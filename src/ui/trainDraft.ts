@@ -1,61 +1,46 @@
 // The Train panel's form as typed text, its starting values, and the options object it hands to
-// studio.train (which validates them and throws naming the bad one).
-import type { ScheduleKind } from '../core/train/schedule';
+// studio.train (which validates them and throws naming the bad one). The fields, their labels,
+// help and starting values come from TRAIN_SETTINGS; a new setting there appears here.
+import { TRAIN_SETTINGS } from '../core/train/settings';
+import { parseCount } from './format';
+import { isTextSpec, startText, textValue, type TextSpec } from './ParamForm';
 
 export interface MixRow {
   corpus: string;
   weight: string;
 }
 
-export const NUMERIC_TRAIN_FIELDS = [
-  'steps', 'batchSize', 'seqLen', 'lr', 'warmupSteps', 'decayFraction', 'weightDecay', 'beta1', 'beta2',
-  'clip', 'seed', 'evalEvery', 'evalTokens', 'checkpointEvery',
-] as const;
+type TrainSpec = (typeof TRAIN_SETTINGS)[number];
+/** The settings typed or picked in the form's grid: numbers and enums not marked form: false. */
+type GridSpec = Exclude<Extract<TrainSpec, { kind: 'int' | 'number' | 'enum' }>, { form: false }>;
+export type TrainGridField = GridSpec['name'];
 
-export type NumericTrainField = (typeof NUMERIC_TRAIN_FIELDS)[number];
+export const TRAIN_GRID_FIELDS: readonly (TextSpec & GridSpec)[] = TRAIN_SETTINGS.filter((s): s is TextSpec & GridSpec => isTextSpec(s) && !('form' in s && s.form === false));
 
-export type TrainDraft = Record<NumericTrainField, string> & {
+export type TrainDraft = Record<TrainGridField, string> & {
   name: string;
-  schedule: ScheduleKind;
   data: MixRow[];
   watch: string[];
 };
 
-/** Short-run values that train a tiny model visibly in a minute; settings.ts holds the API defaults. */
+const data = TRAIN_SETTINGS.find((s) => s.name === 'data')!;
+const watch = TRAIN_SETTINGS.find((s) => s.name === 'watch')!;
+
+/** Each setting's form default (a short run that trains a tiny model visibly in a minute). */
 export const INITIAL_DRAFT: TrainDraft = {
   name: '',
-  data: [{ corpus: 'eng-brown', weight: '1' }],
-  steps: '200',
-  batchSize: '8',
-  seqLen: '64',
-  lr: '0.003',
-  warmupSteps: '10',
-  schedule: 'wsd',
-  decayFraction: '0.2',
-  weightDecay: '0.01',
-  beta1: '0.9',
-  beta2: '0.95',
-  clip: '1',
-  seed: '0',
-  evalEvery: '50',
-  evalTokens: '4096',
-  checkpointEvery: '100',
-  watch: ['eng-brown'],
+  data: data.formDefault.map((d) => ({ corpus: d.corpus, weight: String(d.weight) })),
+  watch: [...watch.formDefault],
+  ...(Object.fromEntries(TRAIN_GRID_FIELDS.map((s) => [s.name, startText(s)])) as Record<TrainGridField, string>),
 };
-
-/** Text → number; an empty field becomes NaN so validation names it rather than reading 0. */
-function num(text: string): number {
-  return text.trim() === '' ? NaN : Number(text);
-}
 
 export function trainOptions(from: string, d: TrainDraft): Record<string, unknown> {
   const options: Record<string, unknown> = {
     from,
-    data: d.data.map((r) => ({ corpus: r.corpus, weight: num(r.weight) })),
-    schedule: d.schedule,
+    data: d.data.map((r) => ({ corpus: r.corpus, weight: parseCount(r.weight) })),
     watch: d.watch,
   };
   if (d.name.trim()) options.name = d.name.trim();
-  for (const f of NUMERIC_TRAIN_FIELDS) options[f] = num(d[f]);
+  for (const s of TRAIN_GRID_FIELDS) options[s.name] = textValue(s, d[s.name]);
   return options;
 }

@@ -1,49 +1,54 @@
-// What a training run is asked to do, checked at the boundary (UI form or window.studio call)
-// with messages that name the argument and the allowed values.
-import type { ScheduleKind } from './schedule';
+// What a training run is asked to do: every setting once, as a schema entry with its default,
+// bounds and help (nanoGPT's train.py block, as data). The type, the API's validation, the Train
+// form and the recipe documentation all follow from TRAIN_SETTINGS; adding a setting is one entry.
+import { type MixEntry, type SchemaContext, type SettingsOf, type Spec, validateSettings } from '../params';
+import { ENGLISH_CORPUS } from '../data/corpusIds';
 import { SCHEDULE_KINDS } from './schedule';
 
 /** The most optimizer steps one run takes; recipes check their budgets against the same limit. */
 export const MAX_TRAIN_STEPS = 10_000_000;
 
-export interface DataMixEntry {
-  corpus: string;
-  weight: number;
-}
+/** The model's context length, the bound of seqLen (the context gives it per checkpoint). */
+export const MAX_POSITION = { ref: 'max_position_embeddings', label: "the model's max_position_embeddings" } as const;
 
-export interface TrainSettings {
-  from: string;
-  name: string;
-  data: DataMixEntry[];
-  steps: number;
-  batchSize: number;
-  seqLen: number;
-  lr: number;
-  warmupSteps: number;
-  schedule: ScheduleKind;
-  /** wsd: share of steps spent decaying linearly to 0. */
-  decayFraction: number;
-  weightDecay: number;
-  beta1: number;
-  beta2: number;
-  /** Global gradient-norm clip; 0 turns clipping off. */
-  clip: number;
-  seed: number;
-  /** Evaluate the watched corpora every this many steps (0: only at the start and the end). */
-  evalEvery: number;
-  /** Corpora whose validation loss is plotted while training. */
-  watch: string[];
-  /** Tokens of validation text per watched corpus and evaluation. */
-  evalTokens: number;
-  /** Minimal-pair suites scored at every evaluation (macro accuracy per suite). */
-  evalSuites: string[];
-  /** Pairs per suite and evaluation at most, spread over its paradigms (the rest are skipped). */
-  evalPairs: number;
+export type DataMixEntry = MixEntry;
+
+/**
+ * Every training setting in the order it is checked (a bound may name an earlier one).
+ * `default`: what studio.train fills when the setting is left out (none: required);
+ * `formDefault`: the Train form's starting value, a short run that trains a tiny model visibly
+ * in a minute.
+ */
+export const TRAIN_SETTINGS = [
+  { name: 'from', kind: 'ref', ref: 'checkpoint', label: 'from', help: 'the checkpoint to start from', form: false },
+  { name: 'name', kind: 'string', default: '', label: 'run name', help: 'shown in the runs list (empty: the checkpoint name and the steps)', form: false },
+  { name: 'data', kind: 'mix', label: 'data', help: 'the corpora batches are drawn from, with their weights', formDefault: [{ corpus: ENGLISH_CORPUS, weight: 1 }] },
+  { name: 'steps', kind: 'int', min: 1, max: MAX_TRAIN_STEPS, label: 'steps', help: 'optimizer steps of the run', formDefault: 200 },
+  { name: 'batchSize', kind: 'int', min: 1, max: 4096, label: 'batch size', help: 'sequences per step', formDefault: 8 },
+  { name: 'seqLen', kind: 'int', min: 2, max: MAX_POSITION, label: 'seq len', help: 'tokens per sequence, at most the model\'s max_position_embeddings', formDefault: 64 },
+  { name: 'lr', kind: 'number', min: 0, minExclusive: true, max: 1, label: 'lr', help: 'peak learning rate', formDefault: 0.003 },
+  { name: 'warmupSteps', kind: 'int', default: 0, min: 0, max: { ref: 'steps', label: 'steps' }, label: 'warmup steps', help: 'steps of linear warmup to the peak lr', formDefault: 10 },
+  { name: 'schedule', kind: 'enum', values: SCHEDULE_KINDS, default: 'wsd', label: 'schedule', help: 'learning-rate schedule after warmup: wsd (constant, then linear decay), cosine or constant' },
+  { name: 'decayFraction', kind: 'number', default: 0.2, min: 0, max: 1, label: 'decay fraction', help: 'wsd: share of steps decaying linearly to 0' },
+  { name: 'weightDecay', kind: 'number', default: 0.01, min: 0, max: 10, label: 'weight decay', help: 'AdamW decoupled weight decay' },
+  { name: 'beta1', kind: 'number', default: 0.9, min: 0, max: 1, maxExclusive: true, label: 'β1', help: 'AdamW first-moment decay, below 1' },
+  { name: 'beta2', kind: 'number', default: 0.95, min: 0, max: 1, maxExclusive: true, label: 'β2', help: 'AdamW second-moment decay, below 1' },
+  { name: 'clip', kind: 'number', default: 1, min: 0, max: 1e6, label: 'grad clip', help: 'global gradient-norm clip; 0 turns it off' },
+  { name: 'seed', kind: 'int', default: 0, min: 0, max: 2 ** 32 - 1, label: 'seed', help: 'seeds the data order' },
+  { name: 'evalEvery', kind: 'int', default: 0, min: 0, label: 'eval every', help: 'steps between evaluations of the watched corpora (0: start and end only)', formDefault: 50 },
+  { name: 'watch', kind: 'refs', ref: 'corpus', default: [], label: 'watch', help: 'corpora whose validation loss is plotted while training', formDefault: [ENGLISH_CORPUS] },
+  { name: 'evalTokens', kind: 'int', default: 4096, min: 2, max: 10_000_000, label: 'eval tokens', help: 'validation tokens per watched corpus and evaluation' },
+  { name: 'evalSuites', kind: 'refs', ref: 'suite', default: [], label: 'eval suites', help: 'minimal-pair suites scored at every evaluation (macro accuracy per suite)', form: false },
+  { name: 'evalPairs', kind: 'int', default: 256, min: 2, max: 100_000, label: 'eval pairs', help: 'minimal pairs per suite and evaluation at most, spread over its paradigms', form: false },
+  { name: 'checkpointEvery', kind: 'int', default: 0, min: 0, label: 'snapshot every', help: 'steps between resumable snapshots (0: only at the end)', formDefault: 100 },
+] as const satisfies readonly Spec[];
+
+export type TrainSettingName = (typeof TRAIN_SETTINGS)[number]['name'];
+
+export type TrainSettings = SettingsOf<typeof TRAIN_SETTINGS> & {
   /** Set for continued pretraining on a new language (studio.adapt): what the run was asked. */
   adapt?: AdaptRecord;
-  /** Save a resumable checkpoint every this many steps (0: only at the end). */
-  checkpointEvery: number;
-}
+};
 
 export interface AdaptRecord {
   target: string;
@@ -82,103 +87,12 @@ export interface TrainContext {
   maxPositionEmbeddings: number;
 }
 
-const DEFAULTS = {
-  warmupSteps: 0,
-  schedule: 'wsd' as ScheduleKind,
-  decayFraction: 0.2,
-  weightDecay: 0.01,
-  beta1: 0.9,
-  beta2: 0.95,
-  clip: 1,
-  seed: 0,
-  evalEvery: 0,
-  watch: [] as string[],
-  evalTokens: 4096,
-  evalSuites: [] as string[],
-  evalPairs: 256,
-  checkpointEvery: 0,
-};
-
-const ALLOWED = new Set([
-  'from', 'name', 'data', 'steps', 'batchSize', 'seqLen', 'lr', ...Object.keys(DEFAULTS),
-]);
-
-function int(raw: Record<string, unknown>, key: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const v = raw[key];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new Error(`${key} must be an integer from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'}, got ${JSON.stringify(v)}`);
-  }
-  return v;
+/** The schema's context for a training request: the ids it may name and the model's context length. */
+export function trainSchemaContext(ctx: TrainContext): SchemaContext {
+  return { ids: { corpus: ctx.corpusIds, suite: ctx.suiteIds ?? [] }, limits: { [MAX_POSITION.ref]: ctx.maxPositionEmbeddings } };
 }
 
-function num(raw: Record<string, unknown>, key: string, min: number, max: number, minExclusive = false): number {
-  const v = raw[key];
-  if (typeof v !== 'number' || !Number.isFinite(v) || (minExclusive ? v <= min : v < min) || v > max) {
-    throw new Error(`${key} must be a number ${minExclusive ? '>' : '>='} ${min} and <= ${max}, got ${JSON.stringify(v)}`);
-  }
-  return v;
-}
-
-/** Fills defaults and checks every field of a training request. */
+/** Fills defaults and checks every field of a training request against TRAIN_SETTINGS. */
 export function validateTrainSettings(input: unknown, ctx: TrainContext): TrainSettings {
-  if (typeof input !== 'object' || input === null) throw new Error('train options must be an object');
-  const given = input as Record<string, unknown>;
-  const unknown = Object.keys(given).filter((k) => !ALLOWED.has(k));
-  if (unknown.length) throw new Error(`unknown train option(s) ${unknown.join(', ')}; allowed: ${[...ALLOWED].join(', ')}`);
-  const raw: Record<string, unknown> = { ...DEFAULTS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
-  if (typeof raw.from !== 'string' || !raw.from) throw new Error('from must be the id of a checkpoint to start from');
-  const name = raw.name === undefined ? '' : raw.name;
-  if (typeof name !== 'string') throw new Error('name must be a string');
-  if (!Array.isArray(raw.data) || raw.data.length === 0) {
-    throw new Error(`data must be a non-empty list of {corpus, weight}; corpora: ${ctx.corpusIds.slice(0, 12).join(', ')}${ctx.corpusIds.length > 12 ? ', ...' : ''}`);
-  }
-  const data: DataMixEntry[] = raw.data.map((d: unknown, i: number) => {
-    const e = d as Partial<DataMixEntry>;
-    if (!e || typeof e.corpus !== 'string' || !ctx.corpusIds.includes(e.corpus)) {
-      throw new Error(`data[${i}].corpus ${JSON.stringify(e?.corpus)} is not a known corpus; see studio.corpora()`);
-    }
-    const weight = e.weight ?? 1;
-    if (typeof weight !== 'number' || !(weight > 0) || !Number.isFinite(weight)) {
-      throw new Error(`data[${i}].weight must be a positive number, got ${JSON.stringify(e.weight)}`);
-    }
-    return { corpus: e.corpus, weight };
-  });
-  const watch = raw.watch;
-  if (!Array.isArray(watch) || watch.some((w) => typeof w !== 'string' || !ctx.corpusIds.includes(w))) {
-    throw new Error(`watch must be a list of corpus ids; unknown: ${JSON.stringify((Array.isArray(watch) ? watch : [watch]).filter((w) => !ctx.corpusIds.includes(w as string)))}`);
-  }
-  const evalSuites = raw.evalSuites;
-  const suiteIds = ctx.suiteIds ?? [];
-  if (!Array.isArray(evalSuites) || evalSuites.some((w) => typeof w !== 'string' || !suiteIds.includes(w))) {
-    throw new Error(`evalSuites must be a list of suite ids (see studio.suites()); unknown: ${JSON.stringify((Array.isArray(evalSuites) ? evalSuites : [evalSuites]).filter((w) => !suiteIds.includes(w as string)))}`);
-  }
-  if (typeof raw.schedule !== 'string' || !SCHEDULE_KINDS.includes(raw.schedule as ScheduleKind)) {
-    throw new Error(`schedule must be one of ${SCHEDULE_KINDS.join(', ')}, got ${JSON.stringify(raw.schedule)}`);
-  }
-  const steps = int(raw, 'steps', 1, MAX_TRAIN_STEPS);
-  const s: TrainSettings = {
-    from: raw.from,
-    name,
-    data,
-    steps,
-    batchSize: int(raw, 'batchSize', 1, 4096),
-    seqLen: int(raw, 'seqLen', 2, ctx.maxPositionEmbeddings),
-    lr: num(raw, 'lr', 0, 1, true),
-    warmupSteps: int(raw, 'warmupSteps', 0, steps),
-    schedule: raw.schedule as ScheduleKind,
-    decayFraction: num(raw, 'decayFraction', 0, 1),
-    weightDecay: num(raw, 'weightDecay', 0, 10),
-    beta1: num(raw, 'beta1', 0, 1),
-    beta2: num(raw, 'beta2', 0, 1),
-    clip: num(raw, 'clip', 0, 1e6),
-    seed: int(raw, 'seed', 0, 2 ** 32 - 1),
-    evalEvery: int(raw, 'evalEvery', 0),
-    watch: watch as string[],
-    evalTokens: int(raw, 'evalTokens', 2, 10_000_000),
-    evalSuites: evalSuites as string[],
-    evalPairs: int(raw, 'evalPairs', 2, 100_000),
-    checkpointEvery: int(raw, 'checkpointEvery', 0),
-  };
-  if (s.beta1 >= 1 || s.beta2 >= 1) throw new Error('beta1 and beta2 must be below 1');
-  return s;
+  return validateSettings(TRAIN_SETTINGS, input, trainSchemaContext(ctx), 'train option');
 }
