@@ -11,6 +11,7 @@ import { tinyConfig } from './testing/fixtures';
 import { checkFitsDevice, weightSpecs } from './model/weights';
 import { validateConfig } from './model/config';
 import { MAX_YAML_DEPTH, parseMergekitYaml, yamlNesting } from './merge/mergekit';
+import { referenceKernels } from './kernels';
 
 describe('hostile inputs', () => {
   it('CSV cells that a spreadsheet would run as a formula stay text; numbers stay numbers', () => {
@@ -72,7 +73,7 @@ describe('hostile inputs', () => {
       return Float32Array.from({ length: n }, (_, i) => (poison && name === first.name && i < 3 ? Infinity : 0.5));
     };
     const emitted: string[] = [];
-    await expect(runMerge(plan, config, { models: [reader(true), reader(false)] }, (name) => void emitted.push(name), () => undefined)).rejects.toThrow(new RegExp(`linear produced 3 non-finite value\\(s\\) \\(NaN or ±Inf\\) in ${first.name.replace(/\./g, '\\.')}; nothing was saved`));
+    await expect(runMerge(plan, config, { models: [reader(true), reader(false)] }, referenceKernels, (name) => void emitted.push(name), () => undefined)).rejects.toThrow(new RegExp(`linear produced 3 non-finite value\\(s\\) \\(NaN or ±Inf\\) in ${first.name.replace(/\./g, '\\.')}; nothing was saved`));
     expect(emitted).toEqual([]);
   });
 });

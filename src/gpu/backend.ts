@@ -1,10 +1,10 @@
-// Chooses and starts the tfjs backend. The only module that imports tfjs-backend-webgpu: later
-// custom kernels register here (register.ts), never by scattered side-effect imports.
+// Chooses and starts the tfjs backend. The only module that loads tfjs-backend-webgpu (its
+// side-effect import registers the backend); what we read inside it lives in tfjsInternals.ts.
+// The kernels the engine computes with are built from what this returns (register.ts).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { BackendInfo, BackendName } from '../worker/protocol';
-import { installStudioKernels } from './register';
-import { chooseRowLayout } from './kernels/program';
+import { gpuDevice, submitEveryProgram } from './tfjsInternals';
 
 async function probeWebGpu(): Promise<{ adapter?: string; error?: string }> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
@@ -26,26 +26,20 @@ export async function startBackend(wanted: BackendName | 'auto'): Promise<Backen
   const webgpuAvailable = probe.adapter !== undefined;
   if (wanted === 'webgpu' && !webgpuAvailable) throw new Error(`WebGPU is not available: ${probe.error}`);
   const name: BackendName = wanted === 'cpu' || !webgpuAvailable ? 'cpu' : 'webgpu';
-  // Submit every program at once: with tfjs-backend-webgpu 4.22's deferred batches, a read could
-  // overtake programs still waiting in the batch and return zeros (found by checkMergeParity).
-  tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', 1);
+  submitEveryProgram();
   if (tf.getBackend() !== name) {
     const ok = await tf.setBackend(name);
     if (!ok) throw new Error(`the tfjs ${name} backend failed to start`);
   }
   await tf.ready();
-  installStudioKernels();
-  chooseRowLayout(name === 'webgpu' ? probe.adapter : undefined);
   return { name, adapter: name === 'webgpu' ? probe.adapter : undefined, webgpuAvailable, webgpuError: probe.error, ...(name === 'webgpu' ? deviceLimits() : {}) };
 }
 
 /**
  * The limits of the device tfjs created (it requests the adapter's maximum buffer sizes), so the
- * studio can refuse a model whose tensors would not bind. Reads WebGPUBackend.device, a public
- * field of tfjs-backend-webgpu 4.22.
+ * studio can refuse a model whose tensors would not bind.
  */
 function deviceLimits(): Pick<BackendInfo, 'limits'> {
-  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-  if (!device) return {};
+  const device = gpuDevice();
   return { limits: { maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize, maxBufferSize: device.limits.maxBufferSize } };
 }

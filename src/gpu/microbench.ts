@@ -4,7 +4,8 @@
 // bytes read plus bytes written). Also the throughput of one merge of a large tensor. Wall-clock
 // timings around a forced sync: a benchmark, compared within one run, never a test threshold.
 import * as tf from '@tensorflow/tfjs';
-import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import type { Kernels } from '../core/kernels';
+import { gpuDevice } from './tfjsInternals';
 import { planMerge, tensorParams } from '../core/merge/merge';
 import { hashString, mulberry32 } from '../core/rng';
 import { profileKernels, type KernelTime } from './profile';
@@ -93,8 +94,7 @@ async function timeMatmul(m: number, k: number, n: number, transposeB: boolean, 
 }
 
 async function copyBandwidth(bytes: number, reps: number): Promise<number> {
-  const backend = tf.backend() as WebGPUBackend;
-  const device = backend.device;
+  const device = gpuDevice();
   const src = device.createBuffer({ size: bytes, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
   const dst = device.createBuffer({ size: bytes, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
   try {
@@ -152,7 +152,7 @@ export interface MergeThroughput {
 }
 
 /** One tensor merged on the active backend, the inputs already resident (as a merge pipeline holds them). */
-export async function measureMerge(methodId: string, elements: number, experts: number, params: Record<string, unknown> = {}): Promise<MergeThroughput> {
+export async function measureMerge(methodId: string, elements: number, experts: number, params: Record<string, unknown>, kernels: Kernels): Promise<MergeThroughput> {
   const plan = planMerge({ method: methodId, base: 'base', models: Array.from({ length: experts }, (_, i) => ({ id: `m${i}` })), params });
   const rand = mulberry32(elements + experts);
   // Shaped as a weight matrix (rows of 1024): that is what merges see, and some stock kernels
@@ -164,7 +164,7 @@ export async function measureMerge(methodId: string, elements: number, experts: 
   const models = Array.from({ length: experts }, () => draw(() => rand() - 0.5));
   const once = async () => {
     // Synced on one element: the GPU work, not the read-back a merge also pays, is measured.
-    const first = tf.tidy(() => tf.slice(plan.method.mergeTensor({ name: 'bench', base, models, ...tensorParams(plan, 'bench', 0), noiseSeed: (i) => hashString(`bench#${i}`) }), [0, 0], [1, 1]));
+    const first = tf.tidy(() => tf.slice(plan.method.mergeTensor({ name: 'bench', base, models, ...tensorParams(plan, 'bench', 0), noiseSeed: (i) => hashString(`bench#${i}`) }, kernels), [0, 0], [1, 1]));
     await first.data();
     first.dispose();
   };

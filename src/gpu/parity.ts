@@ -1,6 +1,7 @@
-// Backend parity check: the same tiny model and batch on the active backend and on tfjs's CPU
-// backend (the reference), comparing loss, per-position log-probabilities and every gradient.
-// It guards the GPU path against kernel bugs of the backend or of our own kernels.
+// Backend parity check: the same tiny model and batch with the engine's Kernels value on the
+// active backend and with the CPU reference value on tfjs's CPU backend, comparing loss,
+// per-position log-probabilities and every gradient. It guards the GPU path against kernel bugs
+// of the backend or of our own kernels.
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from '../core/model/config';
 import { initialWeights } from '../core/model/init';
@@ -10,6 +11,7 @@ import { weightSpecs } from '../core/model/weights';
 import { planMerge, runMerge } from '../core/merge/merge';
 import { MERGE_METHODS, mergeMethod } from '../core/merge/registry';
 import { clipByGlobalNorm } from '../core/train/clip';
+import { referenceKernels, type Kernels } from '../core/kernels';
 
 export interface ParityReport {
   backend: string;
@@ -21,7 +23,7 @@ export interface ParityReport {
   maxAbsGradDiff: number;
 }
 
-async function lossAndGrads(config: LlamaConfig, seed: number, batch: { inputs: Int32Array; targets: Int32Array; b: number; t: number }) {
+async function lossAndGrads(config: LlamaConfig, seed: number, batch: { inputs: Int32Array; targets: Int32Array; b: number; t: number }, kernels: Kernels) {
   const weights = initialWeights(config, seed);
   const vars = [...weights].map(([name, w]) => tf.tidy(() => tf.variable(tf.tensor(w.data, w.shape), true, `parity-${tf.getBackend()}-${name}`)));
   const names = [...weights.keys()];
@@ -29,9 +31,9 @@ async function lossAndGrads(config: LlamaConfig, seed: number, batch: { inputs: 
   const inputs = tf.tensor2d(batch.inputs, [batch.b, batch.t], 'int32');
   const targets = tf.tensor2d(batch.targets, [batch.b, batch.t], 'int32');
   const mask = tf.ones([batch.b, batch.t]) as tf.Tensor2D;
-  const { value, grads } = tf.variableGrads(() => lossOf(model, inputs, targets, mask), vars);
+  const { value, grads } = tf.variableGrads(() => lossOf(model, inputs, targets, mask, kernels), vars);
   const loss = (await value.data())[0];
-  const { norm } = clipByGlobalNorm(grads, 1);
+  const { norm } = clipByGlobalNorm(grads, 1, kernels);
   const gradNorm = (await norm.data())[0];
   norm.dispose();
   const out: Record<string, Float32Array> = {};
@@ -40,16 +42,16 @@ async function lossAndGrads(config: LlamaConfig, seed: number, batch: { inputs: 
   return { loss, gradNorm, grads: out };
 }
 
-export async function checkBackendParity(config: LlamaConfig, seed = 0, b = 2, t = 8): Promise<ParityReport> {
+export async function checkBackendParity(config: LlamaConfig, kernels: Kernels, seed = 0, b = 2, t = 8): Promise<ParityReport> {
   const rand = mulberry32(seed + 1);
   const draw = () => Int32Array.from({ length: b * t }, () => Math.floor(rand() * Math.min(config.vocab_size, 256)));
   const batch = { inputs: draw(), targets: draw(), b, t };
   const active = tf.getBackend();
-  const a = await lossAndGrads(config, seed, batch);
+  const a = await lossAndGrads(config, seed, batch, kernels);
   await tf.setBackend('cpu');
   let c: Awaited<ReturnType<typeof lossAndGrads>>;
   try {
-    c = await lossAndGrads(config, seed, batch);
+    c = await lossAndGrads(config, seed, batch, referenceKernels);
   } finally {
     await tf.setBackend(active);
   }
@@ -82,13 +84,14 @@ export interface MergeParityRun {
 }
 
 /**
- * Merges on random experts of a tiny model, on the active backend and on the CPU: every method
+ * Merges on random experts of a tiny model, with `kernels` on the active backend and with the CPU
+ * reference on the CPU: every method
  * with its defaults, or the given runs. The runs on the active backend go first, one after the
  * other on the same page, so a kernel whose compiled pipeline leaks from one merge into the next
  * (a cache key that misses a uniform) shows as a difference; then each run's CPU reference.
  * DARE's random masks come from the CPU generator, so all methods must agree to float rounding.
  */
-export async function checkMergeParity(config: LlamaConfig, seed = 0, runs?: MergeParityRun[]): Promise<MergeParity[]> {
+export async function checkMergeParity(config: LlamaConfig, kernels: Kernels, seed = 0, runs?: MergeParityRun[]): Promise<MergeParity[]> {
   const specs = weightSpecs(config);
   const data = new Map<string, Float32Array[]>();
   for (const s of specs) {
@@ -99,21 +102,21 @@ export async function checkMergeParity(config: LlamaConfig, seed = 0, runs?: Mer
   }
   const reader = (i: number) => async (name: string) => data.get(name)![i];
   const list: MergeParityRun[] = runs ?? MERGE_METHODS.map((m) => ({ method: m.id }));
-  const run = async ({ method: methodId, models: modelParams, params }: MergeParityRun) => {
+  const run = async ({ method: methodId, models: modelParams, params }: MergeParityRun, k: Kernels) => {
     const m = mergeMethod(methodId);
     const models = [1, 2, 3].slice(0, m.expertCount ?? 3); // nearswap merges 1 expert, slerp and nuslerp 2
     const plan = planMerge({ method: methodId, base: m.base === 'none' ? undefined : 'base', models: models.map((i, k) => ({ ...(modelParams?.[k] ?? {}), id: `m${i}` })), params: params ?? (methodId === 'fisher' ? { samples: 1 } : {}) });
     const out: Float32Array[] = [];
-    const diags = await runMerge(plan, config, { base: plan.base ? reader(0) : undefined, models: models.map(reader), fisher: methodId === 'fisher' ? models.map((i) => reader(i + 3)) : undefined }, (_n, _s, d) => out.push(d), () => undefined);
+    const diags = await runMerge(plan, config, { base: plan.base ? reader(0) : undefined, models: models.map(reader), fisher: methodId === 'fisher' ? models.map((i) => reader(i + 3)) : undefined }, k, (_n, _s, d) => out.push(d), () => undefined);
     return { out, diags };
   };
   const active = tf.getBackend();
   const ours: Awaited<ReturnType<typeof run>>[] = [];
-  for (const r of list) ours.push(await run(r));
+  for (const r of list) ours.push(await run(r, kernels));
   const reference: Awaited<ReturnType<typeof run>>[] = [];
   await tf.setBackend('cpu');
   try {
-    for (const r of list) reference.push(await run(r));
+    for (const r of list) reference.push(await run(r, referenceKernels));
   } finally {
     await tf.setBackend(active);
   }

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from '../core/model/config';
 import { initialWeights } from '../core/model/init';
 import type { FusedAdamWStep } from '../core/train/adamw';
+import type { Kernels } from '../core/kernels';
 import { Trainer } from '../core/train/trainer';
 import { validateTrainSettings } from '../core/train/settings';
 import { MixtureSampler } from '../core/data/sampler';
@@ -70,14 +71,15 @@ function randomText(vocab: number, lines: number, length: number): TokenizedText
  * Profiles one step of the real Trainer (batch, loss, gradients, clipping, AdamW) on random
  * tokens, after a first step that compiles the shaders.
  */
-export async function profileTrainingStep(config: LlamaConfig, batchSize: number, seqLen: number, fused: FusedAdamWStep | undefined): Promise<StepProfile> {
+export async function profileTrainingStep(config: LlamaConfig, batchSize: number, seqLen: number, kernels: Kernels): Promise<StepProfile> {
   const params = Object.fromEntries([...initialWeights(config, 1)].map(([n, w]) => [n, tf.tensor(w.data, w.shape)]));
   const text = randomText(config.vocab_size, 4 * batchSize, seqLen + 1);
   const settings = validateTrainSettings({ from: 'profile', data: [{ corpus: 'profile', weight: 1 }], steps: 2, batchSize, seqLen, lr: 1e-3, clip: 1 }, { corpusIds: ['profile'], maxPositionEmbeddings: config.max_position_embeddings });
   const sampler = new MixtureSampler([{ id: 'profile', weight: 1, text }], batchSize, seqLen, 0, 0);
   let customDispatches = 0;
+  const fused = kernels.adamW;
   const counted: FusedAdamWStep | undefined = fused && ((items, h, c) => ((customDispatches += items.length), fused(items, h, c)));
-  const trainer = new Trainer(config, params, settings, sampler, undefined, counted);
+  const trainer = new Trainer(config, params, settings, sampler, { ...kernels, adamW: counted });
   tf.dispose(Object.values(params));
   try {
     await trainer.runStep(); // compiles the shaders
@@ -94,14 +96,14 @@ export async function profileTrainingStep(config: LlamaConfig, batchSize: number
  * target log-probabilities, masked row sums: core/eval/score.ts rowLogProbs) on random tokens,
  * after a first batch that compiles the shaders.
  */
-export async function profileScoringBatch(config: LlamaConfig, batchSize: number, seqLen: number): Promise<StepProfile> {
+export async function profileScoringBatch(config: LlamaConfig, batchSize: number, seqLen: number, kernels: Kernels): Promise<StepProfile> {
   const params = Object.fromEntries([...initialWeights(config, 1)].map(([n, w]) => [n, tf.tensor(w.data, w.shape)]));
   // The validation path's own windows: one per line of seqLen tokens, token 0 standing for BOS.
   const batch = evaluationWindows(randomText(config.vocab_size, batchSize, seqLen), seqLen, batchSize * seqLen, 0);
   const model = { config, params };
   try {
-    await rowLogProbs(model, batch); // compiles the shaders
-    const profile = await profileKernels(async () => void (await rowLogProbs(model, batch)));
+    await rowLogProbs(model, batch, kernels); // compiles the shaders
+    const profile = await profileKernels(async () => void (await rowLogProbs(model, batch, kernels)));
     return { backend: tf.getBackend(), customDispatches: 0, ...profile };
   } finally {
     tf.dispose(Object.values(params));

@@ -1,115 +1,69 @@
-// The studio's own GPU kernels, in one explicit list, and the switch between them and the stock
-// tfjs ops ('studio' or 'stock'), so every benchmark can compare both in one run. A kernel is used
-// only on the backend it was written for; elsewhere the stock path runs. The model's hot paths
-// (core/model/kernels.ts) are routed here at every call, so a parity check that switches to the
-// CPU backend mid-way gets the stock ops there.
-import * as tf from '@tensorflow/tfjs';
-import type { FusedAdamWStep } from '../core/train/adamw';
-import { setModelKernels, STOCK_KERNELS, type ModelKernels } from '../core/model/kernels';
-import { fusedAdamWStep } from './kernels/adamw/fusedAdamW';
-import { checkAdamWParity } from './kernels/adamw/parity';
-import { causalAttentionKernel } from './kernels/attention/causalAttention';
-import { checkAttentionParity } from './kernels/attention/parity';
-import { targetLogProbsKernel } from './kernels/crossEntropy/targetLogProbs';
-import { checkTargetLogProbsParity } from './kernels/crossEntropy/parity';
+// Builds the Kernels value the engine computes with, once per choice: from the started backend,
+// the mode ('studio': our kernels where they apply, or 'stock': tfjs's ops, so every benchmark
+// can compare both in one run), the kernels switched off and the precision of the linear layers.
+// Changing the choice builds a new value; nothing is switched globally. A kernel is used only on
+// the backend it was written for; elsewhere the value holds the stock ops.
+import { referenceKernels, type Kernels } from '../core/kernels';
+import type { BackendInfo } from '../worker/protocol';
+import { STUDIO_KERNELS } from './kernels';
+import type { KernelOptions, KernelPrecision, StudioKernel } from './kernels/kernel';
 import type { KernelParity } from './kernels/parity';
-import { rmsNormKernel } from './kernels/rmsNorm/rmsNorm';
-import { checkRmsNormParity } from './kernels/rmsNorm/parity';
-import { ropeKernel } from './kernels/rope/rope';
-import { swigluKernel } from './kernels/swiglu/swiglu';
-import { checkSwigluParity } from './kernels/swiglu/parity';
-import { linearKernel, linearKernelHalf } from './kernels/matmul/matmul';
-import { checkMatmulHalfParity, checkMatmulParity } from './kernels/matmul/parity';
-import { checkRopeParity } from './kernels/rope/parity';
-import { taskVectorMergeKernel } from './kernels/merge/taskVectors';
-import { rowLayout, type RowLayout } from './kernels/program';
-import { checkMergeKernelParity } from './kernels/merge/parity';
-import { mergeTaskVectors, setTaskVectorMerge } from '../core/merge/taskArithmetic';
-import { setGlobalNorm, stockGlobalNorm } from '../core/train/clip';
-import { globalNormKernel } from './kernels/gradNorm/sumSquares';
-import { checkGradNormParity } from './kernels/gradNorm/parity';
+import { rowLayoutFor, type RowLayout } from './kernels/program';
 
+export type { KernelPrecision };
 export type KernelMode = 'studio' | 'stock';
 
-/**
- * Storage of the linear layers' operands on our path: 'f32', or 'f16' (inputs and weights rounded
- * to binary16 for the products and the copies kept for the backward pass; gradients and sums f32).
- */
-export type KernelPrecision = 'f32' | 'f16';
-
-export type KernelId = 'adamw' | 'grad-norm' | 'matmul' | 'matmul-f16' | 'attention' | 'rmsnorm' | 'rope' | 'swiglu' | 'cross-entropy' | 'merge';
-
-export interface StudioKernel {
-  id: KernelId;
-  description: string;
-  backend: 'webgpu';
-  parity: () => Promise<KernelParity>;
+/** What the user chose: the mode, kernels switched off (to measure each one's share), the precision. */
+export interface KernelChoice {
+  mode: KernelMode;
+  precision: KernelPrecision;
+  off: string[];
 }
 
-export const STUDIO_KERNELS: StudioKernel[] = [
-  { id: 'adamw', description: 'fused AdamW: one dispatch per parameter updates p, m, v in place, clipping folded in', backend: 'webgpu', parity: checkAdamWParity },
-  { id: 'grad-norm', description: 'global gradient norm for clipping: up to seven gradients per program, per-thread partial sums, one sum', backend: 'webgpu', parity: checkGradNormParity },
-  { id: 'matmul', description: 'linear layers x W^T and both gradient products: 12x8 register blocks, transposes as strides, no barriers', backend: 'webgpu', parity: checkMatmulParity },
-  { id: 'matmul-f16', description: 'linear layers with x and W stored as binary16 (two to a 32-bit word, rounded to nearest even on the GPU), f32 gradients and sums; used with precision f16', backend: 'webgpu', parity: checkMatmulHalfParity },
-  { id: 'attention', description: 'causal grouped-query attention without the (B, heads, T, T) score matrix, forward and backward', backend: 'webgpu', parity: checkAttentionParity },
-  { id: 'rmsnorm', description: 'RMSNorm: one program forward, three backward', backend: 'webgpu', parity: checkRmsNormParity },
-  { id: 'rope', description: 'rotary embedding in token-major layout, one program each way', backend: 'webgpu', parity: checkRopeParity },
-  { id: 'swiglu', description: 'the gated MLP activation silu(gate) * up: one program forward, two backward', backend: 'webgpu', parity: checkSwigluParity },
-  { id: 'cross-entropy', description: 'target log-probabilities from logits without log-softmax or one-hot tensors', backend: 'webgpu', parity: checkTargetLogProbsParity },
-  { id: 'merge', description: 'task-vector merges (TIES, DARE, breadcrumbs, ...): exact keep counts by radix select on |τ| and then on the index among equal entries, DARE noise drawn in the kernel, the L1 rescale from one pass and two sums, one pass for trim, sign election and disjoint mean (DELLA: stock ops)', backend: 'webgpu', parity: checkMergeKernelParity },
-];
+export const DEFAULT_KERNEL_CHOICE: KernelChoice = { mode: 'studio', precision: 'f32', off: [] };
 
-let mode: KernelMode = 'studio';
-let precision: KernelPrecision = 'f32';
-/** Kernels switched off one by one (to measure each one's share); all on by default. */
-let disabled = new Set<KernelId>();
+/** What the started backend fixes: its name and the row layout for its adapter. */
+export interface KernelTarget {
+  backend: string;
+  rowLayout: RowLayout;
+}
 
-export function setKernelMode(next: KernelMode, off: string[] = [], nextPrecision: KernelPrecision = 'f32'): void {
-  if (next !== 'studio' && next !== 'stock') throw new Error(`kernel mode must be 'studio' or 'stock', got ${JSON.stringify(next)}`);
-  if (nextPrecision !== 'f32' && nextPrecision !== 'f16') throw new Error(`precision must be 'f32' or 'f16', got ${JSON.stringify(nextPrecision)}`);
+export function kernelTarget(info: Pick<BackendInfo, 'name' | 'adapter'>): KernelTarget {
+  return { backend: info.name, rowLayout: rowLayoutFor(info.name === 'webgpu' ? info.adapter : undefined) };
+}
+
+/** Validates a choice from a request; throws naming what is wrong and what is allowed. */
+export function kernelChoice(mode: unknown, off: unknown[] = [], precision: unknown = 'f32'): KernelChoice {
+  if (mode !== 'studio' && mode !== 'stock') throw new Error(`kernel mode must be 'studio' or 'stock', got ${JSON.stringify(mode)}`);
+  if (precision !== 'f32' && precision !== 'f16') throw new Error(`precision must be 'f32' or 'f16', got ${JSON.stringify(precision)}`);
   const unknown = off.filter((id) => !STUDIO_KERNELS.some((k) => k.id === id));
   if (unknown.length) throw new Error(`unknown kernel ${unknown.map((u) => JSON.stringify(u)).join(', ')}; kernels are ${STUDIO_KERNELS.map((k) => k.id).join(', ')}`);
-  mode = next;
-  precision = nextPrecision;
-  disabled = new Set(off as KernelId[]);
+  return { mode, precision, off: off as string[] };
 }
 
-function using(id: KernelId): boolean {
-  if (mode !== 'studio' || disabled.has(id) || tf.getBackend() !== 'webgpu') return false;
-  // One linear-layer kernel at a time: the precision picks it; switching 'matmul' off gives stock.
-  if (id === 'matmul') return precision === 'f32';
-  if (id === 'matmul-f16') return precision === 'f16' && !disabled.has('matmul');
-  return true;
+function optionsOf(target: KernelTarget, choice: KernelChoice): KernelOptions {
+  return { precision: choice.precision, rowLayout: target.rowLayout, off: new Set(choice.off) };
 }
 
-export function kernelStatus(): { mode: KernelMode; precision: KernelPrecision; off: string[]; rowLayout: RowLayout; kernels: { id: string; description: string; active: boolean }[] } {
-  return { mode, precision, off: [...disabled], rowLayout: rowLayout(), kernels: STUDIO_KERNELS.map((k) => ({ id: k.id, description: k.description, active: using(k.id) })) };
+function isActive(k: StudioKernel, target: KernelTarget, choice: KernelChoice, o: KernelOptions): boolean {
+  return choice.mode === 'studio' && target.backend === k.backend && !o.off.has(k.id) && (k.applies?.(o) ?? true);
 }
 
-/** The optimizer step training uses now: our fused kernel, or undefined for the stock ops. */
-export function activeFusedAdamW(): FusedAdamWStep | undefined {
-  return using('adamw') ? fusedAdamWStep : undefined;
+/** The Kernels value for a backend and a choice: the CPU reference with every active kernel of ours installed. */
+export function buildKernels(target: KernelTarget, choice: KernelChoice): Kernels {
+  const o = optionsOf(target, choice);
+  const start: Kernels = target.backend === 'cpu' ? referenceKernels : { ...referenceKernels, name: `${target.backend}-${choice.mode}` };
+  return STUDIO_KERNELS.filter((k) => isActive(k, target, choice, o)).reduce((value, k) => k.install(value, o), start);
 }
 
-const ROUTED_KERNELS: ModelKernels = {
-  linear: (x, w) => (using('matmul-f16') ? linearKernelHalf(x, w) : using('matmul') ? linearKernel(x, w) : STOCK_KERNELS.linear(x, w)),
-  rmsNorm: (x, w, eps) => (using('rmsnorm') ? rmsNormKernel(x, w, eps) : STOCK_KERNELS.rmsNorm(x, w, eps)),
-  rope: (x, cos, sin) => (using('rope') ? ropeKernel(x, cos, sin) : STOCK_KERNELS.rope(x, cos, sin)),
-  causalAttention: (q, k, v) => (using('attention') ? causalAttentionKernel(q, k, v) : STOCK_KERNELS.causalAttention(q, k, v)),
-  swiglu: (gate, up) => (using('swiglu') ? swigluKernel(gate, up) : STOCK_KERNELS.swiglu(gate, up)),
-  targetLogProbs: (logits, targets) => (using('cross-entropy') ? targetLogProbsKernel(logits, targets) : STOCK_KERNELS.targetLogProbs(logits, targets)),
-};
-
-/** Routes the model's hot paths, the gradient norm and task-vector merges through the switch above (called once when the engine starts). */
-export function installStudioKernels(): void {
-  setModelKernels(ROUTED_KERNELS);
-  setGlobalNorm((tensors) => (using('grad-norm') ? globalNormKernel(tensors) : stockGlobalNorm(tensors)));
-  setTaskVectorMerge((cfg, input) => (using('merge') ? taskVectorMergeKernel(cfg, input) : mergeTaskVectors(cfg, input)));
+export function kernelStatus(target: KernelTarget, choice: KernelChoice): KernelChoice & { rowLayout: RowLayout; kernels: { id: string; description: string; active: boolean }[] } {
+  const o = optionsOf(target, choice);
+  return { ...choice, off: [...choice.off], rowLayout: target.rowLayout, kernels: STUDIO_KERNELS.map((k) => ({ id: k.id, description: k.description, active: isActive(k, target, choice, o) })) };
 }
 
 /** Every kernel's parity on the active backend (kernels for another backend are skipped). */
-export async function checkKernelParity(): Promise<KernelParity[]> {
+export async function checkKernelParity(target: KernelTarget): Promise<KernelParity[]> {
   const out: KernelParity[] = [];
-  for (const k of STUDIO_KERNELS) if (tf.getBackend() === k.backend) out.push(await k.parity());
+  for (const k of STUDIO_KERNELS) if (target.backend === k.backend) out.push(await k.parity());
   return out;
 }

@@ -9,6 +9,7 @@ import { decodeParams, encodeParams, toTfTensors } from '../core/checkpoint/tens
 import { countParameters } from '../core/model/weights';
 import { forward } from '../core/model/llama';
 import { randomTokens, tinyModel } from '../core/testing/fixtures';
+import { referenceKernels } from '../core/kernels';
 
 function manifestOf(id: string, model = tinyModel()): Omit<CheckpointManifest, 'tensorsKey' | 'bytes'> {
   return { formatVersion: 1, id, name: `model ${id}`, createdAt: new Date().toISOString(), config: model.config, tokenizer: { kind: 'byte' }, parents: [], origin: { method: 'init', params: { seed: 1 } }, parameterCount: countParameters(model.config).total };
@@ -28,7 +29,7 @@ describe('CheckpointStore', () => {
     const { params } = decodeParams(await store.tensors('a'), saved.config, 'a');
     const back = { config: saved.config, params: toTfTensors(params) };
     const tokens = randomTokens(1, 5, model.config.vocab_size);
-    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(forward(model, tokens), forward(back, tokens)))).dataSync()[0]);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(forward(model, tokens, referenceKernels), forward(back, tokens, referenceKernels)))).dataSync()[0]);
     expect(diff).toBe(0);
   });
 

@@ -1,6 +1,7 @@
-// The engine's state inside the worker: the tfjs backend, models and corpora the main thread has
-// handed over, and the training runs in progress. Every handler is a plain async method; the
-// worker entry only routes messages here.
+// The engine's state inside the worker: the tfjs backend and the Kernels value built for it, models
+// and corpora the main thread has handed over, and the training runs in progress. Every handler
+// is a plain async method that computes with this.activeKernels; the worker entry only routes messages
+// here.
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaModel } from '../core/model/llama';
 import type { Tokenizer } from '../core/tokenizer/tokenizer';
@@ -21,7 +22,8 @@ import { Trainer } from '../core/train/trainer';
 import type { MetricPoint } from '../core/train/settings';
 import { startBackend } from '../gpu/backend';
 import { checkBackendParity, checkMergeParity } from '../gpu/parity';
-import { activeFusedAdamW, checkKernelParity, kernelStatus, setKernelMode } from '../gpu/register';
+import { buildKernels, checkKernelParity, DEFAULT_KERNEL_CHOICE, kernelChoice, kernelStatus, kernelTarget, type KernelChoice, type KernelTarget } from '../gpu/register';
+import { referenceKernels, type Kernels } from '../core/kernels';
 import { profileScoringBatch, profileTrainingStep } from '../gpu/profile';
 import { measureCeilings, measureMerge } from '../gpu/microbench';
 import type { EngineEvent, RequestMap } from './protocol';
@@ -52,6 +54,10 @@ export class EngineSession {
   private runs = new Map<string, RunControl>();
   private suites = new Map<string, MinimalPair[]>();
   private suiteRules = new Map<string, PairRule>();
+  /** The started backend (CPU until init), the user's kernel choice, and the value built from both. */
+  private target: KernelTarget = { backend: 'cpu', rowLayout: 'workgroup' };
+  private choice: KernelChoice = DEFAULT_KERNEL_CHOICE;
+  private activeKernels: Kernels = referenceKernels;
 
   constructor(private readonly emit: (event: EngineEvent, transfer?: Transferable[]) => void) {}
 
@@ -62,7 +68,10 @@ export class EngineSession {
   async init(a: Args<'init'>): Result<'init'> {
     if (this.runs.size) throw new Error('the backend cannot change while a run trains; stop it first');
     for (const id of [...this.models.keys()]) this.unloadModel({ modelId: id });
-    return startBackend(a.backend);
+    const info = await startBackend(a.backend);
+    this.target = kernelTarget(info);
+    this.activeKernels = buildKernels(this.target, this.choice);
+    return info;
   }
 
   async loadModel(a: Args<'loadModel'>): Result<'loadModel'> {
@@ -105,23 +114,26 @@ export class EngineSession {
   }
 
   kernels(a: Args<'kernels'>): Awaited<Result<'kernels'>> {
-    if (a.mode !== undefined) setKernelMode(a.mode, a.off, a.precision);
-    return kernelStatus();
+    if (a.mode !== undefined) {
+      this.choice = kernelChoice(a.mode, a.off, a.precision);
+      this.activeKernels = buildKernels(this.target, this.choice);
+    }
+    return kernelStatus(this.target, this.choice);
   }
 
   async kernelParity(): Result<'kernelParity'> {
     if (this.runs.size) throw new Error('the kernel parity check needs the GPU to itself; wait until training has finished');
-    return checkKernelParity();
+    return checkKernelParity(this.target);
   }
 
   async profileStep(a: Args<'profileStep'>): Result<'profileStep'> {
     if (this.runs.size) throw new Error('profiling needs the GPU to itself; wait until training has finished');
-    return profileTrainingStep(a.config, a.batchSize, a.seqLen, activeFusedAdamW());
+    return profileTrainingStep(a.config, a.batchSize, a.seqLen, this.activeKernels);
   }
 
   async profileScoring(a: Args<'profileScoring'>): Result<'profileScoring'> {
     if (this.runs.size) throw new Error('profiling needs the GPU to itself; wait until training has finished');
-    return profileScoringBatch(a.config, a.batchSize, a.seqLen);
+    return profileScoringBatch(a.config, a.batchSize, a.seqLen, this.activeKernels);
   }
 
   async deviceCeilings(a: Args<'deviceCeilings'>): Result<'deviceCeilings'> {
@@ -131,7 +143,7 @@ export class EngineSession {
 
   async mergeThroughput(a: Args<'mergeThroughput'>): Result<'mergeThroughput'> {
     if (this.runs.size) throw new Error('measuring merges needs the GPU to itself; wait until training has finished');
-    return measureMerge(a.method, a.elements, a.experts, a.params);
+    return measureMerge(a.method, a.elements, a.experts, a.params ?? {}, this.activeKernels);
   }
 
   tokenize(a: Args<'tokenize'>): Awaited<Result<'tokenize'>> {
@@ -177,7 +189,7 @@ export class EngineSession {
 
   async scoreTexts(a: Args<'scoreTexts'>): Result<'scoreTexts'> {
     const m = this.model(a.modelId);
-    return scoreTexts(m, m.tokenizer, a.texts);
+    return scoreTexts(m, m.tokenizer, a.texts, this.activeKernels);
   }
 
   async tokenCounts(a: Args<'tokenCounts'>): Result<'tokenCounts'> {
@@ -187,7 +199,7 @@ export class EngineSession {
 
   async validationLoss(a: Args<'validationLoss'>): Result<'validationLoss'> {
     const m = this.model(a.modelId);
-    return validationLoss(m, m.tokenizer.bos, this.corpus(a.corpusId, m).valid, { seqLen: a.seqLen, maxTokens: a.maxTokens });
+    return validationLoss(m, m.tokenizer.bos, this.corpus(a.corpusId, m).valid, { seqLen: a.seqLen, maxTokens: a.maxTokens }, this.activeKernels);
   }
 
   memory(): Awaited<Result<'memory'>> {
@@ -205,7 +217,7 @@ export class EngineSession {
     const grown: LoadedModel = { config: result.config, params: toTfTensors([...result.weights].map(([name, t]) => ({ name, ...t }))), tokenizer: parent.tokenizer };
     this.models.set(a.grownId, grown);
     const c = a.check;
-    const comparison = await compareModels(parent, grown, parent.tokenizer.bos, this.corpus(c.corpusId, parent).valid, { seqLen: c.seqLen, maxTokens: c.maxTokens });
+    const comparison = await compareModels(parent, grown, parent.tokenizer.bos, this.corpus(c.corpusId, parent).valid, { seqLen: c.seqLen, maxTokens: c.maxTokens }, this.activeKernels);
     if (c.tolerance !== null && !(comparison.maxAbsLogProbDiff <= c.tolerance)) {
       this.unloadModel({ modelId: a.grownId });
       throw new Error(`${a.method} should preserve the function, but the grown model's per-token log-probabilities differ from the parent's by up to ${comparison.maxAbsLogProbDiff.toExponential(3)} nats on ${c.corpusId} (tolerance ${c.tolerance}); nothing was saved`);
@@ -223,7 +235,7 @@ export class EngineSession {
       fisher: a.fisherBlobs ? await Promise.all(a.fisherBlobs.map((b, i) => open(b, `the Fisher of ${a.models[i].id}`))) : undefined,
     };
     const out: NamedTensor[] = [];
-    const diagnostics = await runMerge(plan, a.config, sources, (name, shape, data) => out.push({ name, shape, data }), (done, total) => this.emit({ type: 'jobProgress', jobId: a.jobId, done, total }), a.diagnosticsOnly);
+    const diagnostics = await runMerge(plan, a.config, sources, this.activeKernels, (name, shape, data) => out.push({ name, shape, data }), (done, total) => this.emit({ type: 'jobProgress', jobId: a.jobId, done, total }), a.diagnosticsOnly);
     if (a.diagnosticsOnly) return { diagnostics };
     return { tensors: encodeSafetensors(out, { format: 'pt' }).buffer as ArrayBuffer, diagnostics };
   }
@@ -232,7 +244,7 @@ export class EngineSession {
     const m = this.model(a.modelId);
     const train = this.corpus(a.corpusId, m).train;
     if (!train) throw new Error(`corpus ${a.corpusId} has no training text loaded`);
-    const F = await diagonalFisher(m, train, { samples: a.samples, seqLen: a.seqLen, sampledLabels: a.sampledLabels, seed: 0, bos: m.tokenizer.bos }, (done) => this.emit({ type: 'jobProgress', jobId: a.jobId, done, total: a.samples }));
+    const F = await diagonalFisher(m, train, { samples: a.samples, seqLen: a.seqLen, sampledLabels: a.sampledLabels, seed: 0, bos: m.tokenizer.bos }, this.activeKernels, (done) => this.emit({ type: 'jobProgress', jobId: a.jobId, done, total: a.samples }));
     const named = Object.entries(F).map(([name, data]) => ({ name, shape: m.params[name].shape.slice(), data }));
     return { tensors: encodeSafetensors(named, { format: 'pt', fisher: a.sampledLabels ? 'sampled' : 'empirical', samples: String(a.samples) }).buffer as ArrayBuffer };
   }
@@ -240,12 +252,12 @@ export class EngineSession {
   /** Compares the active backend with the CPU reference; refuses while a run trains. */
   async parity(a: Args<'parity'>): Result<'parity'> {
     if (this.runs.size) throw new Error('the backend parity check switches backends; wait until training has finished');
-    return checkBackendParity(a.config, a.seed);
+    return checkBackendParity(a.config, this.activeKernels, a.seed);
   }
 
   async mergeParity(a: Args<'mergeParity'>): Result<'mergeParity'> {
     if (this.runs.size) throw new Error('the merge parity check switches backends; wait until training has finished');
-    return checkMergeParity(a.config, a.seed, a.runs);
+    return checkMergeParity(a.config, this.activeKernels, a.seed, a.runs);
   }
 
   control(a: Args<'control'>): Awaited<Result<'control'>> {
@@ -274,7 +286,8 @@ export class EngineSession {
     for (const w of s.watch) this.corpus(w, m);
     for (const id of s.evalSuites) this.suite(id);
     const sampler = new MixtureSampler(sources, s.batchSize, s.seqLen, s.seed, m.tokenizer.bos);
-    const trainer = new Trainer(m.config, m.params, s, sampler, a.trainable, activeFusedAdamW());
+    // The run keeps the kernels it started with; a later choice applies to later runs.
+    const trainer = new Trainer(m.config, m.params, s, sampler, this.activeKernels, a.trainable);
     if (a.resume) {
       try {
         this.restore(trainer, a.resume.state, a.resume.step);
@@ -324,9 +337,9 @@ export class EngineSession {
     const evaluate = async (): Promise<Pick<MetricPoint, 'valid' | 'pairs'>> => {
       const out: Pick<MetricPoint, 'valid' | 'pairs'> = {};
       if (s.watch.length) out.valid = {};
-      for (const id of s.watch) out.valid![id] = await validationLoss(trainer.model, m.tokenizer.bos, this.corpus(id, m).valid, { seqLen: s.seqLen, maxTokens: s.evalTokens });
+      for (const id of s.watch) out.valid![id] = await validationLoss(trainer.model, m.tokenizer.bos, this.corpus(id, m).valid, { seqLen: s.seqLen, maxTokens: s.evalTokens }, trainer.kernels);
       if (s.evalSuites.length) out.pairs = {};
-      for (const id of s.evalSuites) out.pairs![id] = await pairAccuracy(samplePairs(this.suite(id), s.evalPairs), this.suiteRules.get(id)!, (texts) => scoreTexts(trainer.model, m.tokenizer, texts));
+      for (const id of s.evalSuites) out.pairs![id] = await pairAccuracy(samplePairs(this.suite(id), s.evalPairs), this.suiteRules.get(id)!, (texts) => scoreTexts(trainer.model, m.tokenizer, texts, trainer.kernels));
       return out;
     };
     let pending: MetricPoint[] = [];

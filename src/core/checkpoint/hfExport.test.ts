@@ -11,6 +11,7 @@ import { decodeSafetensors } from './safetensors';
 import { encodeParams } from './tensors';
 import { tinyModel } from '../testing/fixtures';
 import { countParameters } from '../model/weights';
+import { referenceKernels } from '../kernels';
 
 describe('Hugging Face export', () => {
   it('maps every byte to a distinct printable character, as GPT-2 does', () => {
@@ -61,12 +62,12 @@ describe('Hugging Face export', () => {
     };
     const texts = ['The cat sat on the mat.', 'Colourless green ideas sleep furiously.', 'a'];
     const tok = new ByteTokenizer();
-    const studio = await scoreTexts(grownModel, tok, texts);
-    const transformers = await scoreTexts(loaded, tok, texts);
+    const studio = await scoreTexts(grownModel, tok, texts, referenceKernels);
+    const transformers = await scoreTexts(loaded, tok, texts, referenceKernels);
     for (let i = 0; i < texts.length; i++) expect(Math.abs(transformers[i] - studio[i])).toBeLessThan(1e-4 * Math.abs(studio[i]));
     // The fold is the whole difference: without it the same weights score far away.
     const unfolded: LlamaModel = { config: loaded.config, params: { ...loaded.params, 'model.norm.weight': grownModel.params['model.norm.weight'] } };
-    const wrong = await scoreTexts(unfolded, tok, texts);
+    const wrong = await scoreTexts(unfolded, tok, texts, referenceKernels);
     expect(Math.abs(wrong[0] - studio[0])).toBeGreaterThan(1);
     tf.dispose([...Object.values(grownModel.params), ...Object.values(loaded.params), ...Object.values(parent.params)]);
   });

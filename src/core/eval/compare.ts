@@ -3,6 +3,7 @@
 // gives before its result is saved.
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaModel } from '../model/llama';
+import type { Kernels } from '../kernels';
 import { targetLogProbs } from '../model/llama';
 import type { Batch, TokenizedText } from '../data/tokens';
 import { evaluationWindows } from '../data/tokens';
@@ -16,7 +17,7 @@ export interface ModelComparison {
   tokens: number;
 }
 
-export async function compareModels(a: LlamaModel, b: LlamaModel, bos: number, text: TokenizedText, o: { seqLen: number; maxTokens: number }): Promise<ModelComparison> {
+export async function compareModels(a: LlamaModel, b: LlamaModel, bos: number, text: TokenizedText, o: { seqLen: number; maxTokens: number }, kernels: Kernels): Promise<ModelComparison> {
   const all = evaluationWindows(text, o.seqLen, o.maxTokens, bos);
   const rows = Math.min(rowsPerBatch(a, o.seqLen), rowsPerBatch(b, o.seqLen));
   let maxDiff = 0;
@@ -30,7 +31,7 @@ export async function compareModels(a: LlamaModel, b: LlamaModel, bos: number, t
     const [la, lb] = tf.tidy(() => {
       const inputs = tf.tensor2d(batch.inputs, [n, o.seqLen], 'int32');
       const targets = tf.tensor2d(batch.targets, [n, o.seqLen], 'int32');
-      return [targetLogProbs(a, inputs, targets), targetLogProbs(b, inputs, targets)];
+      return [targetLogProbs(a, inputs, targets, kernels), targetLogProbs(b, inputs, targets, kernels)];
     });
     const [da, db] = await Promise.all([la.data(), lb.data()]);
     tf.dispose([la, lb]);

@@ -4,6 +4,7 @@
 // next tokens (the "empirical Fisher"); the caller says which, and the result records it.
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaModel } from '../model/llama';
+import type { Kernels } from '../kernels';
 import { forward, targetLogProbs } from '../model/llama';
 import { MixtureSampler } from '../data/sampler';
 import type { TokenizedText } from '../data/tokens';
@@ -16,7 +17,7 @@ export interface FisherOptions {
   bos: number;
 }
 
-export async function diagonalFisher(model: LlamaModel, text: TokenizedText, o: FisherOptions, progress?: (done: number) => void): Promise<Record<string, Float32Array>> {
+export async function diagonalFisher(model: LlamaModel, text: TokenizedText, o: FisherOptions, kernels: Kernels, progress?: (done: number) => void): Promise<Record<string, Float32Array>> {
   const names = Object.keys(model.params);
   const vars = names.map((n) => tf.variable(model.params[n], true, `fisher-${n}-${Math.random().toString(36).slice(2)}`));
   const varModel: LlamaModel = { config: model.config, params: Object.fromEntries(names.map((n, i) => [n, vars[i] as tf.Tensor])) };
@@ -31,10 +32,10 @@ export async function diagonalFisher(model: LlamaModel, text: TokenizedText, o: 
         let labels: tf.Tensor2D = tf.tensor2d(b.targets, [1, o.seqLen], 'int32');
         if (o.sampledLabels) {
           // Sampling the labels happens outside variableGrads: it is not differentiated.
-          const logits = tf.reshape(forward(varModel, inputs), [o.seqLen, -1]) as tf.Tensor2D;
+          const logits = tf.reshape(forward(varModel, inputs, kernels), [o.seqLen, -1]) as tf.Tensor2D;
           labels = tf.reshape(tf.multinomial(logits, 1, o.seed * 100003 + s), [1, o.seqLen]) as tf.Tensor2D;
         }
-        const { grads } = tf.variableGrads(() => tf.neg(tf.mean(targetLogProbs(varModel, inputs, labels))) as tf.Scalar, vars);
+        const { grads } = tf.variableGrads(() => tf.neg(tf.mean(targetLogProbs(varModel, inputs, labels, kernels))) as tf.Scalar, vars);
         vars.forEach((v, i) => acc[i].assign(tf.add(acc[i], tf.square(grads[v.name]))));
       });
       progress?.(s + 1);

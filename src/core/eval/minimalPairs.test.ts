@@ -10,13 +10,14 @@ import { scoreTexts } from './score';
 import { parseBlimpJsonl, parseMultiBlimpTsv, languageFromFileName } from './suites/loaders';
 import { tinyModel } from '../testing/fixtures';
 import { ByteTokenizer } from '../tokenizer/byte';
+import { referenceKernels } from '../kernels';
 
 const SAMPLE = 'the cat sat on the mat . the dog sat on the log . they sat there and then the cat ran to the dog .\n'.repeat(5);
 
 /** lm-eval's loglikelihood("", continuation) by hand: BOS, then log p of each continuation token. */
 function handLoglikelihood(model: LlamaModel, tok: Tokenizer, continuation: string): number {
   const ids = [tok.bos, ...tok.encode(continuation)];
-  const logp = tf.tidy(() => tf.logSoftmax(forward(model, tf.tensor2d([ids.slice(0, -1)], [1, ids.length - 1], 'int32')), -1).arraySync()) as number[][][];
+  const logp = tf.tidy(() => tf.logSoftmax(forward(model, tf.tensor2d([ids.slice(0, -1)], [1, ids.length - 1], 'int32'), referenceKernels), -1).arraySync()) as number[][][];
   let sum = 0;
   for (let t = 1; t < ids.length; t++) sum += logp[0][t - 1][ids[t]];
   return sum;
@@ -32,8 +33,8 @@ describe('scorePairs', () => {
       { good: 'A cat sleeps.', bad: 'A cat sleep.', paradigm: 'a' },
       { good: 'Is it on?', bad: 'Are it on?', paradigm: 'b' },
     ];
-    const good = await scoreTexts(model, tok, pairs.map((p) => ' ' + p.good));
-    const bad = await scoreTexts(model, tok, pairs.map((p) => ' ' + p.bad));
+    const good = await scoreTexts(model, tok, pairs.map((p) => ' ' + p.good), referenceKernels);
+    const bad = await scoreTexts(model, tok, pairs.map((p) => ' ' + p.bad), referenceKernels);
     const s = scorePairs(pairs, good, bad, 'lm-eval blimp');
     const hand = (idx: number[]) => idx.filter((i) => good[i] >= bad[i]).length / idx.length;
     expect(s.paradigms.map((p) => p.accuracy)).toEqual([hand([0, 1, 2]), hand([3])]);
@@ -121,7 +122,7 @@ describe('lm-eval BLiMP rule on a byte-level BPE tokenizer', () => {
     });
     const texts = ruleTexts(pairs, 'lm-eval blimp');
     expect(texts[0]).toBe(' ' + pairs[0].good);
-    const scores = await scoreTexts(model, tok, texts);
+    const scores = await scoreTexts(model, tok, texts, referenceKernels);
     const n = pairs.length;
     const good = pairs.map((p) => handLoglikelihood(model, tok, ' ' + p.good));
     const bad = pairs.map((p) => handLoglikelihood(model, tok, ' ' + p.bad));
@@ -130,8 +131,8 @@ describe('lm-eval BLiMP rule on a byte-level BPE tokenizer', () => {
     const handAcc = (k: string) => { const idx = pairs.map((p, i) => (p.paradigm === k ? i : -1)).filter((i) => i >= 0); return idx.filter((i) => good[i] >= bad[i]).length / idx.length; };
     expect(s.accuracy).toBeCloseTo((handAcc('s0') + handAcc('s1') + handAcc('s2')) / 3, 12);
     // The old rule: the sentence alone after BOS, a tie wrong.
-    const oldGood = await scoreTexts(model, tok, pairs.map((p) => p.good));
-    const oldBad = await scoreTexts(model, tok, pairs.map((p) => p.bad));
+    const oldGood = await scoreTexts(model, tok, pairs.map((p) => p.good), referenceKernels);
+    const oldBad = await scoreTexts(model, tok, pairs.map((p) => p.bad), referenceKernels);
     const oldOk = pairs.map((_, i) => oldGood[i] > oldBad[i]);
     const flips = pairs.filter((_, i) => oldOk[i] !== good[i] >= bad[i]).length;
     const oldMacro = ['s0', 's1', 's2'].reduce((a, k) => { const idx = pairs.map((p, i) => (p.paradigm === k ? i : -1)).filter((i) => i >= 0); return a + idx.filter((i) => oldOk[i]).length / idx.length / 3; }, 0);

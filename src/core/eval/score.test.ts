@@ -7,6 +7,7 @@ import { forward } from '../model/llama';
 import { tinyModel } from '../testing/fixtures';
 import { ByteTokenizer } from '../tokenizer/byte';
 import { tokenizeBytes } from '../data/tokens';
+import { referenceKernels } from '../kernels';
 
 const tok = new ByteTokenizer();
 
@@ -16,18 +17,18 @@ describe('scoreTexts', () => {
   it('sums log p of each token given BOS and the tokens before it', async () => {
     const text = 'Hej då';
     const ids = [tok.bos, ...tok.encode(text)];
-    const logp = tf.tidy(() => tf.logSoftmax(forward(model, tf.tensor2d([ids.slice(0, -1)], [1, ids.length - 1], 'int32')), -1).arraySync()) as number[][][];
+    const logp = tf.tidy(() => tf.logSoftmax(forward(model, tf.tensor2d([ids.slice(0, -1)], [1, ids.length - 1], 'int32'), referenceKernels), -1).arraySync()) as number[][][];
     let hand = 0;
     for (let t = 1; t < ids.length; t++) hand += logp[0][t - 1][ids[t]];
-    const [score] = await scoreTexts(model, tok, [text]);
+    const [score] = await scoreTexts(model, tok, [text], referenceKernels);
     expect(score).toBeCloseTo(hand, 4);
   });
 
   it('gives each text the same score alone as in a padded batch', async () => {
     const texts = ['a', 'The keys to the cabinet are here.', 'Þetta er íslenska.', 'x y', ''];
-    const together = await scoreTexts(model, tok, texts);
+    const together = await scoreTexts(model, tok, texts, referenceKernels);
     for (let i = 0; i < texts.length; i++) {
-      const [alone] = await scoreTexts(model, tok, [texts[i]]);
+      const [alone] = await scoreTexts(model, tok, [texts[i]], referenceKernels);
       expect(together[i]).toBeCloseTo(alone, 4);
     }
     expect(together[4]).toBe(0);
@@ -39,7 +40,7 @@ describe('scoreTexts', () => {
     expect(scoreRows(0, Array(17).fill(97), tok.bos, 16).map((r) => [r.inputs.length, r.scoredFrom])).toEqual([[16, 0], [16, 15]]);
     const text = 'The keys to the old cabinet are here.'; // 37 bytes
     const seq = [tok.bos, ...tok.encode(text)];
-    const logp = (from: number, to: number) => tf.tidy(() => tf.logSoftmax(forward(model, tf.tensor2d([seq.slice(from, to)], [1, to - from], 'int32')), -1).arraySync()) as number[][][];
+    const logp = (from: number, to: number) => tf.tidy(() => tf.logSoftmax(forward(model, tf.tensor2d([seq.slice(from, to)], [1, to - from], 'int32'), referenceKernels), -1).arraySync()) as number[][][];
     // Windows by hand: targets 1..16 from seq[0..15]; 17..24 from seq[8..23]; 25..32 from
     // seq[16..31]; 33..37 from seq[21..36] (each window 16 positions, each token seeing ≥ 8 before it).
     let hand = 0;
@@ -47,7 +48,7 @@ describe('scoreTexts', () => {
       const lp = logp(from, from + 16);
       for (let t = first; t <= last; t++) hand += lp[0][t - 1 - from][seq[t]];
     }
-    const [score] = await scoreTexts(model, tok, [text]);
+    const [score] = await scoreTexts(model, tok, [text], referenceKernels);
     expect(score).toBeCloseTo(hand, 4);
   });
 });
@@ -71,8 +72,8 @@ describe('validationLoss', () => {
   it('is deterministic and near ln(vocab) for an untrained model', async () => {
     const model = tinyModel({ vocab_size: 259 }, 12, 1);
     const text = tokenizeBytes(new TextEncoder().encode('Some validation text.\nAnother line of it.\n'.repeat(10)));
-    const a = await validationLoss(model, tok.bos, text, { seqLen: 16, maxTokens: 128 });
-    const b = await validationLoss(model, tok.bos, text, { seqLen: 16, maxTokens: 128 });
+    const a = await validationLoss(model, tok.bos, text, { seqLen: 16, maxTokens: 128 }, referenceKernels);
+    const b = await validationLoss(model, tok.bos, text, { seqLen: 16, maxTokens: 128 }, referenceKernels);
     expect(a).toBe(b);
     expect(Math.abs(a - Math.log(259))).toBeLessThan(0.2);
   });

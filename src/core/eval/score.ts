@@ -1,23 +1,25 @@
 // Scoring text with a model: total log-probabilities as lm-evaluation-harness's loglikelihood
 // computes them for an empty context (each token conditioned on the prefix token BOS and the
 // tokens before it; the prefix itself is not scored), and validation loss over fixed windows.
-// Work is batched so thousands of texts cost a few GPU round trips, not thousands.
+// Work is batched so thousands of texts cost a few GPU round trips, not thousands. Every function
+// computes with the Kernels value it is given.
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaModel } from '../model/llama';
+import type { Kernels } from '../kernels';
 import { targetLogProbs } from '../model/llama';
 import type { Tokenizer } from '../tokenizer/tokenizer';
 import type { Batch, TokenizedText } from '../data/tokens';
 import { evaluationWindows } from '../data/tokens';
 
 /** Sum of log p over the target positions where mask is 1, per row of a batch. */
-export async function rowLogProbs(model: LlamaModel, b: Batch): Promise<{ sums: Float64Array; counts: Float64Array }> {
+export async function rowLogProbs(model: LlamaModel, b: Batch, kernels: Kernels): Promise<{ sums: Float64Array; counts: Float64Array }> {
   const sums = new Float64Array(b.batchSize);
   const counts = new Float64Array(b.batchSize);
   const perRow = tf.tidy(() => {
     const inputs = tf.tensor2d(b.inputs, [b.batchSize, b.seqLen], 'int32');
     const targets = tf.tensor2d(b.targets, [b.batchSize, b.seqLen], 'int32');
     const mask = tf.tensor2d(b.mask, [b.batchSize, b.seqLen]);
-    return tf.sum(tf.mul(targetLogProbs(model, inputs, targets), mask), 1);
+    return tf.sum(tf.mul(targetLogProbs(model, inputs, targets, kernels), mask), 1);
   });
   const data = await perRow.data();
   perRow.dispose();
@@ -87,7 +89,7 @@ export const needsWindows = (tokens: number, positions: number): boolean => toke
  * (max_position_embeddings) is scored in sliding windows (scoreRows). Rows are sorted by length
  * and padded per batch to waste little work on padding.
  */
-export async function scoreTexts(model: LlamaModel, tokenizer: Tokenizer, texts: string[]): Promise<number[]> {
+export async function scoreTexts(model: LlamaModel, tokenizer: Tokenizer, texts: string[], kernels: Kernels): Promise<number[]> {
   const positions = model.config.max_position_embeddings;
   const all = texts.flatMap((t, k) => scoreRows(k, continuationTokens(tokenizer, t), tokenizer.bos, positions));
   const order = all.map((_, i) => i).sort((a, b) => all[a].targets.length - all[b].targets.length);
@@ -116,7 +118,7 @@ export async function scoreTexts(model: LlamaModel, tokenizer: Tokenizer, texts:
         if (t >= row.scoredFrom) b.mask[r * T + t] = 1;
       });
     });
-    const { sums } = await rowLogProbs(model, b);
+    const { sums } = await rowLogProbs(model, b, kernels);
     group.forEach((k, r) => (scores[all[k].text] += sums[r]));
     i += rows;
   }
@@ -130,7 +132,7 @@ export interface ValidationOptions {
 }
 
 /** Mean per-token cross-entropy (nats) over the fixed evaluation windows of a validation text. */
-export async function validationLoss(model: LlamaModel, bos: number, text: TokenizedText, o: ValidationOptions): Promise<number> {
+export async function validationLoss(model: LlamaModel, bos: number, text: TokenizedText, o: ValidationOptions, kernels: Kernels): Promise<number> {
   if (text.ids.length === 0) throw new Error('validation text is empty');
   const all = evaluationWindows(text, o.seqLen, o.maxTokens, bos);
   const rows = rowsPerBatch(model, o.seqLen);
@@ -140,7 +142,7 @@ export async function validationLoss(model: LlamaModel, bos: number, text: Token
     const n = Math.min(rows, all.batchSize - r0);
     const slice = (a: Int32Array | Float32Array) => a.subarray(r0 * o.seqLen, (r0 + n) * o.seqLen);
     const b: Batch = { inputs: slice(all.inputs) as Int32Array, targets: slice(all.targets) as Int32Array, mask: slice(all.mask) as Float32Array, batchSize: n, seqLen: o.seqLen };
-    const { sums, counts } = await rowLogProbs(model, b);
+    const { sums, counts } = await rowLogProbs(model, b, kernels);
     for (let r = 0; r < n; r++) {
       sum -= sums[r];
       count += counts[r];

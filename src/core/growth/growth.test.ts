@@ -7,6 +7,7 @@ import { depthUpscaleLayerMap } from './methods/depthUpscale';
 import { blockExpandLayerMap } from './methods/blockExpand';
 import type { WeightMap } from './types';
 import { randomTokens, tinyModel } from '../testing/fixtures';
+import { referenceKernels } from '../kernels';
 
 function weightsOf(params: Record<string, tf.Tensor>): WeightMap {
   return new Map(Object.entries(params).map(([n, t]) => [n, { shape: t.shape.slice(), data: t.dataSync() as Float32Array }]));
@@ -22,7 +23,7 @@ function grownLogitDiff(over: Partial<LlamaConfig>, request: Record<string, unkn
   const plan = planGrowth(parent.config, request);
   const result = growWeights(parent.config, weightsOf(parent.params), plan);
   const tokens = randomTokens(2, 9, parent.config.vocab_size, 5);
-  const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(forward(parent, tokens), forward(modelOf(result.config, result.weights), tokens)))).dataSync()[0]);
+  const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(forward(parent, tokens, referenceKernels), forward(modelOf(result.config, result.weights), tokens, referenceKernels)))).dataSync()[0]);
   return { diff, grown: result.weights, config: result.config };
 }
 

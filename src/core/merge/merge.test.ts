@@ -7,6 +7,7 @@ import type { ParamValues } from '../params';
 import { mulberry32 } from '../rng';
 import { tinyConfig } from '../testing/fixtures';
 import { weightSpecs } from '../model/weights';
+import { referenceKernels } from '../kernels';
 
 const N = 64;
 function randomVec(seed: number, scale = 1): Float32Array {
@@ -23,7 +24,7 @@ function run(method: string, models: Float32Array[], perModel: ParamValues[], gl
     name: 't', base: withBase ? tf.tensor(base) : undefined, models: models.map((x) => tf.tensor(x)), perModel, global,
     fisher: fisher?.map((f) => tf.tensor(f)),
     noiseSeed: (i) => noiseSeed('t', i, (global.seed as number) ?? 0),
-  }).dataSync() as Float32Array);
+  }, referenceKernels).dataSync() as Float32Array);
 }
 
 function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6): void {
@@ -201,7 +202,7 @@ describe('planning and running', () => {
     };
     const plan = planMerge({ method: 'ties', base: 'b', models: [{ id: 'x', density: 0.5 }, { id: 'y', density: 0.5 }] });
     const out = new Map<string, Float32Array>();
-    const diags = await runMerge(plan, config, { base: read(0), models: [read(1), read(2)] }, (n, _s, d) => out.set(n, d), () => undefined);
+    const diags = await runMerge(plan, config, { base: read(0), models: [read(1), read(2)] }, referenceKernels, (n, _s, d) => out.set(n, d), () => undefined);
     expect(out.size).toBe(diags.length);
     for (const d of diags) {
       expect(d.disagreeBefore).toBeGreaterThan(0.2);

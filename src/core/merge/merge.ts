@@ -13,6 +13,7 @@ import { checkSetting, layerPosition, resolveParams, type Condition, type ParamS
 import { hashString, uniformStream } from '../rng';
 import { mergeMethod } from './registry';
 import type { MergeMethod } from './types';
+import type { Kernels } from '../kernels';
 
 export interface MergeRequest {
   method: string;
@@ -190,13 +191,14 @@ function disagreement(contrib: tf.Tensor): tf.Tensor {
 }
 
 /**
- * Merges every tensor of `config` in order, handing each result to `emit` before the next is
- * read. With `diagnosticsOnly`, computes the diagnostics and emits nothing.
+ * Merges every tensor of `config` in order with `kernels`, handing each result to `emit` before
+ * the next is read. With `diagnosticsOnly`, computes the diagnostics and emits nothing.
  */
 export async function runMerge(
   plan: MergePlan,
   config: LlamaConfig,
   src: MergeSources,
+  kernels: Kernels,
   emit: (name: string, shape: number[], data: Float32Array) => void,
   progress: (done: number, total: number, d: TensorDiagnostics | null) => void,
   diagnosticsOnly = false,
@@ -232,7 +234,7 @@ export async function runMerge(
         fisher: fisher?.map(t),
         noiseSeed: (i) => noiseSeed(spec.name, i, seed),
         reportKept: (mask) => void (kept = tf.keep(mask)),
-      });
+      }, kernels);
       if (!baseT) return { merged, stats: undefined };
       const taus = tf.stack(modelT.map((m) => tf.sub(m, baseT)));
       const keptMask = kept ?? tf.onesLike(taus);

@@ -13,6 +13,7 @@ import { tinyConfig } from '../testing/fixtures';
 import { weightSpecs } from '../model/weights';
 import { dtypeUlp, roundToBfloat16 } from './dtype';
 import { roundToFloat16 } from '../numeric/float16';
+import { referenceKernels } from '../kernels';
 
 // ---- the port ----
 type Sp = null | 'magnitude' | 'random' | 'magnitude_outliers' | 'della_magprune';
@@ -128,7 +129,7 @@ function studio(method: string, per: Record<string, unknown>[], params: Record<s
   return tf.tidy(() => plan.method.mergeTensor({
     name: 't', base: tf.tensor(base, [ROWS, COLS]), models: experts.map((e) => tf.tensor(e, [ROWS, COLS])), perModel, global,
     noiseSeed: (i) => noiseSeed('t', i, SEED),
-  }).dataSync() as Float32Array);
+  }, referenceKernels).dataSync() as Float32Array);
 }
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -190,7 +191,7 @@ describe('keep counts and ties at the threshold', () => {
     const kept = tf.tidy(() => {
       let mask: tf.Tensor | undefined;
       const { perModel, global } = tensorParams(plan, 't', 0);
-      plan.method.mergeTensor({ name: 't', base: tf.zeros([10]), models: [tf.tensor(tau), tf.tensor(tau)], perModel, global, noiseSeed: () => 0, reportKept: (m) => void (mask = tf.keep(m)) });
+      plan.method.mergeTensor({ name: 't', base: tf.zeros([10]), models: [tf.tensor(tau), tf.tensor(tau)], perModel, global, noiseSeed: () => 0, reportKept: (m) => void (mask = tf.keep(m)) }, referenceKernels);
       return mask!;
     });
     const m = kept.dataSync();
@@ -201,7 +202,7 @@ describe('keep counts and ties at the threshold', () => {
     const tau = [0.5, -0.2, 0.2, 0.2, -0.2, 0.1];
     const plan = planMerge({ method: 'ties', base: 'b', models: [{ id: 'a', density: 0.5 }, { id: 'c', density: 0.5 }] });
     const { perModel, global } = tensorParams(plan, 't', 0);
-    const out = tf.tidy(() => plan.method.mergeTensor({ name: 't', base: tf.zeros([6]), models: [tf.tensor(tau), tf.tensor(tau)], perModel, global, noiseSeed: () => 0 }).dataSync());
+    const out = tf.tidy(() => plan.method.mergeTensor({ name: 't', base: tf.zeros([6]), models: [tf.tensor(tau), tf.tensor(tau)], perModel, global, noiseSeed: () => 0 }, referenceKernels).dataSync());
     expect(Array.from(out).map((v) => Math.round(v * 10) / 10)).toEqual([0.5, -0.2, 0.2, 0, 0, 0]);
   });
   it('magnitude refuses a density that keeps nothing, as mergekit does', () => {
@@ -231,7 +232,7 @@ describe('gradients over layers and parameters given globally, through runMerge'
   const reader = (m: number) => async (name: string) => data.get(name)![m];
   async function merged(req: Parameters<typeof planMerge>[0]): Promise<Map<string, Float32Array>> {
     const out = new Map<string, Float32Array>();
-    await runMerge(planMerge(req), config, { base: reader(0), models: [reader(1), reader(2)] }, (n, _s, d) => out.set(n, d), () => undefined);
+    await runMerge(planMerge(req), config, { base: reader(0), models: [reader(1), reader(2)] }, referenceKernels, (n, _s, d) => out.set(n, d), () => undefined);
     return out;
   }
   it('weight: [1, 0] interpolates over the layers; embeddings and norm take the first value; global weight applies to every model', async () => {

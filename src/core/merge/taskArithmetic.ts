@@ -3,8 +3,9 @@
 // random drop as DARE; the magnitude band of breadcrumbs; DELLA's rank-weighted random drop),
 // optionally rescaled, weighted, filtered by a sign consensus (TIES's election, or our slack
 // variant), summed (or divided by the weights that survive) and added to the base with a scale λ.
-// TIES, DARE, breadcrumbs and DELLA are configurations of this one function, not copies. These
-// stock tfjs ops are also the reference the fused GPU kernel (gpu/kernels/merge) is checked against.
+// TIES, DARE, breadcrumbs and DELLA are configurations of this one function, not copies:
+// planTaskVectors decides every expert's sparsification once, and both the stock tfjs ops here
+// (the reference) and the fused GPU kernel (gpu/kernels/merge) execute that plan.
 //
 // Keep counts and ties (mergekit's sparsify.py): magnitude keeps int(density · n) entries (it
 // refuses when that is 0); magnitude_outliers drops the top int(gamma · n) and keeps the next
@@ -95,85 +96,143 @@ export function rescaleOf(global: Record<string, number | boolean>): Rescale {
   return global.density_rescale ? 'density' : 'l1';
 }
 
-/** The 0/1 mask sparsification keeps of one task vector, or null when it keeps the whole tensor unscaled. */
-function sparsifyMask(cfg: TaskArithmeticConfig, input: TensorMergeInput, i: number, tau: tf.Tensor): tf.Tensor | null {
-  const p = input.perModel[i];
-  const density = (p.density as number | undefined) ?? 1;
-  const n = tau.size;
-  // Every mergekit sparsifier returns the tensor untouched at density ≥ 1 (no gamma drop, no rescale).
-  if (cfg.sparsification === 'none' || density >= 1) return null;
-  switch (cfg.sparsification) {
+/**
+ * How one expert's task vector is sparsified, decided once from the method's configuration and
+ * the tensor's parameters. The stock ops below and the fused GPU kernel (gpu/kernels/merge) both
+ * run this plan, so neither repeats the switch on sparsification or its refusals.
+ */
+export type Trim =
+  /** Kept whole and unscaled: no sparsification, or density ≥ 1 (every mergekit sparsifier returns the tensor untouched there). */
+  | { kind: 'all' }
+  /** Keep the entries whose rank by (|τ| descending, index ascending) is in [from, to); empty when to ≤ from. */
+  | { kind: 'rank'; from: number; to: number }
+  /** Keep where the uniform draw of stream `seed` is below density (DARE). */
+  | { kind: 'random'; density: number; seed: number }
+  /** DELLA's drop: keep where the draw is below the entry's rank-weighted probability. */
+  | { kind: 'della'; density: number; epsilon: number; seed: number };
+
+export interface ExpertPlan {
+  trim: Trim;
+  /** What multiplies the kept entries: mergekit's L1 rescale (a tensor sum), or a constant (1: none). */
+  rescale: 'l1' | number;
+  weight: number;
+}
+
+/** One tensor's generalized task-arithmetic merge, every decision made: what both paths execute. */
+export interface TaskVectorPlan {
+  experts: ExpertPlan[];
+  consensus: Consensus;
+  normalize: boolean;
+  /** The divisor of normalize without consensus: Σ w, or 1 where |Σ w| < WEIGHT_SUM_EPSILON (mergekit). */
+  weightSum: number;
+  lambda: number;
+  slack: number;
+}
+
+/** Plans the merge of one tensor of `n` entries; throws (naming the tensor) where mergekit refuses. */
+export function planTaskVectors(cfg: TaskArithmeticConfig, input: Pick<TensorMergeInput, 'name' | 'perModel' | 'global' | 'noiseSeed'>, n: number): TaskVectorPlan {
+  const { perModel, global } = input;
+  const rescale = rescaleOf(global);
+  const experts = perModel.map((p, i): ExpertPlan => {
+    const density = (p.density as number | undefined) ?? 1;
+    const weight = p.weight as number;
+    if (cfg.sparsification === 'none' || density >= 1) return { trim: { kind: 'all' }, rescale: 1, weight };
+    const trim = sparsifyTrim(cfg.sparsification, input.name, density, p, input.noiseSeed(i), n);
+    return { trim, rescale: rescale === 'l1' ? 'l1' : rescale === 'density' && density > 0 ? 1 / density : 1, weight };
+  });
+  const sum = experts.reduce((a, e) => a + e.weight, 0);
+  return {
+    experts,
+    consensus: cfg.consensus,
+    normalize: Boolean(global.normalize),
+    weightSum: Math.abs(sum) < WEIGHT_SUM_EPSILON ? 1 : sum,
+    lambda: global.lambda as number,
+    slack: (global.slack as number | undefined) ?? 0,
+  };
+}
+
+function sparsifyTrim(kind: Exclude<Sparsification, 'none'>, name: string, density: number, p: TensorMergeInput['perModel'][number], seed: number, n: number): Trim {
+  switch (kind) {
     case 'magnitude': {
       const k = magnitudeKeep(n, density);
-      if (k === 0) throw new Error(`${input.name}: density ${density} keeps int(${density} · ${n}) = 0 of its ${n} entries; mergekit refuses to empty a tensor, so give a density of at least ${1 / n}`);
-      return rankMask(tau, 0, k);
+      if (k === 0) throw new Error(`${name}: density ${density} keeps int(${density} · ${n}) = 0 of its ${n} entries; mergekit refuses to empty a tensor, so give a density of at least ${1 / n}`);
+      return { kind: 'rank', from: 0, to: k };
     }
-    case 'magnitude_outliers': {
-      const { from, to } = outlierBand(n, density, p.gamma as number);
-      return rankMask(tau, from, to);
-    }
+    case 'magnitude_outliers':
+      return { kind: 'rank', ...outlierBand(n, density, p.gamma as number) };
     case 'random':
-      return tf.cast(tf.less(tf.tensor(uniformStream(input.noiseSeed(i), n), tau.shape), density), 'float32');
+      return { kind: 'random', density, seed };
     case 'della_magprune':
-      if (density <= 0) return tf.zerosLike(tau);
-      checkDellaEpsilon(density, p.epsilon as number, input.name);
-      return tf.cast(tf.less(tf.tensor(uniformStream(input.noiseSeed(i), n), tau.shape), dellaProbabilities(tau, density, p.epsilon as number)), 'float32');
+      if (density <= 0) return { kind: 'rank', from: 0, to: 0 };
+      checkDellaEpsilon(density, p.epsilon as number, name);
+      return { kind: 'della', density, epsilon: p.epsilon as number, seed };
   }
 }
 
-/** The factor the kept entries are multiplied by (a scalar tensor), per mergekit's rescale. */
-export function rescaleFactor(rescale: Rescale, tau: tf.Tensor, masked: tf.Tensor, density: number): tf.Tensor {
-  if (rescale === 'density') return tf.scalar(density > 0 ? 1 / density : 1);
+/** The 0/1 mask a trim keeps of one task vector, or null when it keeps the whole tensor unscaled. */
+function trimMask(trim: Trim, tau: tf.Tensor): tf.Tensor | null {
+  switch (trim.kind) {
+    case 'all':
+      return null;
+    case 'rank':
+      return rankMask(tau, trim.from, trim.to);
+    case 'random':
+      return tf.cast(tf.less(tf.tensor(uniformStream(trim.seed, tau.size), tau.shape), trim.density), 'float32');
+    case 'della':
+      return tf.cast(tf.less(tf.tensor(uniformStream(trim.seed, tau.size), tau.shape), dellaProbabilities(tau, trim.density, trim.epsilon)), 'float32');
+  }
+}
+
+/** mergekit's L1 rescale Σ|τ| / Σ|τ·mask| (a scalar tensor), 1 where either is below RESCALE_EPSILON. */
+export function l1RescaleFactor(tau: tf.Tensor, masked: tf.Tensor): tf.Tensor {
   const before = tf.sum(tf.abs(tau));
   const after = tf.sum(tf.abs(masked));
   const small = tf.logicalOr(tf.less(before, RESCALE_EPSILON), tf.less(after, RESCALE_EPSILON));
   return tf.where(small, tf.scalar(1), tf.div(before, tf.maximum(after, RESCALE_EPSILON)));
 }
 
-/** Merges one tensor by generalized task arithmetic; the parameters come from the method's schema. */
-export function mergeTaskVectors(cfg: TaskArithmeticConfig, input: TensorMergeInput): tf.Tensor {
+/** Merges one tensor by generalized task arithmetic with stock tfjs ops: the reference of every kernel of it. */
+export function mergeTaskVectors(plan: TaskVectorPlan, input: TensorMergeInput): tf.Tensor {
   const base = input.base!;
-  const { perModel, global } = input;
-  const weights = perModel.map((p) => p.weight as number);
-  const rescale = rescaleOf(global);
+  const weights = plan.experts.map((e) => e.weight);
   const masks: tf.Tensor[] = [];
   const deltas = input.models.map((m, i) => {
+    const { trim, rescale, weight } = plan.experts[i];
     const tau = tf.sub(m, base);
-    const mask = sparsifyMask(cfg, input, i, tau);
+    const mask = trimMask(trim, tau);
     masks.push(mask ?? tf.onesLike(tau));
-    if (!mask) return tf.mul(tau, weights[i]);
+    if (!mask) return tf.mul(tau, weight);
     const masked = tf.mul(tau, mask);
-    const scaled = rescale === 'none' ? masked : tf.mul(masked, rescaleFactor(rescale, tau, masked, (perModel[i].density as number | undefined) ?? 1));
-    return tf.mul(scaled, weights[i]);
+    const scaled = rescale === 'l1' ? tf.mul(masked, l1RescaleFactor(tau, masked)) : rescale === 1 ? masked : tf.mul(masked, rescale);
+    return tf.mul(scaled, weight);
   });
   const stacked = tf.stack(deltas); // (n, ...) weighted, sparsified task vectors
   const w = tf.reshape(tf.tensor1d(weights), [weights.length, ...base.shape.map(() => 1)]);
   let mixed: tf.Tensor;
-  if (cfg.consensus === 'none') {
+  if (plan.consensus === 'none') {
     input.reportKept?.(tf.stack(masks));
     mixed = tf.sum(stacked, 0);
-    const sum = weights.reduce((a, b) => a + b, 0);
-    if (global.normalize) mixed = tf.div(mixed, Math.abs(sum) < WEIGHT_SUM_EPSILON ? 1 : sum);
+    if (plan.normalize) mixed = tf.div(mixed, plan.weightSum);
   } else {
     const total = tf.sum(stacked, 0);
     // The elected sign: the sign of the weighted sum, where 0 counts as + (TIES).
     const elected = tf.sub(tf.mul(tf.cast(tf.greaterEqual(total, 0), 'float32'), 2), 1);
     let agree = tf.cast(tf.equal(tf.sign(stacked), elected), 'float32'); // (n, ...): zeros never agree
-    if (cfg.consensus === 'slack') {
+    if (plan.consensus === 'slack') {
       // Ours (after Tao et al. 2024): a disagreeing entry is dropped only where the vote is
       // decisive, |Σ w τ̂| ≥ slack · Σ w |τ̂|; elsewhere every nonzero entry is kept.
-      const decisive = tf.greaterEqual(tf.abs(total), tf.mul(tf.sum(tf.abs(stacked), 0), global.slack as number));
+      const decisive = tf.greaterEqual(tf.abs(total), tf.mul(tf.sum(tf.abs(stacked), 0), plan.slack));
       const nonzero = tf.cast(tf.notEqual(stacked, 0), 'float32');
       agree = tf.where(tf.broadcastTo(decisive, stacked.shape), agree, nonzero);
     }
     input.reportKept?.(tf.mul(tf.stack(masks), agree));
     mixed = tf.sum(tf.mul(stacked, agree), 0);
-    if (global.normalize) {
+    if (plan.normalize) {
       const divisor = tf.sum(tf.mul(tf.broadcastTo(w, stacked.shape), agree), 0);
       mixed = tf.div(mixed, tf.where(tf.equal(divisor, 0), tf.onesLike(divisor), divisor));
     }
   }
-  return tf.add(base, tf.mul(mixed, global.lambda as number));
+  return tf.add(base, tf.mul(mixed, plan.lambda));
 }
 
 // ---- the family's parameters; each method picks its own defaults (registry.py's default_normalize / default_rescale) ----
@@ -198,18 +257,17 @@ export const SEED: ParamSpec = { name: 'seed', kind: 'int', label: 'seed', help:
 
 export const INT8_MASK = { name: 'int8_mask', scope: 'global' as const, why: 'int8_mask only changes the storage type of mergekit\'s consensus mask, not the result' };
 
-export type TaskVectorMerge = (cfg: TaskArithmeticConfig, input: TensorMergeInput) => tf.Tensor;
+/** A backend's merge of one planned tensor (the stock ops above, or the fused GPU kernel); call inside tf.tidy. */
+export type TaskVectorMerge = (plan: TaskVectorPlan, input: TensorMergeInput) => tf.Tensor;
 
-// The implementation the family runs: the stock ops above (also the reference), or the fused GPU
-// kernel gpu/register.ts installs. The core never imports the GPU code.
-let activeTaskVectorMerge: TaskVectorMerge = mergeTaskVectors;
-
-export function setTaskVectorMerge(f: TaskVectorMerge): void {
-  activeTaskVectorMerge = f;
-}
-
-/** A method that is one configuration of generalized task arithmetic. */
+/** A method that is one configuration of generalized task arithmetic, run by the Kernels value it is given. */
 export function taskArithmeticMethod(m: Omit<MergeMethod, 'mergeTensor' | 'base' | 'family'> & { config: TaskArithmeticConfig }): MergeMethod {
   const { config, ...rest } = m;
-  return { ...rest, base: 'required', family: 'task-arithmetic', ignoredParams: [INT8_MASK, ...(rest.ignoredParams ?? [])], mergeTensor: (input) => activeTaskVectorMerge(config, input) };
+  return {
+    ...rest,
+    base: 'required',
+    family: 'task-arithmetic',
+    ignoredParams: [INT8_MASK, ...(rest.ignoredParams ?? [])],
+    mergeTensor: (input, kernels) => kernels.mergeTaskVectors(planTaskVectors(config, input, input.base!.size), input),
+  };
 }

@@ -4,6 +4,7 @@
 // one tensor per model at a time.
 import type * as tf from '@tensorflow/tfjs';
 import type { ParamSpec, ParamValues } from '../params';
+import type { Kernels } from '../kernels';
 
 export interface TensorMergeInput {
   name: string;
@@ -53,6 +54,6 @@ export interface MergeMethod {
   family?: 'task-arithmetic';
   /** Checks one tensor's resolved parameters beyond their ranges (della's density ± epsilon); throws naming the problem. */
   checkParams?(perModel: ParamValues[], global: ParamValues, where: string): void;
-  /** Merges one tensor; call inside tf.tidy. */
-  mergeTensor(input: TensorMergeInput): tf.Tensor;
+  /** Merges one tensor with `kernels` (methods without a kernel of their own use stock ops); call inside tf.tidy. */
+  mergeTensor(input: TensorMergeInput, kernels: Kernels): tf.Tensor;
 }

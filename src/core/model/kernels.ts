@@ -1,11 +1,11 @@
 // The hot paths of the decoder as replaceable operations: linear layers, RMSNorm, RoPE, causal
-// grouped-query attention, the SwiGLU activation and target log-probabilities. The core keeps the stock tfjs-op versions here
-// (they also serve as the references our GPU kernels are checked against); gpu/register.ts
-// installs a set that routes to our WebGPU kernels when they are switched on. The core never
+// grouped-query attention, the SwiGLU activation and target log-probabilities. The core keeps the
+// stock tfjs-op versions here (they also serve as the references our GPU kernels are checked
+// against); a Kernels value (core/kernels.ts) carries one set of them to forward(). The core never
 // imports the GPU code: it only sees this interface.
 import * as tf from '@tensorflow/tfjs';
 
-export interface ModelKernels {
+export interface ModelOps {
   /** x W^T for x (M, in) and W (out, in): every linear layer. */
   linear(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D;
   /** x * rsqrt(mean(x^2) + eps) * weight over the last axis. */
@@ -79,7 +79,8 @@ export function stockSwiglu(gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
   return tf.mul(tf.mul(gate, tf.sigmoid(gate)), up);
 }
 
-export const STOCK_KERNELS: ModelKernels = {
+/** The stock tfjs ops: the CPU reference, and what runs wherever no kernel of ours does. */
+export const STOCK_MODEL_OPS: ModelOps = {
   linear: stockLinear,
   rmsNorm: stockRmsNorm,
   rope: stockRope,
@@ -87,15 +88,3 @@ export const STOCK_KERNELS: ModelKernels = {
   targetLogProbs: stockTargetLogProbs,
   swiglu: stockSwiglu,
 };
-
-let active: ModelKernels = STOCK_KERNELS;
-
-/** The kernels the model uses now. */
-export function modelKernels(): ModelKernels {
-  return active;
-}
-
-/** Installs another set (gpu/register.ts does, once, at start-up); the stock set when undefined. */
-export function setModelKernels(next: ModelKernels | undefined): void {
-  active = next ?? STOCK_KERNELS;
-}

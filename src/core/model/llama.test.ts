@@ -5,6 +5,7 @@ import { stockRope as applyRope } from './kernels';
 import { disposeModel, randomTokens, tinyModel } from '../testing/fixtures';
 import { countParameters, weightSpecs } from './weights';
 import { validateConfig } from './config';
+import { referenceKernels } from '../kernels';
 
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
@@ -14,7 +15,7 @@ describe('llama forward', () => {
   it('produces (B, T, V) logits and log-probabilities that normalise', () => {
     const m = tinyModel();
     const tokens = randomTokens(2, 5, m.config.vocab_size);
-    const logits = forward(m, tokens);
+    const logits = forward(m, tokens, referenceKernels);
     expect(logits.shape).toEqual([2, 5, m.config.vocab_size]);
     const total = tf.tidy(() => tf.sum(tf.exp(tf.logSoftmax(logits, -1)), -1));
     for (const v of total.dataSync()) expect(v).toBeCloseTo(1, 5);
@@ -25,8 +26,8 @@ describe('llama forward', () => {
     const m = tinyModel({}, 2, 5);
     const a = tf.tensor2d([[1, 2, 3, 4, 5, 6]], [1, 6], 'int32');
     const b = tf.tensor2d([[1, 2, 3, 9, 0, 11]], [1, 6], 'int32');
-    const la = forward(m, a);
-    const lb = forward(m, b);
+    const la = forward(m, a, referenceKernels);
+    const lb = forward(m, b, referenceKernels);
     const early = (x: tf.Tensor) => tf.slice(x, [0, 0, 0], [1, 3, -1]);
     const late = (x: tf.Tensor) => tf.slice(x, [0, 3, 0], [1, 3, -1]);
     expect(maxAbsDiff(early(la), early(lb))).toBeLessThan(1e-6);
@@ -47,7 +48,7 @@ describe('llama forward', () => {
       } else mha.params[name] = t;
     }
     const tokens = randomTokens(2, 7, 13);
-    expect(maxAbsDiff(forward(gqa, tokens), forward(mha, tokens))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(forward(gqa, tokens, referenceKernels), forward(mha, tokens, referenceKernels))).toBeLessThan(1e-5);
   });
 
   it('a tied head equals an untied head holding the embedding; logit_scale multiplies logits', () => {
@@ -55,9 +56,9 @@ describe('llama forward', () => {
     const untied = { config: { ...tied.config, tie_word_embeddings: false }, params: { ...tied.params, 'lm_head.weight': tied.params['model.embed_tokens.weight'] } };
     const scaled = { config: { ...tied.config, logit_scale: 0.5 }, params: tied.params };
     const tokens = randomTokens(1, 6, 13);
-    const base = forward(tied, tokens);
-    expect(maxAbsDiff(base, forward(untied, tokens))).toBeLessThan(1e-6);
-    expect(maxAbsDiff(tf.mul(base, 0.5), forward(scaled, tokens))).toBeLessThan(1e-6);
+    const base = forward(tied, tokens, referenceKernels);
+    expect(maxAbsDiff(base, forward(untied, tokens, referenceKernels))).toBeLessThan(1e-6);
+    expect(maxAbsDiff(tf.mul(base, 0.5), forward(scaled, tokens, referenceKernels))).toBeLessThan(1e-6);
   });
 
   it('gradients match central finite differences (SiLU and GELU)', () => {
@@ -69,8 +70,8 @@ describe('llama forward', () => {
       const names = Object.keys(m.params);
       const vars = names.map((n) => tf.variable(m.params[n], true, `${act}-${n}`));
       const model = { config: m.config, params: Object.fromEntries(names.map((n, i) => [n, vars[i] as tf.Tensor])) };
-      const { grads } = tf.variableGrads(() => lossOf(model, inputs, targets, mask), vars);
-      const lossAt = () => lossOf(model, inputs, targets, mask).dataSync()[0];
+      const { grads } = tf.variableGrads(() => lossOf(model, inputs, targets, mask, referenceKernels), vars);
+      const lossAt = () => lossOf(model, inputs, targets, mask, referenceKernels).dataSync()[0];
       let checked = 0;
       for (let vi = 0; vi < vars.length; vi++) {
         const v = vars[vi];
@@ -99,8 +100,8 @@ describe('llama forward', () => {
     const m = tinyModel({}, 9, 3);
     const inputs = randomTokens(1, 4, 13, 1);
     const targets = randomTokens(1, 4, 13, 2);
-    const lp = targetLogProbs(m, inputs, targets).dataSync();
-    const full = tf.logSoftmax(forward(m, inputs), -1).arraySync() as number[][][];
+    const lp = targetLogProbs(m, inputs, targets, referenceKernels).dataSync();
+    const full = tf.logSoftmax(forward(m, inputs, referenceKernels), -1).arraySync() as number[][][];
     const tg = targets.arraySync();
     for (let t = 0; t < 4; t++) expect(lp[t]).toBeCloseTo(full[0][t][tg[0][t]], 5);
   });

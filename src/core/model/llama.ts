@@ -1,12 +1,14 @@
 // The whole Llama-family decoder as plain tfjs ops over a map of named tensors, in reading order:
 // RMSNorm, RoPE, grouped-query attention, gated MLP, block, model, loss. No tf.layers: growth,
-// merging and export work on the tensor names of weights.ts. The hot paths come from kernels.ts,
-// so our WebGPU kernels replace them without touching the model's structure.
+// merging and export work on the tensor names of weights.ts. The hot paths are the ModelOps of
+// the Kernels value the caller passes (core/kernels.ts), so our WebGPU kernels replace them
+// without touching the model's structure.
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from './config';
 import { headDim } from './config';
 import { layerPrefix } from './weights';
-import { modelKernels } from './kernels';
+import type { ModelOps } from './kernels';
+import type { Kernels } from '../kernels';
 
 /** Parameters by Hugging Face name; tf.Variables while training, plain tensors otherwise. */
 export type ModelParams = Record<string, tf.Tensor>;
@@ -17,10 +19,10 @@ export interface LlamaModel {
 }
 
 /** y = x W^T for W in [out, in] layout, over any number of leading axes. */
-export function linear(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
+export function linear(ops: ModelOps, x: tf.Tensor, w: tf.Tensor): tf.Tensor {
   const inDim = x.shape[x.shape.length - 1];
   const lead = x.shape.slice(0, -1);
-  const y = modelKernels().linear(tf.reshape(x, [-1, inDim]) as tf.Tensor2D, w as tf.Tensor2D);
+  const y = ops.linear(tf.reshape(x, [-1, inDim]) as tf.Tensor2D, w as tf.Tensor2D);
   return tf.reshape(y, [...lead, w.shape[0]]);
 }
 
@@ -40,6 +42,7 @@ export function ropeTables(seqLen: number, hd: number, theta: number): { cos: tf
 }
 
 interface LayerContext {
+  ops: ModelOps;
   cos: tf.Tensor2D;
   sin: tf.Tensor2D;
 }
@@ -49,40 +52,42 @@ function attention(c: LlamaConfig, p: ModelParams, prefix: string, x: tf.Tensor,
   const hd = headDim(c);
   const hq = c.num_attention_heads;
   const hkv = c.num_key_value_heads;
-  const k = modelKernels();
+  const k = ctx.ops;
   // Token-major (B, T, H, hd) throughout: the projections reshape into it for free and the
   // attention output is already in the layout o_proj reads.
   const heads = (y: tf.Tensor, h: number) => tf.reshape(y, [b, t, h, hd]) as tf.Tensor4D;
-  const q = k.rope(heads(linear(x, p[`${prefix}.q_proj.weight`]), hq), ctx.cos, ctx.sin);
-  const key = k.rope(heads(linear(x, p[`${prefix}.k_proj.weight`]), hkv), ctx.cos, ctx.sin);
-  const v = heads(linear(x, p[`${prefix}.v_proj.weight`]), hkv);
+  const q = k.rope(heads(linear(k, x, p[`${prefix}.q_proj.weight`]), hq), ctx.cos, ctx.sin);
+  const key = k.rope(heads(linear(k, x, p[`${prefix}.k_proj.weight`]), hkv), ctx.cos, ctx.sin);
+  const v = heads(linear(k, x, p[`${prefix}.v_proj.weight`]), hkv);
   const attn = k.causalAttention(q, key, v);
-  return linear(tf.reshape(attn, [b, t, hq * hd]), p[`${prefix}.o_proj.weight`]);
+  return linear(k, tf.reshape(attn, [b, t, hq * hd]), p[`${prefix}.o_proj.weight`]);
 }
 
 /** act(gate) * up: SiLU (SwiGLU, Llama's) through the kernels, or exact GELU (GeGLU). */
-function gatedActivation(c: LlamaConfig, gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
-  if (c.hidden_act === 'silu') return modelKernels().swiglu(gate, up);
+function gatedActivation(c: LlamaConfig, ops: ModelOps, gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
+  if (c.hidden_act === 'silu') return ops.swiglu(gate, up);
   return tf.mul(tf.mul(tf.mul(gate, 0.5), tf.add(1, tf.erf(tf.mul(gate, Math.SQRT1_2)))), up);
 }
 
-function mlp(c: LlamaConfig, p: ModelParams, prefix: string, x: tf.Tensor): tf.Tensor {
-  const gated = gatedActivation(c, linear(x, p[`${prefix}.gate_proj.weight`]), linear(x, p[`${prefix}.up_proj.weight`]));
-  return linear(gated, p[`${prefix}.down_proj.weight`]);
+function mlp(c: LlamaConfig, ops: ModelOps, p: ModelParams, prefix: string, x: tf.Tensor): tf.Tensor {
+  const gated = gatedActivation(c, ops, linear(ops, x, p[`${prefix}.gate_proj.weight`]), linear(ops, x, p[`${prefix}.up_proj.weight`])); // (B, T, intermediate)
+  return linear(ops, gated, p[`${prefix}.down_proj.weight`]);
 }
 
 function decoderLayer(c: LlamaConfig, p: ModelParams, i: number, x: tf.Tensor, ctx: LayerContext): tf.Tensor {
   const pre = layerPrefix(i);
-  const h = tf.add(x, attention(c, p, `${pre}.self_attn`, modelKernels().rmsNorm(x, p[`${pre}.input_layernorm.weight`], c.rms_norm_eps), ctx));
-  return tf.add(h, mlp(c, p, `${pre}.mlp`, modelKernels().rmsNorm(h, p[`${pre}.post_attention_layernorm.weight`], c.rms_norm_eps)));
+  const { ops } = ctx;
+  const h = tf.add(x, attention(c, p, `${pre}.self_attn`, ops.rmsNorm(x, p[`${pre}.input_layernorm.weight`], c.rms_norm_eps), ctx));
+  return tf.add(h, mlp(c, ops, p, `${pre}.mlp`, ops.rmsNorm(h, p[`${pre}.post_attention_layernorm.weight`], c.rms_norm_eps)));
 }
 
-/** Logits (B, T, V) of token ids (B, T). Call inside tf.tidy. */
-export function forward(model: LlamaModel, tokens: tf.Tensor2D): tf.Tensor3D {
+/** Logits (B, T, V) of token ids (B, T), with the model ops of `kernels`. Call inside tf.tidy. */
+export function forward(model: LlamaModel, tokens: tf.Tensor2D, kernels: Kernels): tf.Tensor3D {
   const { config: c, params: p } = model;
+  const ops = kernels.model;
   const t = tokens.shape[1];
   const { cos, sin } = ropeTables(t, headDim(c), c.rope_theta);
-  const ctx: LayerContext = { cos, sin };
+  const ctx: LayerContext = { ops, cos, sin };
   let x: tf.Tensor = tf.gather(p['model.embed_tokens.weight'], tokens); // (B, T, d)
   // A scope per layer: without a tape (scoring, validation) a layer's intermediates are freed as
   // soon as it returns, so a batch holds one layer's activations, not every layer's (the 1M
@@ -93,20 +98,20 @@ export function forward(model: LlamaModel, tokens: tf.Tensor2D): tf.Tensor3D {
     const input = x;
     x = tf.tidy(() => decoderLayer(c, p, i, input, ctx));
   }
-  x = modelKernels().rmsNorm(x, p['model.norm.weight'], c.rms_norm_eps);
+  x = ops.rmsNorm(x, p['model.norm.weight'], c.rms_norm_eps);
   const head = c.tie_word_embeddings ? p['model.embed_tokens.weight'] : p['lm_head.weight'];
-  let logits = linear(x, head);
+  let logits = linear(ops, x, head); // (B, T, V)
   if (c.logit_scale !== 1) logits = tf.mul(logits, c.logit_scale);
   return logits as tf.Tensor3D;
 }
 
 /** log p(target_t | tokens_<=t) for every position: (B, T). Call inside tf.tidy. */
-export function targetLogProbs(model: LlamaModel, inputs: tf.Tensor2D, targets: tf.Tensor2D): tf.Tensor2D {
-  return modelKernels().targetLogProbs(forward(model, inputs), targets);
+export function targetLogProbs(model: LlamaModel, inputs: tf.Tensor2D, targets: tf.Tensor2D, kernels: Kernels): tf.Tensor2D {
+  return kernels.model.targetLogProbs(forward(model, inputs, kernels), targets);
 }
 
 /** Mean next-token cross-entropy (nats) over positions where mask is 1. Call inside tf.tidy. */
-export function lossOf(model: LlamaModel, inputs: tf.Tensor2D, targets: tf.Tensor2D, mask: tf.Tensor2D): tf.Scalar {
-  const nll = tf.neg(targetLogProbs(model, inputs, targets));
+export function lossOf(model: LlamaModel, inputs: tf.Tensor2D, targets: tf.Tensor2D, mask: tf.Tensor2D, kernels: Kernels): tf.Scalar {
+  const nll = tf.neg(targetLogProbs(model, inputs, targets, kernels));
   return tf.div(tf.sum(tf.mul(nll, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
 }

@@ -4,6 +4,7 @@ import { AdamW, DEFAULT_ADAMW, type FusedAdamWStep } from './adamw';
 import { adamwReferenceStep, clipScale } from './adamwReference';
 import { globalNorm } from './clip';
 import { mulberry32 } from '../rng';
+import { referenceKernels } from '../kernels';
 
 /** A "fused" step made of the reference loop, to check applyFused's wiring (bias correction, decay, clip). */
 const referenceFused: FusedAdamWStep = (items, h, clip) => {
@@ -37,7 +38,7 @@ describe('AdamW reference', () => {
         const scale = clipScale(norm, 1);
         expect(scale).toBeLessThan(1); // clipping is active in this test
         optA.apply(Object.fromEntries(Object.entries(grads).map(([n, x]) => [n, tf.mul(x, scale)])), 0.05);
-        optB.applyFused(referenceFused, grads, 0.05, { norm: globalNorm(grads), maxNorm: 1 });
+        optB.applyFused(referenceFused, grads, 0.05, { norm: globalNorm(grads, referenceKernels), maxNorm: 1 });
       });
     }
     for (const n of Object.keys(shapes)) {

@@ -10,6 +10,7 @@ import { tokenizeBytes } from '../data/tokens';
 import { ByteTokenizer } from '../tokenizer/byte';
 import { initialWeights } from '../model/init';
 import { tinyConfig } from '../testing/fixtures';
+import { referenceKernels } from '../kernels';
 
 describe('AdamW', () => {
   it('matches a hand computation of two steps, with decoupled decay on matrices only', () => {
@@ -66,11 +67,11 @@ describe('schedules', () => {
 describe('clipByGlobalNorm', () => {
   it('scales all gradients by maxNorm / global norm when above it, and not otherwise', () => {
     const grads = { a: tf.tensor1d([3, 0]), b: tf.tensor1d([0, 4]) };
-    const { grads: c, norm } = clipByGlobalNorm(grads, 1);
+    const { grads: c, norm } = clipByGlobalNorm(grads, 1, referenceKernels);
     expect(norm.dataSync()[0]).toBeCloseTo(5);
     expect(Array.from(c.a.dataSync())).toEqual([expect.closeTo(0.6, 5), 0]);
     expect(Array.from(c.b.dataSync())).toEqual([0, expect.closeTo(0.8, 5)]);
-    const { grads: same } = clipByGlobalNorm(grads, 10);
+    const { grads: same } = clipByGlobalNorm(grads, 10, referenceKernels);
     expect(Array.from(same.b.dataSync())).toEqual([0, 4]);
   });
 });
@@ -100,7 +101,7 @@ describe('Trainer', () => {
     const text = tokenizeBytes(new TextEncoder().encode('the cat sat on the mat.\nthe dog sat on the log.\n'.repeat(20)));
     const settings = validateTrainSettings({ from: 'x', data: [{ corpus: 'c', weight: 1 }], steps: 40, batchSize: 4, seqLen: 16, lr: 1e-2, warmupSteps: 2, schedule: 'constant' }, { corpusIds: ['c'], maxPositionEmbeddings: 32 });
     const sampler = new MixtureSampler([{ id: 'c', weight: 1, text }], 4, 16, 0, new ByteTokenizer().bos);
-    const trainer = new Trainer(config, params, settings, sampler);
+    const trainer = new Trainer(config, params, settings, sampler, referenceKernels);
     Object.values(params).forEach((t) => t.dispose());
     const losses: number[] = [];
     const counts: number[] = [];
@@ -121,7 +122,7 @@ describe('Trainer', () => {
     const trainable = Object.keys(params).filter((n) => n.startsWith('model.layers.1.'));
     const text = tokenizeBytes(new TextEncoder().encode('abc abd abe\n'.repeat(30)));
     const settings = validateTrainSettings({ from: 'x', data: [{ corpus: 'c', weight: 1 }], steps: 3, batchSize: 2, seqLen: 8, lr: 1e-2 }, { corpusIds: ['c'], maxPositionEmbeddings: 16 });
-    const trainer = new Trainer(config, params, settings, new MixtureSampler([{ id: 'c', weight: 1, text }], 2, 8, 0, 256), trainable);
+    const trainer = new Trainer(config, params, settings, new MixtureSampler([{ id: 'c', weight: 1, text }], 2, 8, 0, 256), referenceKernels, trainable);
     for (let i = 0; i < 3; i++) await trainer.runStep();
     for (const [n, v] of Object.entries(trainer.variables)) {
       const changed = tf.tidy(() => tf.max(tf.abs(tf.sub(v, params[n]))).dataSync()[0]) > 0;

@@ -1,12 +1,14 @@
 // One training run's engine, independent of where it runs (worker or Node test): named
-// variables, AdamW, the schedule, clipping and the batch sampler. The caller drives the loop so
-// it can pause, evaluate and checkpoint between steps.
+// variables, AdamW, the schedule, clipping and the batch sampler, computed with the Kernels value
+// the run was built with. The caller drives the loop so it can pause, evaluate and checkpoint
+// between steps.
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaModel, ModelParams } from '../model/llama';
 import { lossOf } from '../model/llama';
 import type { LlamaConfig } from '../model/config';
 import type { MixtureSampler } from '../data/sampler';
-import { AdamW, type FusedAdamWStep } from './adamw';
+import { AdamW } from './adamw';
+import type { Kernels } from '../kernels';
 import { clipByGlobalNorm, globalNorm } from './clip';
 import type { ScheduleOptions } from './schedule';
 import { learningRate } from './schedule';
@@ -31,10 +33,10 @@ export class Trainer {
     params: ModelParams,
     readonly settings: TrainSettings,
     readonly sampler: MixtureSampler,
+    /** What every step computes with: the model ops, the gradient norm and, where it has one, a fused AdamW. */
+    readonly kernels: Kernels,
     /** Names training may change (block expansion trains only the new blocks); all when absent. */
     trainable?: string[],
-    /** A backend's fused AdamW (our WebGPU kernel); absent: the stock tfjs-op update. */
-    private readonly fusedAdamW?: FusedAdamWStep,
   ) {
     const train = new Set(trainable ?? Object.keys(params));
     this.variables = {};
@@ -70,14 +72,15 @@ export class Trainer {
       const inputs = tf.tensor2d(b.inputs, [b.batchSize, b.seqLen], 'int32');
       const targets = tf.tensor2d(b.targets, [b.batchSize, b.seqLen], 'int32');
       const mask = tf.tensor2d(b.mask, [b.batchSize, b.seqLen]);
-      const { value, grads } = tf.variableGrads(() => lossOf(this.model, inputs, targets, mask), Object.values(trainVars));
-      if (this.fusedAdamW) {
-        const norm = globalNorm(grads);
+      const { kernels } = this;
+      const { value, grads } = tf.variableGrads(() => lossOf(this.model, inputs, targets, mask, kernels), Object.values(trainVars));
+      if (kernels.adamW) {
+        const norm = globalNorm(grads, kernels);
         const clip = this.settings.clip > 0 ? { norm, maxNorm: this.settings.clip } : undefined;
-        this.optimizer.applyFused(this.fusedAdamW, grads, lr, clip);
+        this.optimizer.applyFused(kernels.adamW, grads, lr, clip);
         return [value, norm];
       }
-      const { grads: clipped, norm } = clipByGlobalNorm(grads, this.settings.clip);
+      const { grads: clipped, norm } = clipByGlobalNorm(grads, this.settings.clip, kernels);
       this.optimizer.apply(clipped, lr);
       return [value, norm];
     });

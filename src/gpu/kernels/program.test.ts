@@ -49,7 +49,8 @@ describe('pipelineKey', () => {
       }
     };
     walk('src');
-    const offenders = files.filter((f) => !f.endsWith(join('gpu', 'kernels', 'program.ts')) && /runWebGPUProgram|shaderKey|getUserCode/.test(readFileSync(f, 'utf8')));
+    // tfjsInternals.ts holds the one call into the backend's runner; only program.ts may use it.
+    const offenders = files.filter((f) => !f.endsWith(join('gpu', 'kernels', 'program.ts')) && !f.endsWith(join('gpu', 'tfjsInternals.ts')) && /runWebGPUProgram|shaderKey|getUserCode/.test(readFileSync(f, 'utf8')));
     expect(offenders).toEqual([]);
   });
 });

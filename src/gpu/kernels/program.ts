@@ -4,7 +4,7 @@
 // tfjs generates the bindings: input tensors are storage arrays named after `inputs`, the output
 // is `result`, sizes we pass arrive as `uniforms.<name>`.
 import * as tf from '@tensorflow/tfjs';
-import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { runWebGPUProgram, type StudioBackend, type WebGPUProgram } from '../tfjsInternals';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -102,7 +102,7 @@ export function unreadInputs(spec: KernelProgram): string[] {
   return spec.inputs.filter((name) => !new RegExp(`\\b${name}\\s*\\[`).test(spec.code));
 }
 
-export function runProgram(backend: WebGPUBackend, spec: KernelProgram, inputs: TensorInfo[], output?: TensorInfo): TensorInfo {
+export function runProgram(backend: StudioBackend, spec: KernelProgram, inputs: TensorInfo[], output?: TensorInfo): TensorInfo {
   const key = pipelineKey(spec);
   if (!checkedBindings.has(key)) {
     const unread = unreadInputs(spec);
@@ -110,19 +110,20 @@ export function runProgram(backend: WebGPUBackend, spec: KernelProgram, inputs: 
     checkedBindings.add(key);
   }
   const uniformData = (spec.uniforms ?? []).map((u) => ({ type: u.type === 'i32' ? 'int32' : 'float32', data: [u.value] }));
-  return backend.runWebGPUProgram(new Program(spec, key) as never, inputs, spec.outputDtype ?? 'float32', uniformData as never, output as never);
+  return runWebGPUProgram(backend, new Program(spec, key) as unknown as WebGPUProgram, inputs, spec.outputDtype ?? 'float32', uniformData, output);
 }
 
 const registered = new Set<string>();
 
 /** Registers a tfjs kernel for the webgpu backend once. */
-export function registerStudioKernel(name: string, run: (inputs: Record<string, TensorInfo>, backend: WebGPUBackend, attrs: Record<string, unknown>) => TensorInfo): void {
+export function registerStudioKernel(name: string, run: (inputs: Record<string, TensorInfo>, backend: StudioBackend, attrs: Record<string, unknown>) => TensorInfo): void {
   if (registered.has(name)) return;
   registered.add(name);
   tf.registerKernel({
     kernelName: name,
     backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend, attrs }) => run(inputs as Record<string, TensorInfo>, backend as unknown as WebGPUBackend, attrs as Record<string, unknown>),
+    // backendName 'webgpu': tfjs hands the kernel its WebGPUBackend.
+    kernelFunc: ({ inputs, backend, attrs }) => run(inputs as Record<string, TensorInfo>, backend as unknown as StudioBackend, attrs as Record<string, unknown>),
   });
 }
 
@@ -161,16 +162,9 @@ export const workgroupMax = (partial: string): string => workgroupReduce(partial
  */
 export type RowLayout = 'workgroup' | 'thread';
 
-let activeRowLayout: RowLayout = 'workgroup';
-
-/** Picks the layout for the adapter: a thread per row on software adapters (SwiftShader). */
-export function chooseRowLayout(adapter: string | undefined): RowLayout {
-  activeRowLayout = adapter && /swiftshader|llvmpipe|software/i.test(adapter) ? 'thread' : 'workgroup';
-  return activeRowLayout;
-}
-
-export function rowLayout(): RowLayout {
-  return activeRowLayout;
+/** The layout for an adapter: a thread per row on software adapters (SwiftShader). */
+export function rowLayoutFor(adapter: string | undefined): RowLayout {
+  return adapter && /swiftshader|llvmpipe|software/i.test(adapter) ? 'thread' : 'workgroup';
 }
 
 /** The pieces of a row kernel's WGSL for one layout. */
@@ -192,7 +186,7 @@ export interface RowKernel {
   max(value: string, out: string): string;
 }
 
-export function rowKernel(layout: RowLayout = activeRowLayout): RowKernel {
+export function rowKernel(layout: RowLayout): RowKernel {
   if (layout === 'thread') {
     return {
       layout, workgroup: ROW_WORKGROUP, workgroups: (rows) => Math.ceil(rows / ROW_WORKGROUP), declarations: '', stride: 1,

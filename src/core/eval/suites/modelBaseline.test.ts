@@ -17,12 +17,13 @@ import { initialWeights } from '../../model/init';
 import { ByteTokenizer } from '../../tokenizer/byte';
 import { scoreTexts } from '../score';
 import type { MinimalPair, Suite } from './types';
+import { referenceKernels } from '../../kernels';
 
 const tok = new ByteTokenizer();
 
 /** lm-eval's BLiMP verdicts, computed here from scoreTexts so the test checks the suites, not the scorer. */
 async function blimpAccuracy(model: LlamaModel, pairs: MinimalPair[]): Promise<number> {
-  const s = await scoreTexts(model, tok, [...pairs.map((p) => ` ${p.good}`), ...pairs.map((p) => ` ${p.bad}`)]);
+  const s = await scoreTexts(model, tok, [...pairs.map((p) => ` ${p.good}`), ...pairs.map((p) => ` ${p.bad}`)], referenceKernels);
   return pairs.filter((_, i) => s[i] >= s[pairs.length + i]).length / pairs.length;
 }
 

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import { planMerge, tensorParams } from '../merge';
 import { mulberry32 } from '../../rng';
+import { referenceKernels } from '../../kernels';
 
 export function randomVec(seed: number, n: number, scale = 1): Float32Array {
   const r = mulberry32(seed);
@@ -43,7 +44,7 @@ export function mergeOne(c: MergeCase): Float32Array {
     perModel,
     global,
     noiseSeed: () => 0,
-  }).dataSync() as Float32Array);
+  }, referenceKernels).dataSync() as Float32Array);
 }
 
 /** |a − b| ≤ tol · max(1, |b|) entry by entry, naming the first entry that is off. */

@@ -4,8 +4,8 @@
 // the GPU as a one-element buffer. All parameters' dispatches go in one command buffer.
 // Reference: core/train/adamwReference.ts; parity: gpu/kernels/adamw/parity.ts.
 import * as tf from '@tensorflow/tfjs';
-import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { FusedAdamWStep } from '../../../core/train/adamw';
+import { gpuBufferOf, gpuDevice, sharesData, submitPending, webgpuBackend } from '../../tfjsInternals';
 
 const WORKGROUP = 256;
 /** Uniforms: lr, beta1, beta2, eps, wd, bc1, bc2, clip (f32) and n, groupsX (u32); 256-byte slots. */
@@ -45,39 +45,19 @@ function pipelineFor(device: GPUDevice): GPUComputePipeline {
   return p;
 }
 
-/**
- * The GPU buffer behind a tensor, uploading it first if it lives on the CPU. `written`: the
- * kernel will change it in place, so a CPU copy tfjs cached from an earlier read is dropped.
- */
-function bufferOf(backend: WebGPUBackend, t: tf.Tensor, written: boolean): GPUBuffer {
-  backend.uploadToGPU(t.dataId);
-  const data = backend.tensorMap.get(t.dataId);
-  if (!(data.resource instanceof GPUBuffer)) throw new Error('fused AdamW needs tensors in GPU buffers');
-  if (written) (data as { values: unknown }).values = null;
-  return data.resource;
-}
-
-/** True when the active backend is WebGPU, where the fused step can run. */
-export function fusedAdamWAvailable(): boolean {
-  return tf.getBackend() === 'webgpu';
-}
-
 export const fusedAdamWStep: FusedAdamWStep = (items, hyper, clip) => {
-  const backend = tf.backend() as WebGPUBackend;
-  const device = backend.device;
+  const backend = webgpuBackend();
+  const device = gpuDevice(backend);
   // tf.variable(t) and assign(t) share t's data: writing in place would change t too (the
   // engine's loaded model, a restored snapshot). A variable whose data is shared gets a private
   // copy first, once.
-  for (const it of items) for (const x of [it.p, it.m, it.v]) if (backend.tensorMap.get(x.dataId).refCount > 1) tf.tidy(() => x.assign(tf.add(x, tf.scalar(0))));
+  for (const it of items) for (const x of [it.p, it.m, it.v]) if (sharesData(backend, x)) tf.tidy(() => x.assign(tf.add(x, tf.scalar(0))));
   const normTensor = clip?.norm ?? tf.zeros([1]);
   // Buffers first: uploading a CPU-resident tensor records a copy in tfjs's command encoder...
-  const buffers = items.map((it) => [bufferOf(backend, it.p, true), bufferOf(backend, it.m, true), bufferOf(backend, it.v, true), bufferOf(backend, it.g, false)]);
-  const normBuffer = bufferOf(backend, normTensor, false);
+  const buffers = items.map((it) => [gpuBufferOf(backend, it.p, true), gpuBufferOf(backend, it.m, true), gpuBufferOf(backend, it.v, true), gpuBufferOf(backend, it.g, false)]);
+  const normBuffer = gpuBufferOf(backend, normTensor, false);
   // ...which, with every program tfjs recorded, must be submitted before our dispatches.
-  if ((backend as unknown as { commandEncoder: unknown }).commandEncoder) {
-    backend.endComputePassEncoder();
-    backend.submitQueue();
-  }
+  submitPending(backend);
   const pipeline = pipelineFor(device);
   const uniforms = device.createBuffer({ size: UNIFORM_SLOT * items.length, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   const staging = new ArrayBuffer(UNIFORM_SLOT * items.length);

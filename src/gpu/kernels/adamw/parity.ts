@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AdamW, DEFAULT_ADAMW } from '../../../core/train/adamw';
 import { adamwReferenceStep, clipScale } from '../../../core/train/adamwReference';
 import { globalNorm } from '../../../core/train/clip';
+import { referenceKernels } from '../../../core/kernels';
 import { mulberry32 } from '../../../core/rng';
 import { fusedAdamWStep } from './fusedAdamW';
 import type { KernelParity } from '../parity';
@@ -41,7 +42,7 @@ export async function checkAdamWParity(seed = 0): Promise<KernelParity> {
       const g = gradsOf(step);
       tf.tidy(() => {
         const grads = Object.fromEntries(Object.entries(SHAPES).map(([n, s]) => [n, tf.tensor(g[n], s)]));
-        const norm = globalNorm(grads);
+        const norm = globalNorm(grads, referenceKernels);
         if (fused) opt.applyFused(fusedAdamWStep, grads, LR, { norm, maxNorm: CLIP });
         else {
           const scale = tf.minimum(1, tf.div(CLIP, tf.add(norm, 1e-6)));

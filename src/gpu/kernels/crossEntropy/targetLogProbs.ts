@@ -6,7 +6,7 @@
 // broadcasts.
 // Reference: core/model/kernels.ts stockTargetLogProbs; parity: ./parity.ts.
 import * as tf from '@tensorflow/tfjs';
-import { MAIN, customOp, registerStudioKernel, rowKernel, rowLayout, runKernel, runProgram, type RowKernel, type RowLayout } from '../program';
+import { MAIN, customOp, registerStudioKernel, rowKernel, runKernel, runProgram, type RowKernel, type RowLayout } from '../program';
 
 const FORWARD = 'StudioTargetLogProbs';
 const BACKWARD = 'StudioTargetLogProbsGrad';
@@ -63,7 +63,7 @@ ${MAIN} {
 }
 
 /** `layout`: the row layout, taken when the op is called (its backward pass runs later). */
-export function targetLogProbsKernel(logits: tf.Tensor3D, targets: tf.Tensor2D, layout: RowLayout = rowLayout()): tf.Tensor2D {
+export function targetLogProbsKernel(logits: tf.Tensor3D, targets: tf.Tensor2D, layout: RowLayout): tf.Tensor2D {
   register();
   const ids = targets.dtype === 'int32' ? targets : tf.cast(targets, 'int32');
   const op = customOp(([l], save) => {

@@ -9,7 +9,7 @@
 // int(density · n) and ceil differ.
 import * as tf from '@tensorflow/tfjs';
 import { planMerge, tensorParams } from '../../../core/merge/merge';
-import { mergeTaskVectors } from '../../../core/merge/taskArithmetic';
+import { referenceKernels, type Kernels } from '../../../core/kernels';
 import { hashString, mulberry32 } from '../../../core/rng';
 import { taskVectorMergeKernel } from './taskVectors';
 import type { KernelParity } from '../parity';
@@ -18,7 +18,6 @@ export const MERGE_TOLERANCE = 1e-5;
 
 interface MergeCase {
   method: string;
-  config: Parameters<typeof mergeTaskVectors>[0];
   experts: number;
   n: number;
   models?: Record<string, unknown>[];
@@ -28,22 +27,22 @@ interface MergeCase {
 }
 
 const CASES: MergeCase[] = [
-  { method: 'task_arithmetic', config: { sparsification: 'none', consensus: 'none' }, experts: 3, n: 4099 },
-  { method: 'ties', config: { sparsification: 'magnitude', consensus: 'sign' }, experts: 3, n: 70_001, models: [{ density: 0.3 }, { density: 0.5, weight: 0.7 }, { density: 1 }] },
-  { method: 'ties', config: { sparsification: 'magnitude', consensus: 'sign' }, experts: 5, n: 4099, params: { normalize: false, lambda: 0.8, rescale: true }, models: Array.from({ length: 5 }, () => ({ density: 0.3 })) },
-  { method: 'ties_slack', config: { sparsification: 'magnitude', consensus: 'slack' }, experts: 3, n: 4099, params: { slack: 0.4 }, models: Array.from({ length: 3 }, () => ({ density: 0.5 })) },
-  { method: 'dare_ties', config: { sparsification: 'random', consensus: 'sign' }, experts: 3, n: 70_001, params: { seed: 7 }, models: [{ density: 0.25 }, { density: 0.5 }, { density: 1 }] },
-  { method: 'dare_ties', config: { sparsification: 'random', consensus: 'sign' }, experts: 3, n: 4099, params: { seed: 7, density_rescale: true, normalize: true }, models: [{ density: 0.25 }, { density: 0.5 }, { density: 1 }] },
-  { method: 'dare_linear', config: { sparsification: 'random', consensus: 'none' }, experts: 2, n: 4099, params: { seed: 3, rescale: false }, models: [{ density: 0.5 }, { density: 0.25 }] },
-  { method: 'dare_linear', config: { sparsification: 'random', consensus: 'none' }, experts: 2, n: 4099, params: { seed: 3 }, models: [{ density: 0.5 }, { density: 0.25 }] },
-  { method: 'breadcrumbs', config: { sparsification: 'magnitude_outliers', consensus: 'none' }, experts: 3, n: 4099, models: [{ density: 0.6, gamma: 0.05 }, { density: 0.5, gamma: 0 }, { density: 0.9, gamma: 0.1 }] },
-  { method: 'breadcrumbs_ties', config: { sparsification: 'magnitude_outliers', consensus: 'sign' }, experts: 3, n: 4099, models: Array.from({ length: 3 }, () => ({ density: 0.7, gamma: 0.03 })) },
-  { method: 'della', config: { sparsification: 'della_magprune', consensus: 'sign' }, experts: 3, n: 4099, params: { seed: 2 }, models: Array.from({ length: 3 }, () => ({ density: 0.5 })) },
-  { method: 'ties', config: { sparsification: 'magnitude', consensus: 'sign' }, experts: 3, n: 70_001, continuous: true, models: Array.from({ length: 3 }, () => ({ density: 0.3 })) },
-  { method: 'breadcrumbs', config: { sparsification: 'magnitude_outliers', consensus: 'none' }, experts: 3, n: 4099, continuous: true, models: Array.from({ length: 3 }, () => ({ density: 0.5, gamma: 0.1 })) },
+  { method: 'task_arithmetic', experts: 3, n: 4099 },
+  { method: 'ties', experts: 3, n: 70_001, models: [{ density: 0.3 }, { density: 0.5, weight: 0.7 }, { density: 1 }] },
+  { method: 'ties', experts: 5, n: 4099, params: { normalize: false, lambda: 0.8, rescale: true }, models: Array.from({ length: 5 }, () => ({ density: 0.3 })) },
+  { method: 'ties_slack', experts: 3, n: 4099, params: { slack: 0.4 }, models: Array.from({ length: 3 }, () => ({ density: 0.5 })) },
+  { method: 'dare_ties', experts: 3, n: 70_001, params: { seed: 7 }, models: [{ density: 0.25 }, { density: 0.5 }, { density: 1 }] },
+  { method: 'dare_ties', experts: 3, n: 4099, params: { seed: 7, density_rescale: true, normalize: true }, models: [{ density: 0.25 }, { density: 0.5 }, { density: 1 }] },
+  { method: 'dare_linear', experts: 2, n: 4099, params: { seed: 3, rescale: false }, models: [{ density: 0.5 }, { density: 0.25 }] },
+  { method: 'dare_linear', experts: 2, n: 4099, params: { seed: 3 }, models: [{ density: 0.5 }, { density: 0.25 }] },
+  { method: 'breadcrumbs', experts: 3, n: 4099, models: [{ density: 0.6, gamma: 0.05 }, { density: 0.5, gamma: 0 }, { density: 0.9, gamma: 0.1 }] },
+  { method: 'breadcrumbs_ties', experts: 3, n: 4099, models: Array.from({ length: 3 }, () => ({ density: 0.7, gamma: 0.03 })) },
+  { method: 'della', experts: 3, n: 4099, params: { seed: 2 }, models: Array.from({ length: 3 }, () => ({ density: 0.5 })) },
+  { method: 'ties', experts: 3, n: 70_001, continuous: true, models: Array.from({ length: 3 }, () => ({ density: 0.3 })) },
+  { method: 'breadcrumbs', experts: 3, n: 4099, continuous: true, models: Array.from({ length: 3 }, () => ({ density: 0.5, gamma: 0.1 })) },
 ];
 
-async function runCase(c: MergeCase, data: Float32Array[], ours: boolean): Promise<{ merged: Float32Array; kept: Float32Array }> {
+async function runCase(c: MergeCase, data: Float32Array[], kernels: Kernels): Promise<{ merged: Float32Array; kept: Float32Array }> {
   const plan = planMerge({ method: c.method, base: 'base', models: Array.from({ length: c.experts }, (_, i) => ({ id: `m${i}`, ...(c.models?.[i] ?? {}) })), params: c.params });
   let kept: tf.Tensor | undefined;
   const merged = tf.tidy(() => {
@@ -53,7 +52,7 @@ async function runCase(c: MergeCase, data: Float32Array[], ours: boolean): Promi
       noiseSeed: (i: number) => hashString(`parity#${i}`, (plan.global.seed as number | undefined) ?? 0),
       reportKept: (mask: tf.Tensor) => void (kept = tf.keep(mask)),
     };
-    return ours ? taskVectorMergeKernel(c.config, input) : mergeTaskVectors(c.config, input);
+    return plan.method.mergeTensor(input, kernels);
   });
   const out = { merged: (await merged.data()) as Float32Array, kept: (await kept!.data()) as Float32Array };
   tf.dispose([merged, kept!]);
@@ -67,6 +66,9 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
   return m;
 }
 
+/** The reference with only this kernel swapped in: parity is the same merge run with two Kernels values. */
+const withKernel: Kernels = { ...referenceKernels, name: 'cpu-reference + merge kernel', mergeTaskVectors: taskVectorMergeKernel };
+
 export async function checkMergeKernelParity(seed = 0): Promise<KernelParity> {
   const active = tf.getBackend();
   let valueMax = 0;
@@ -77,12 +79,12 @@ export async function checkMergeKernelParity(seed = 0): Promise<KernelParity> {
     const base = Float32Array.from({ length: c.n }, () => draw(1, 1024));
     const experts = Array.from({ length: c.experts }, () => Float32Array.from(base, (b) => b + draw(0.375, 64)));
     const data = [base, ...experts];
-    const ours = await runCase(c, data, true);
-    const stock = await runCase(c, data, false);
+    const ours = await runCase(c, data, withKernel);
+    const stock = await runCase(c, data, referenceKernels);
     await tf.setBackend('cpu');
     let reference: Awaited<ReturnType<typeof runCase>>;
     try {
-      reference = await runCase(c, data, false);
+      reference = await runCase(c, data, referenceKernels);
     } finally {
       await tf.setBackend(active);
     }

@@ -8,7 +8,8 @@
 //   three passes of an 11/11/10-bit histogram over the float bits of |θt − θ0| (which order like
 //   the values, as they are non-negative) find V and how many entries equal to V fit; three more
 //   over ~index (so the largest key is the smallest index) among the entries equal to V find I.
-//   TIES keeps ranks [0, int(density·n)); breadcrumbs the band [from, to) of outlierBand.
+//   The plan (core/merge/taskArithmetic.ts planTaskVectors, shared with the reference) gives each
+//   expert's rank band [from, to): TIES's [0, int(density·n)), breadcrumbs' outlierBand.
 // - DARE's random drop draws mulberry32 inside the kernel: draw j of a stream depends only on
 //   seed + (j+1)·increment, rounded to float32 exactly as the CPU's Float32Array does.
 // - the L1 rescale (Σ|τ| / Σ|τ·mask|) from one pass writing |τ·mask| per expert and two sums.
@@ -17,10 +18,10 @@
 // DELLA's per-row rank probabilities run the stock ops (the reference itself).
 // Reference: core/merge/taskArithmetic.ts mergeTaskVectors; parity: ./parity.ts.
 import * as tf from '@tensorflow/tfjs';
-import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { magnitudeKeep, mergeTaskVectors, outlierBand, RESCALE_EPSILON, rescaleOf, WEIGHT_SUM_EPSILON, type TaskArithmeticConfig } from '../../../core/merge/taskArithmetic';
+import { mergeTaskVectors, RESCALE_EPSILON, type TaskVectorPlan } from '../../../core/merge/taskArithmetic';
 import type { TensorMergeInput } from '../../../core/merge/types';
 import { MAIN, WORKGROUP_INDEX, registerStudioKernel, runKernel, runProgram } from '../program';
+import { gpuDevice } from '../../tfjsInternals';
 
 const HISTOGRAM = 'StudioMagnitudeHistogram';
 const SELECT = 'StudioRadixSelect';
@@ -40,7 +41,7 @@ const DIGITS = [
  */
 const ROW = 4;
 
-/** How one expert's task vector is trimmed before the consensus. */
+/** How one expert's trim of the plan runs here: rank bands become cuts of the radix select. */
 type Trim =
   | { kind: 'all' }
   | { kind: 'none' }
@@ -56,7 +57,7 @@ interface CombineSpec {
   experts: number;
   trims: Trim[];
   factors: Factor[];
-  consensus: TaskArithmeticConfig['consensus'];
+  consensus: TaskVectorPlan['consensus'];
   normalize: boolean;
   /**
    * What to write: the merged tensor; the (experts, ...) 0/1 mask of kept entries after the
@@ -311,21 +312,20 @@ function rankCuts(base: tf.Tensor, models: tf.Tensor[], requests: { expert: numb
 
 /** Storage buffers a program may bind: the inputs and the output. */
 function maxBindings(): number {
-  return (tf.backend() as unknown as WebGPUBackend).device.limits.maxStorageBuffersPerShaderStage;
+  return gpuDevice().limits.maxStorageBuffersPerShaderStage;
 }
 
 /**
- * The task-vector merge of one tensor with our kernels; the stock ops for DELLA and where the
- * experts need more storage bindings than the device allows (base, the experts, the cuts and the
- * rescale factors, plus the output). Call inside tf.tidy.
+ * The task-vector merge of one planned tensor with our kernels (the plan is the reference's own:
+ * core/merge/taskArithmetic.ts planTaskVectors); the stock ops for DELLA and where the experts need
+ * more storage bindings than the device allows (base, the experts, the cuts and the rescale
+ * factors, plus the output). Call inside tf.tidy.
  */
-export function taskVectorMergeKernel(cfg: TaskArithmeticConfig, input: TensorMergeInput): tf.Tensor {
-  if (cfg.sparsification === 'della_magprune') return mergeTaskVectors(cfg, input);
+export function taskVectorMergeKernel(plan: TaskVectorPlan, input: TensorMergeInput): tf.Tensor {
+  if (plan.experts.some((e) => e.trim.kind === 'della')) return mergeTaskVectors(plan, input);
   register();
   const base = input.base!;
   const n = base.size;
-  const rescale = rescaleOf(input.global);
-  const weights = input.perModel.map((p) => p.weight as number);
   const trims: Trim[] = [];
   const factors: Factor[] = [];
   const cuts: { expert: number; rank: number }[] = [];
@@ -336,42 +336,29 @@ export function taskVectorMergeKernel(cfg: TaskArithmeticConfig, input: TensorMe
     return cuts.length - 1;
   };
   const values: { name: string; value: number; type: 'i32' | 'f32' }[] = [];
-  for (let i = 0; i < input.models.length; i++) {
-    const p = input.perModel[i];
-    const density = (p.density as number | undefined) ?? 1;
-    // As the reference: no sparsification, or density ≥ 1, keeps the task vector untouched and unscaled.
-    const sparse = cfg.sparsification !== 'none' && density < 1;
-    if (!sparse) trims.push({ kind: 'all' });
-    else if (cfg.sparsification === 'magnitude') {
-      const k = magnitudeKeep(n, density);
-      if (k === 0) return mergeTaskVectors(cfg, input); // the reference refuses, naming the tensor
-      trims.push({ kind: 'rank', to: cut(i, k) });
-    } else if (cfg.sparsification === 'magnitude_outliers') {
-      const { from, to } = outlierBand(n, density, p.gamma as number);
-      trims.push(to <= from ? { kind: 'none' } : { kind: 'rank', to: cut(i, to), from: from > 0 ? cut(i, from) : undefined });
-    } else {
+  plan.experts.forEach(({ trim, rescale, weight }, i) => {
+    if (trim.kind === 'all') trims.push({ kind: 'all' });
+    else if (trim.kind === 'rank') trims.push(trim.to <= trim.from ? { kind: 'none' } : { kind: 'rank', to: cut(i, trim.to), from: trim.from > 0 ? cut(i, trim.from) : undefined });
+    else if (trim.kind === 'random') {
       trims.push({ kind: 'random' });
-      values.push({ name: `seed${i}`, type: 'i32', value: input.noiseSeed(i) | 0 }, { name: `density${i}`, type: 'f32', value: density });
+      values.push({ name: `seed${i}`, type: 'i32', value: trim.seed | 0 }, { name: `density${i}`, type: 'f32', value: trim.density });
     }
-    const l1 = sparse && rescale === 'l1';
-    factors.push(l1 ? 'tensor' : 'uniform');
-    if (!l1) values.push({ name: `factor${i}`, type: 'f32', value: sparse && rescale === 'density' && density > 0 ? 1 / density : 1 });
-    values.push({ name: `weight${i}`, type: 'f32', value: weights[i] });
-  }
+    factors.push(rescale === 'l1' ? 'tensor' : 'uniform');
+    if (rescale !== 'l1') values.push({ name: `factor${i}`, type: 'f32', value: rescale });
+    values.push({ name: `weight${i}`, type: 'f32', value: weight });
+  });
   const needsFactors = factors.includes('tensor');
   const bindings = 2 + input.models.length + (cuts.length ? 1 : 0) + (needsFactors ? 1 : 0);
-  if (bindings > maxBindings()) return mergeTaskVectors(cfg, input);
-  const weightSum = weights.reduce((a, b) => a + b, 0);
+  if (bindings > maxBindings()) return mergeTaskVectors(plan, input);
   values.push(
-    { name: 'lambda', type: 'f32', value: input.global.lambda as number },
-    // mergekit divides by 1 where the weights sum to ~0.
-    { name: 'weightSum', type: 'f32', value: Math.abs(weightSum) < WEIGHT_SUM_EPSILON ? 1 : weightSum },
-    { name: 'slack', type: 'f32', value: (input.global.slack as number | undefined) ?? 0 },
+    { name: 'lambda', type: 'f32', value: plan.lambda },
+    { name: 'weightSum', type: 'f32', value: plan.weightSum },
+    { name: 'slack', type: 'f32', value: plan.slack },
   );
   const inputs: Record<string, tf.Tensor> = { base };
   input.models.forEach((m, i) => (inputs[`m${i}`] = m));
   if (cuts.length) inputs.cuts = rankCuts(base, input.models, cuts);
-  const spec: CombineSpec = { experts: input.models.length, trims, factors, consensus: cfg.consensus, normalize: Boolean(input.global.normalize), output: 'merged' };
+  const spec: CombineSpec = { experts: input.models.length, trims, factors, consensus: plan.consensus, normalize: plan.normalize, output: 'merged' };
   if (needsFactors) {
     // mergekit's rescale: Σ|τ| / Σ|τ·mask|, 1 where either is below its epsilon.
     const sparseAbs = runKernel(COMBINE, inputs, { spec: { ...spec, output: 'sparse' }, values });

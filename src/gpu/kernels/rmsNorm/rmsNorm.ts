@@ -5,7 +5,7 @@
 // dw = sum over rows of dy x r (one program, a thread per column).
 // Reference: core/model/kernels.ts stockRmsNorm; parity: ./parity.ts.
 import * as tf from '@tensorflow/tfjs';
-import { MAIN, customOp, registerStudioKernel, rowKernel, rowLayout, runKernel, runProgram, type RowKernel, type RowLayout } from '../program';
+import { MAIN, customOp, registerStudioKernel, rowKernel, runKernel, runProgram, type RowKernel, type RowLayout } from '../program';
 
 const FORWARD = 'StudioRmsNorm';
 const RSTD = 'StudioRmsNormRstd';
@@ -99,7 +99,7 @@ ${MAIN} {
 }
 
 /** `layout`: the row layout, taken when the op is called (its backward pass runs later). */
-export function rmsNormKernel(x: tf.Tensor, weight: tf.Tensor, eps: number, layout: RowLayout = rowLayout()): tf.Tensor {
+export function rmsNormKernel(x: tf.Tensor, weight: tf.Tensor, eps: number, layout: RowLayout): tf.Tensor {
   register();
   const op = customOp(([xIn, wIn], save) => {
     save([xIn, wIn]);

@@ -1,0 +1,85 @@
+// Every access to tfjs-backend-webgpu beyond tfjs's public API, in one file: the backend object,
+// its device, a tensor's GPU buffer and reference count, tfjs's pending command encoder and its
+// program runner. Each access says why we need it and was checked against tfjs-backend-webgpu
+// 4.22.0 (package-lock.json): an upgrade reviews this file, and nothing else reaches inside.
+import * as tf from '@tensorflow/tfjs';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+
+/** The backend object a registered kernel receives; opaque outside this file. */
+export type StudioBackend = WebGPUBackend;
+
+/** tfjs's own description of a program (the WebGPUProgram interface, structurally). */
+export type WebGPUProgram = Parameters<WebGPUBackend['runWebGPUProgram']>[0];
+
+/** The active backend as tfjs-backend-webgpu's class; throws on any other backend. */
+export function webgpuBackend(): StudioBackend {
+  if (tf.getBackend() !== 'webgpu') throw new Error(`this needs the webgpu backend, but tfjs runs on ${tf.getBackend()}`);
+  // tf.backend() is typed as the abstract KernelBackend; on 'webgpu' it is a WebGPUBackend (4.22.0).
+  return tf.backend() as unknown as StudioBackend;
+}
+
+/**
+ * The GPUDevice tfjs created. WebGPUBackend.device is a public field (4.22.0); we read its limits
+ * (what a model's tensors and a program's bindings may use) and create our own pipelines on it,
+ * so they share tfjs's buffers.
+ */
+export function gpuDevice(backend: StudioBackend = webgpuBackend()): GPUDevice {
+  return backend.device;
+}
+
+/**
+ * Submits every program at once. tfjs-backend-webgpu 4.22.0 batches programs before submitting
+ * them (the WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE flag); a read could overtake programs still waiting
+ * in the batch and return zeros (found by checkMergeParity). The flag is tfjs's, set before the
+ * backend starts.
+ */
+export function submitEveryProgram(): void {
+  tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', 1);
+}
+
+/**
+ * Runs one of our WGSL programs inside tfjs: WebGPUBackend.runWebGPUProgram (public in 4.22.0)
+ * generates the bindings and uniforms, records the dispatch in tfjs's command encoder and caches
+ * the pipeline by program.shaderKey, so our kernels share tfjs's buffers and its profiler sees them.
+ */
+export function runWebGPUProgram(backend: StudioBackend, program: WebGPUProgram, inputs: tf.TensorInfo[], dtype: 'float32' | 'int32', uniforms: { type: string; data: number[] }[], output?: tf.TensorInfo): tf.TensorInfo {
+  return backend.runWebGPUProgram(program, inputs, dtype, uniforms, output);
+}
+
+/**
+ * Whether another tensor shares `t`'s data. tf.variable(t) and assign(t) alias t's data in
+ * tfjs; a kernel that writes a buffer in place must copy first or it changes the other tensor
+ * too (the engine's loaded model). Reads tensorMap.get(dataId).refCount, a public field of the
+ * backend's per-tensor record in 4.22.0 (WebGPUBackend.refCount(dataId) returns the same).
+ */
+export function sharesData(backend: StudioBackend, t: tf.Tensor): boolean {
+  return backend.tensorMap.get(t.dataId).refCount > 1;
+}
+
+/**
+ * The GPU buffer behind a tensor, for our own raw dispatches (fused AdamW), uploading it first if
+ * it lives on the CPU (WebGPUBackend.uploadToGPU, public in 4.22.0). The buffer is the record's
+ * `resource` in tensorMap. `written`: the dispatch changes it in place, so the CPU copy tfjs may
+ * have cached in the record's `values` from an earlier read is dropped (tfjs would return it).
+ */
+export function gpuBufferOf(backend: StudioBackend, t: tf.Tensor, written: boolean): GPUBuffer {
+  backend.uploadToGPU(t.dataId);
+  const data = backend.tensorMap.get(t.dataId);
+  if (!(data.resource instanceof GPUBuffer)) throw new Error('this kernel needs tensors in GPU buffers, not textures');
+  if (written) (data as { values: unknown }).values = null;
+  return data.resource;
+}
+
+/**
+ * Submits what tfjs has recorded but not yet submitted, so a raw dispatch of ours on
+ * device.queue runs after it (uploads that gpuBufferOf recorded, programs that produced our
+ * inputs). `commandEncoder` is private in 4.22.0 and null when nothing is pending; submitQueue()
+ * (public) would fail on null, and endComputePassEncoder() (public) must close the open pass
+ * first, as tfjs's own read path does.
+ */
+export function submitPending(backend: StudioBackend): void {
+  if ((backend as unknown as { commandEncoder: unknown }).commandEncoder) {
+    backend.endComputePassEncoder();
+    backend.submitQueue();
+  }
+}
