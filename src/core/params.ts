@@ -40,8 +40,9 @@ export type ParamSpec = SpecCommon & (
 
 /** Any setting; one without a default is required. */
 export type Spec = SpecCommon & (
-  | { kind: 'int'; default?: number; min: Bound; max?: Bound; formDefault?: number }
-  | { kind: 'number'; default?: number; min?: Bound; max?: Bound; minExclusive?: boolean; maxExclusive?: boolean; formDefault?: number }
+  /** formDefault: the form's starting value where it differs from the API default; null starts empty. */
+  | { kind: 'int'; default?: number; min: Bound; max?: Bound; formDefault?: number | null }
+  | { kind: 'number'; default?: number; min?: Bound; max?: Bound; minExclusive?: boolean; maxExclusive?: boolean; formDefault?: number | null }
   | { kind: 'boolean'; default: boolean }
   | { kind: 'enum'; values: readonly string[]; default?: string }
   | { kind: 'string'; default?: string }

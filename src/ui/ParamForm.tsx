@@ -13,10 +13,10 @@ export type TextSpec = Extract<Spec, { kind: 'int' | 'number' | 'enum' }>;
 
 export const isTextSpec = (s: Spec): s is TextSpec => s.kind === 'int' || s.kind === 'number' || s.kind === 'enum';
 
-/** The text a form starts with for a setting: its form default, else its default, else empty. */
+/** The text a form starts with for a setting: its form default (null: empty), else its default, else empty. */
 export function startText(s: TextSpec): string {
-  const v = ('formDefault' in s ? s.formDefault : undefined) ?? s.default;
-  return v === undefined ? '' : String(v);
+  const v = 'formDefault' in s && s.formDefault !== undefined ? s.formDefault : s.default;
+  return v === undefined || v === null ? '' : String(v);
 }
 
 /** The typed text as the API's value: numbers parsed ("1,000,000", "1e6"; empty is NaN so validation names it), enum values as picked. */

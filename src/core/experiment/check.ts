@@ -1,6 +1,16 @@
 // A small collector for validating untrusted JSON: every check records a problem with its JSON
 // path ("$.merges[0].subset[1]") instead of throwing, so a recipe is rejected with all of its
 // problems listed at once. Each check returns the value when it is valid and undefined when not.
+// `setting` checks a value against its schema entry (core/params.ts), in the schema's words.
+import { outOfRange, rangeRule, type RefKind, type Spec } from '../params';
+
+/** What a recipe check knows: the ids references may name, and limits bounds may name (max_position_embeddings). */
+export interface CheckScope {
+  ids: Partial<Record<RefKind, readonly string[]>>;
+  limits: Record<string, number | undefined>;
+}
+
+const REF_WHAT: Record<RefKind, string> = { corpus: 'a corpus id', suite: 'a suite id', checkpoint: 'a checkpoint id' };
 
 export interface Problem {
   /** JSONPath of the offending value, e.g. `$.languages[2]`. */
@@ -71,6 +81,35 @@ export class Checker {
   boolean(path: string, v: unknown): boolean | undefined {
     if (typeof v !== 'boolean') return this.fail(path, v, 'must be true or false');
     return v;
+  }
+
+  /**
+   * A value checked against its schema entry, its default filled when it is left out: numbers
+   * against their bounds (named bounds from `scope.limits`, unchecked when unknown), enums and
+   * references against their values and the ids the studio holds.
+   */
+  setting<T = unknown>(path: string, spec: Spec, v: unknown, scope: CheckScope): T | undefined {
+    const value = v ?? spec.default;
+    switch (spec.kind) {
+      case 'int':
+      case 'number':
+        return (outOfRange(spec, value, scope.limits) ? this.fail(path, value, `must be ${rangeRule(spec, scope.limits)}`) : value) as T | undefined;
+      case 'enum':
+        return this.oneOf(path, value, spec.values, `a ${spec.label}`) as T | undefined;
+      case 'ref':
+        return this.oneOf(path, value, scope.ids[spec.ref] ?? [], REF_WHAT[spec.ref]) as T | undefined;
+      case 'boolean':
+        return this.boolean(path, value) as T | undefined;
+      case 'string':
+        return this.string(path, value) as T | undefined;
+      default:
+        throw new Error(`${spec.name}: a recipe checks no ${spec.kind} settings yet`);
+    }
+  }
+
+  /** Every setting of a section: the values by name (undefined where a problem was recorded). */
+  settings(path: string, specs: readonly Spec[], o: Record<string, unknown>, scope: CheckScope): Record<string, unknown> {
+    return Object.fromEntries(specs.map((s) => [s.name, this.setting(at(path, s.name), s, o[s.name], scope)]));
   }
 
   /** Runs a validator that throws (the core's validateConfig, validateParams) and records its message. */

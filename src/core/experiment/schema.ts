@@ -1,5 +1,18 @@
-// The recipe schema in prose, for the README and the Experiments panel. It mirrors the JSDoc of
-// recipe.ts and the checks of validate.ts; recipe.test.ts checks that every field is named here.
+// The recipe schema as documentation, for the README and the Experiments panel. The tables of
+// settings are generated from their schema entries (fields.ts, which reuses training's), so a
+// range or default written here is the one validate.ts applies; the prose explains the rest.
+import { describeSpec, type Spec } from '../params';
+import { ADAPT_FIELDS, EVALUATION_FIELDS, GROWTH_FIELDS, ROOT_FIELDS, SCRATCH_FIELDS } from './fields';
+
+/** Markdown table rows, one per setting: name, type and rule, default, meaning. */
+function rows(specs: readonly Spec[], prefix = ''): string {
+  return specs.map((s) => {
+    const d = describeSpec(s);
+    return `| \`${prefix}${s.name}\` | ${d.rule} | ${d.default} | ${s.help} |`;
+  }).join('\n');
+}
+
+const HEAD = '| field | type | default | meaning |\n|---|---|---|---|';
 
 export const RECIPE_SCHEMA_DOC = `# Experiment recipe (version 1)
 
@@ -10,11 +23,11 @@ with its JSON path (for example \`$.merges[0].subset[1]\`) before anything runs.
 |---|---|---|---|
 | \`version\` | 1 | 1 | schema version |
 | \`name\` | string | "Experiment" | shown in the Experiments panel |
-| \`seed\` | integer 0 to 4294967295 | 0 | base init, data order of every run, growth noise, DARE drops |
+${rows(ROOT_FIELDS)}
 | \`base\` | object | required | \`{"from": "scratch", ...}\` or \`{"from": "checkpoint", "checkpoint": id}\` |
 | \`languages\` | list | required | target languages: a code (\`"isl"\`) or \`{code, corpus?, budget?}\` |
 | \`scales\` | list of integers 1 to 8 | [1, 2] | 1 = the base size; m > 1 = HyperCloning with width factor m; must include 1 |
-| \`growth.noiseSnrDb\` | number 0 to 200 | 0 | HyperCloning's symmetry-breaking noise (dB SNR); 0 = none |
+${rows(GROWTH_FIELDS, 'growth.')}
 | \`adapt\` | object | required | continued pretraining of every language at every scale |
 | \`merges\` | list | [] | \`{method, subset, scales?, params?, modelParams?}\` |
 | \`evaluation\` | object | see below | \`{suites, maxPairs, validationTokens}\` |
@@ -29,9 +42,11 @@ is rejected.
 
 ## \`base\`
 - from scratch: \`preset\` (a model preset id: tiny, small, base-1m, smollm2-shape-mini) and/or
-  \`config\` (Hugging Face LlamaConfig fields overriding the preset; vocab_size 259), \`corpus\`
-  (default "eng-brown"), \`budget\`, \`batchSize\` (1 to 4096), \`seqLen\` (2 to
-  max_position_embeddings), \`lr\` (above 0, at most 1), \`warmupFraction\` (0 to 0.5, default 0.05).
+  \`config\` (Hugging Face LlamaConfig fields overriding the preset; vocab_size 259), \`budget\`, and:
+
+${HEAD}
+${rows(SCRATCH_FIELDS)}
+
 - from a checkpoint: \`checkpoint\`, the id of a checkpoint the studio holds.
 
 ## \`languages[i]\`
@@ -40,11 +55,10 @@ the first corpus of that language; a language with no corpus is rejected). \`bud
 \`adapt.budget\` for this language.
 
 ## \`adapt\`
-\`budget\` (required), \`batchSize\`, \`seqLen\`, \`lr\` (required), \`warmupFraction\` (default 0.05),
-\`replay\` (share of each batch from the English replay corpus, 0 to 0.5, default 0.25),
-\`replayCorpus\` (default "eng-brown"; its validation loss measures forgetting), \`evalPoints\`
-(evaluations per run besides step 0, 1 to 100, default 5), \`evalTokens\` (validation tokens per
-corpus and evaluation, 64 to 1000000, default 1024).
+\`budget\` (required), and:
+
+${HEAD}
+${rows(ADAPT_FIELDS)}
 
 ## \`merges[i]\`
 \`method\`: a merge method id (linear, task_arithmetic, ties, dare_ties, multislerp, ...).
@@ -56,6 +70,7 @@ defaults filled. The base of each merge is the English model of that scale (the 
 ## \`evaluation\`
 \`suites\`: minimal-pair suite ids (default: agreement-eng, the word-order suites of the replay
 corpus and of every target corpus); validation loss is measured for every language they cover.
-\`maxPairs\`: pairs per suite at most, 1 to 100000, default 200. \`validationTokens\`: validation
-tokens per model and language for the final loss, 64 to 1000000, default 4096.
+
+${HEAD}
+${rows(EVALUATION_FIELDS)}
 `;

@@ -8,8 +8,11 @@ import { type LlamaConfig, MODEL_PRESETS, validateConfig } from '../model/config
 import { checkFitsDevice } from '../model/weights';
 import { mergeMethod } from '../merge/registry';
 import { validateParams } from '../params';
-import { MAX_REPLAY, flopsPerStep } from '../train/adapt';
-import { at, Checker } from './check';
+import { flopsPerStep } from '../train/adapt';
+import { at, Checker, type CheckScope } from './check';
+import { ADAPT_FIELDS, EVALUATION_FIELDS, GROWTH_FIELDS, ROOT_FIELDS, SCRATCH_FIELDS } from './fields';
+import { ENGLISH_AGREEMENT_SUITE, ENGLISH_CORPUS, wordOrderSuite } from '../data/corpusIds';
+import { MAX_POSITION } from '../train/settings';
 import { type Budget, BUDGET_KINDS, budgetFlops, scaleConfig, stepsWithin } from './budget';
 import type { AdaptSpec, LanguageSpec, MergeSpec, Named, Recipe, RecipeContext, RecipeValidation, ScratchBase } from './recipe';
 
@@ -19,12 +22,21 @@ export const MAX_SCALE = 8;
 
 const idOf = (x: Named): string => (typeof x === 'string' ? x : x.id);
 
+const names = (specs: readonly { name: string }[]) => specs.map((s) => s.name);
+
 const KEYS = {
   root: ['version', 'name', 'seed', 'base', 'languages', 'scales', 'growth', 'adapt', 'merges', 'evaluation'],
-  scratch: ['from', 'preset', 'config', 'corpus', 'budget', 'batchSize', 'seqLen', 'lr', 'warmupFraction'],
-  adapt: ['budget', 'batchSize', 'seqLen', 'lr', 'warmupFraction', 'replay', 'replayCorpus', 'evalPoints', 'evalTokens'],
+  scratch: ['from', 'preset', 'config', 'budget', ...names(SCRATCH_FIELDS)],
+  adapt: ['budget', ...names(ADAPT_FIELDS)],
   merge: ['method', 'subset', 'scales', 'params', 'modelParams'],
-} as const;
+  growth: names(GROWTH_FIELDS),
+  evaluation: ['suites', ...names(EVALUATION_FIELDS)],
+};
+
+/** The ids and limits the schema's checks see: the studio's corpora, and the model's context length where it is known. */
+function scopeOf(ctx: RecipeContext, maxPositionEmbeddings: number | undefined): CheckScope {
+  return { ids: { corpus: ctx.corpora.map((x) => x.id) }, limits: { [MAX_POSITION.ref]: maxPositionEmbeddings } };
+}
 
 function budget(c: Checker, path: string, v: unknown): Budget | undefined {
   const o = c.object(path, v, ['kind', 'value']);
@@ -66,12 +78,11 @@ function scratchBase(c: Checker, o: Record<string, unknown>, ctx: RecipeContext)
     config = c.attempt(at(p, 'config'), () => validateConfig({ ...from, ...over }));
     if (config && config.vocab_size !== BYTE_VOCAB_SIZE) config = c.add(at(at(p, 'config'), 'vocab_size'), `must be ${BYTE_VOCAB_SIZE} (the byte tokenizer's vocabulary); got ${config.vocab_size}`);
   }
-  const corpus = c.oneOf(at(p, 'corpus'), o.corpus ?? 'eng-brown', ctx.corpora.map((x) => x.id), 'a corpus id');
+  const scope = scopeOf(ctx, config?.max_position_embeddings);
+  const [corpusSpec, ...shape] = SCRATCH_FIELDS;
+  const corpus = c.setting<string>(at(p, 'corpus'), corpusSpec, o.corpus, scope);
   const b = budget(c, at(p, 'budget'), o.budget);
-  const batchSize = c.int(at(p, 'batchSize'), o.batchSize, 1, 4096);
-  const seqLen = c.int(at(p, 'seqLen'), o.seqLen, 2, config?.max_position_embeddings ?? 1e6);
-  const lr = c.number(at(p, 'lr'), o.lr, 0, 1, true);
-  const warmupFraction = c.number(at(p, 'warmupFraction'), o.warmupFraction ?? 0.05, 0, 0.5);
+  const { batchSize, seqLen, lr, warmupFraction } = c.settings(p, shape, o, scope) as Partial<Record<'batchSize' | 'seqLen' | 'lr' | 'warmupFraction', number>>;
   if (!config || !corpus || !b || !batchSize || !seqLen || lr === undefined || warmupFraction === undefined) return undefined;
   checkBudget(c, at(p, 'budget'), b, config, [{ factor: 1, config }], batchSize, seqLen);
   return { from: 'scratch', ...(preset ? { preset } : {}), config, corpus, budget: b, batchSize, seqLen, lr, warmupFraction };
@@ -125,17 +136,7 @@ function adaptSpec(c: Checker, v: unknown, ctx: RecipeContext, maxSeq: number | 
   const p = '$.adapt';
   const o = c.object(p, v, KEYS.adapt);
   if (!o) return undefined;
-  const spec = {
-    budget: budget(c, at(p, 'budget'), o.budget),
-    batchSize: c.int(at(p, 'batchSize'), o.batchSize, 1, 4096),
-    seqLen: c.int(at(p, 'seqLen'), o.seqLen, 2, maxSeq ?? 1e6),
-    lr: c.number(at(p, 'lr'), o.lr, 0, 1, true),
-    warmupFraction: c.number(at(p, 'warmupFraction'), o.warmupFraction ?? 0.05, 0, 0.5),
-    replay: c.number(at(p, 'replay'), o.replay ?? 0.25, 0, MAX_REPLAY),
-    replayCorpus: c.oneOf(at(p, 'replayCorpus'), o.replayCorpus ?? 'eng-brown', ctx.corpora.map((x) => x.id), 'a corpus id'),
-    evalPoints: c.int(at(p, 'evalPoints'), o.evalPoints ?? 5, 1, 100),
-    evalTokens: c.int(at(p, 'evalTokens'), o.evalTokens ?? 1024, 64, 1e6),
-  };
+  const spec = { budget: budget(c, at(p, 'budget'), o.budget), ...c.settings(p, ADAPT_FIELDS, o, scopeOf(ctx, maxSeq)) };
   return Object.values(spec).every((x) => x !== undefined) ? (spec as AdaptSpec) : undefined;
 }
 
@@ -178,7 +179,8 @@ export function validateRecipe(input: unknown, ctx: RecipeContext): RecipeValida
   const o = c.object('$', input, KEYS.root) ?? {};
   if (o.version !== undefined && o.version !== RECIPE_VERSION) c.add('$.version', `must be ${RECIPE_VERSION} (the only schema version); got ${JSON.stringify(o.version)}`);
   const name = o.name === undefined ? 'Experiment' : c.string('$.name', o.name);
-  const seed = c.int('$.seed', o.seed ?? 0, 0, 2 ** 32 - 1) ?? 0;
+  const [seedSpec] = ROOT_FIELDS;
+  const seed = c.setting<number>('$.seed', seedSpec, o.seed, scopeOf(ctx, undefined)) ?? 0;
 
   const from = (o.base as { from?: unknown } | undefined)?.from;
   const baseRaw = c.object('$.base', o.base, from === 'checkpoint' ? ['from', 'checkpoint'] : KEYS.scratch);
@@ -197,8 +199,8 @@ export function validateRecipe(input: unknown, ctx: RecipeContext): RecipeValida
 
   const { specs: langs, codes } = languages(c, o.languages, ctx);
   const sc = scales(c, o.scales, baseConfig, ctx);
-  const gr = o.growth === undefined ? {} : c.object('$.growth', o.growth, ['noiseSnrDb']);
-  const noiseSnrDb = c.number('$.growth.noiseSnrDb', gr?.noiseSnrDb ?? 0, 0, 200);
+  const gr = o.growth === undefined ? {} : c.object('$.growth', o.growth, KEYS.growth);
+  const { noiseSnrDb } = c.settings('$.growth', GROWTH_FIELDS, gr ?? {}, scopeOf(ctx, undefined)) as { noiseSnrDb?: number };
   const adapt = adaptSpec(c, o.adapt, ctx, baseConfig?.max_position_embeddings);
   if (adapt) {
     langs.forEach((l, i) => {
@@ -215,13 +217,12 @@ export function validateRecipe(input: unknown, ctx: RecipeContext): RecipeValida
   const scalesOk = !c.problems.some((p) => p.path.startsWith('$.scales'));
   const merges = mergeSpecs(c, o.merges, ctx, codes, scalesOk ? sc.map((s) => s.factor) : undefined, seed);
 
-  const ev = o.evaluation === undefined ? {} : c.object('$.evaluation', o.evaluation, ['suites', 'maxPairs', 'validationTokens']);
+  const ev = o.evaluation === undefined ? {} : c.object('$.evaluation', o.evaluation, KEYS.evaluation);
   const suiteIds = ctx.suites.map(idOf);
-  const defaultSuites = ['agreement-eng', `wordorder-${adapt?.replayCorpus ?? 'eng-brown'}`, ...langs.map((l) => `wordorder-${l.corpus}`)].filter((x) => suiteIds.includes(x));
+  const defaultSuites = [ENGLISH_AGREEMENT_SUITE, wordOrderSuite(adapt?.replayCorpus ?? ENGLISH_CORPUS), ...langs.map((l) => wordOrderSuite(l.corpus))].filter((x) => suiteIds.includes(x));
   const suites = (c.array('$.evaluation.suites', ev?.suites ?? defaultSuites, 1, 'suite ids') ?? [])
     .map((x, i) => c.oneOf(at('$.evaluation.suites', i), x, suiteIds, 'a suite id'));
-  const maxPairs = c.int('$.evaluation.maxPairs', ev?.maxPairs ?? 200, 1, 100000);
-  const validationTokens = c.int('$.evaluation.validationTokens', ev?.validationTokens ?? 4096, 64, 1_000_000);
+  const { maxPairs, validationTokens } = c.settings('$.evaluation', EVALUATION_FIELDS, ev ?? {}, scopeOf(ctx, undefined)) as { maxPairs?: number; validationTokens?: number };
 
   if (c.problems.length || !name || !base || !adapt || noiseSnrDb === undefined || maxPairs === undefined || validationTokens === undefined) {
     return { problems: c.problems.length ? c.problems : [{ path: '$', message: 'the recipe is incomplete' }] };

@@ -33,7 +33,7 @@ export const ADAPT_SETTINGS = [
   train('seqLen'),
   train('lr'),
   narrowed(train('warmupSteps'), { formDefault: 5 }),
-  narrowed(train('evalEvery'), { help: 'steps between evaluations of gain, forgetting and grammar (empty: about a tenth of the run)', formDefault: undefined }),
+  narrowed(train('evalEvery'), { help: 'steps between evaluations of gain, forgetting and grammar (empty: about a tenth of the run)', formDefault: null }),
   narrowed(train('evalPairs'), { help: 'minimal pairs per suite and evaluation', form: undefined, formDefault: 64 }),
   narrowed(train('evalTokens'), { help: 'validation tokens per watched corpus and evaluation (fewer: faster evaluations)', formDefault: 1024 }),
 ] as const satisfies readonly Spec[];
