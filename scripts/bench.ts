@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath, servePreview } from './browser';
-import { tolerateClosedPipes } from './serve';
+import { ServeError, tolerateClosedPipes } from './serve';
 import { MODEL_PRESETS } from '../src/core/model/config';
 import { countParameters, trainingFlopsPerToken } from '../src/core/model/weights';
 import type { LlamaConfig } from '../src/core/model/config';
@@ -48,6 +48,12 @@ const WARMUP_STEPS = 2;
 const USAGE = `usage: npm run bench -- [--gpu] [--steps N] [--backends webgpu,cpu] [--configs ${CONFIGS.map((c) => c.id).join(',')}] [--kernels ${KERNEL_MODES.join(',')}]`;
 const VALUED = ['steps', 'backends', 'configs', 'kernels'];
 
+/** Says what is wrong and how the benchmark is called; nothing has started yet. */
+function refuse(message: string): never {
+  process.stderr.write(`bench: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
 /** Refuses what the benchmark does not know (a typo would otherwise run the whole default bench). */
 function checkArgs(argv: string[]): void {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -57,8 +63,8 @@ function checkArgs(argv: string[]): void {
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].replace(/^--/, '');
     if (argv[i] === '--gpu') continue;
-    if (!argv[i].startsWith('--') || !VALUED.includes(name)) throw new Error(`unknown argument ${JSON.stringify(argv[i])}\n${USAGE}`);
-    if (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) throw new Error(`--${name} needs a value\n${USAGE}`);
+    if (!argv[i].startsWith('--') || !VALUED.includes(name)) refuse(`unknown argument ${JSON.stringify(argv[i])}`);
+    if (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) refuse(`--${name} needs a value`);
     i++;
   }
 }
@@ -77,7 +83,12 @@ async function main(): Promise<void> {
   const only = arg('configs')?.split(',');
   const kernelModes = (arg('kernels') ?? KERNEL_MODES.join(',')).split(',') as KernelMode[];
   const unknownMode = kernelModes.find((k) => !KERNEL_MODES.includes(k));
-  if (unknownMode) throw new Error(`--kernels: unknown mode ${JSON.stringify(unknownMode)}; modes are ${KERNEL_MODES.join(', ')}`);
+  if (unknownMode) refuse(`--kernels: unknown mode ${JSON.stringify(unknownMode)}; modes are ${KERNEL_MODES.join(', ')}`);
+  if (stepsOverride !== undefined && !(Number.isInteger(stepsOverride) && stepsOverride > 0)) refuse(`--steps needs a whole number above 0, not ${JSON.stringify(arg('steps'))}`);
+  const unknownBackend = backends.find((b) => b !== 'webgpu' && b !== 'cpu');
+  if (unknownBackend) refuse(`--backends: unknown backend ${JSON.stringify(unknownBackend)}; backends are webgpu, cpu`);
+  const unknownConfig = only?.find((id) => !CONFIGS.some((c) => c.id === id));
+  if (unknownConfig) refuse(`--configs: unknown config ${JSON.stringify(unknownConfig)}; configs are ${CONFIGS.map((c) => c.id).join(', ')}`);
   const configs = CONFIGS.filter((x) => (only ? only.includes(x.id) : gpu || !x.gpuOnly));
   const server = await servePreview();
   const port = server.port;
@@ -201,6 +212,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(e);
+  console.error(e instanceof ServeError ? `bench: ${e.message}` : e);
   process.exit(1);
 });

@@ -16,7 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { RECIPE_PRESETS } from '../src/core/experiment/recipe';
 import { chromiumArgs, chromiumPath, servePreview } from './browser';
-import { tolerateClosedPipes } from './serve';
+import { ServeError, tolerateClosedPipes } from './serve';
 
 interface Args {
   recipe?: string;
@@ -173,7 +173,7 @@ tolerateClosedPipes();
 main().then(
   () => process.exit(0),
   (e) => {
-    process.stderr.write(`\nexperiment: ${e instanceof Exit ? e.message : ((e as Error).stack ?? String(e))}\n`);
+    process.stderr.write(`\nexperiment: ${e instanceof Exit || e instanceof ServeError ? e.message : ((e as Error).stack ?? String(e))}\n`);
     process.exit(e instanceof Exit ? e.code : 1);
   },
 );

@@ -1,7 +1,7 @@
 // The scripts' servers: a free port, refusal when a port already answers, and a process group
 // that ends with the script however it ends (stop, exit, signal, uncaught error); a closed stdout
 // does not crash a script; vite preview is served and stopped with nothing left behind.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { servePreview } from './browser';
-import { freePort, type GroupServer, portAnswers, refuseIfAnswers, startServer } from './serve';
+import { freePort, type GroupServer, groupMembers, portAnswers, refuseIfAnswers, startServer } from './serve';
 
 /** Alive and not a zombie (a reparented zombie may wait long for its reaper). */
 function alive(pid: number): boolean {
@@ -21,14 +21,8 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Pids of the group led by `pgid`. */
-const groupMembers = (pgid: number): number[] => {
-  try {
-    return execFileSync('pgrep', ['-g', String(pgid)], { encoding: 'utf8' }).trim().split('\n').map(Number).filter(alive);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-};
+/** The group's live pids (/proc: these tests run on Linux). */
+const members = (pgid: number): number[] => groupMembers(pgid) ?? [];
 
 const listen = (server: Server, port = 0): Promise<number> =>
   new Promise((r) => server.listen(port, 'localhost', () => r((server.address() as { port: number }).port)));
@@ -74,21 +68,21 @@ describe('process groups', () => {
   it('stop() ends the child and the grandchild it started', async () => {
     const server = await startSleeper();
     started.push(server);
-    const members = groupMembers(server.pid);
-    expect(members).toContain(server.pid);
-    expect(members.length).toBe(2); // node and its sleep
+    const pids = members(server.pid);
+    expect(pids).toContain(server.pid);
+    expect(pids.length).toBe(2); // node and its sleep
     await server.stop();
-    for (const pid of members) expect(alive(pid), `pid ${pid}`).toBe(false);
+    for (const pid of pids) expect(alive(pid), `pid ${pid}`).toBe(false);
   });
 
   it('a group that ignores SIGTERM is ended with SIGKILL after the grace period', async () => {
     const server = await startSleeper(true);
     started.push(server);
-    const members = groupMembers(server.pid);
+    const pids = members(server.pid);
     const t0 = Date.now();
     await server.stop(300);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
-    for (const pid of members) expect(alive(pid), `pid ${pid}`).toBe(false);
+    for (const pid of pids) expect(alive(pid), `pid ${pid}`).toBe(false);
   });
 
   it('a command that does not exist is a clear error, not an uncaught exception', async () => {
@@ -154,8 +148,8 @@ describe('every exit path ends the group', () => {
       expect(r.code, r.stderr).toBe(code);
       if (mode === 'throw') expect(r.stderr).toMatch(/Error: boom/);
       // SIGKILL sent from the exit hook lands at once; allow the kernel a moment to reap.
-      for (let i = 0; i < 20 && groupMembers(r.pgid).length; i++) await new Promise((res) => setTimeout(res, 50));
-      expect(groupMembers(r.pgid)).toEqual([]);
+      for (let i = 0; i < 20 && members(r.pgid).length; i++) await new Promise((res) => setTimeout(res, 50));
+      expect(members(r.pgid)).toEqual([]);
     });
   }
 
@@ -185,10 +179,10 @@ describe('servePreview', () => {
     const server = await servePreview(undefined, root);
     started.push(server);
     expect(await (await fetch(`http://localhost:${server.port}/`)).text()).toContain('built just now');
-    const members = groupMembers(server.pid);
-    expect(members).toContain(server.pid);
+    const pids = members(server.pid);
+    expect(pids).toContain(server.pid);
     await server.stop();
-    expect(members.filter(alive)).toEqual([]);
+    expect(pids.filter(alive)).toEqual([]);
     expect(await portAnswers(server.port)).toBe(false);
   });
 });

@@ -9,6 +9,11 @@ import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 
+/** A refusal or a failed start: a sentence for the user, without a stack. */
+export class ServeError extends Error {
+  override name = 'ServeError';
+}
+
 /** A port nothing listens on now: the kernel's pick for a socket bound to port 0. */
 export function freePort(host = 'localhost'): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -40,7 +45,7 @@ export function portAnswers(port: number, host = 'localhost', timeoutMs = 1000):
 /** Throws, naming the port and how to find who holds it, when `port` already answers. */
 export async function refuseIfAnswers(port: number, what = 'a server'): Promise<void> {
   if (!(await portAnswers(port))) return;
-  throw new Error(
+  throw new ServeError(
     `port ${port} already answers: something (perhaps a vite preview an earlier run left behind) listens there, and this script drives only ${what} it starts itself. ` +
       `Find the process with \`ss -ltnp 'sport = :${port}'\` (or \`lsof -i :${port}\`) and end it, or choose another port.`,
   );
@@ -52,7 +57,7 @@ export function viteBin(): string {
     const pkg = createRequire(import.meta.url).resolve('vite/package.json');
     return join(dirname(pkg), 'bin', 'vite.js');
   } catch (e) {
-    throw new Error(`vite is not installed (run npm install): ${(e as Error).message}`);
+    throw new ServeError(`vite is not installed (run npm install): ${(e as Error).message}`);
   }
 }
 
@@ -74,32 +79,27 @@ export function groupAlive(pgid: number): boolean {
   } catch {
     return false;
   }
-  return !groupOnlyZombies(pgid);
+  const members = groupMembers(pgid);
+  return members === undefined || members.length > 0;
 }
 
-/** Linux: true when every process of the group is a zombie; elsewhere false (assume alive). */
-function groupOnlyZombies(pgid: number): boolean {
-  if (process.platform !== 'linux') return false;
-  try {
-    let members = 0;
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      } catch {
-        continue; // ended while listing
-      }
-      // Fields after the command's closing parenthesis: state, ppid, pgrp, ...
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) !== pgid) continue;
-      members++;
-      if (state !== 'Z') return false;
+/** Linux: the pids of group `pgid` that are alive and not zombies, read from /proc; undefined elsewhere. */
+export function groupMembers(pgid: number): number[] | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // ended while listing
     }
-    return members > 0;
-  } catch {
-    return false;
+    // Fields after the command's closing parenthesis: state, ppid, pgrp, ...
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z') members.push(Number(entry));
   }
+  return members;
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {
@@ -125,7 +125,11 @@ async function stopAll(): Promise<void> {
 }
 
 /** Ends a fatal condition: stops every server, says why, exits with `code`. */
+let ending = false;
 function fatal(code: number, message?: string): void {
+  // A second signal (npm and tsx relay Ctrl-C too) or error while stopping changes nothing.
+  if (ending) return;
+  ending = true;
   if (message) process.stderr.write(`${message}\n`);
   stopAll().finally(() => process.exit(code));
 }
@@ -176,13 +180,13 @@ export async function startServer(o: StartOptions): Promise<GroupServer> {
   child.stderr!.on('data', keep);
   child.stdin!.on('error', () => {}); // the server closed its stdin: nothing to tell it
   child.once('error', (e: NodeJS.ErrnoException) => {
-    failure = new Error(e.code === 'ENOENT' ? `cannot start ${o.name}: ${o.command} was not found` : `cannot start ${o.name}: ${e.message}`);
+    failure = new ServeError(e.code === 'ENOENT' ? `cannot start ${o.name}: ${o.command} was not found` : `cannot start ${o.name}: ${e.message}`);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const pid = child.pid;
   if (pid === undefined) {
     await new Promise((r) => setImmediate(r)); // the 'error' event comes on the next tick
-    throw failure ?? new Error(`cannot start ${o.name}`);
+    throw failure ?? new ServeError(`cannot start ${o.name}`);
   }
   let stopping: Promise<void> | undefined;
   const entry = {
@@ -210,12 +214,12 @@ export async function startServer(o: StartOptions): Promise<GroupServer> {
   for (;;) {
     if (failure || child.exitCode !== null || child.signalCode !== null) {
       await server.stop();
-      throw failure ?? new Error(`${o.name} ended (${child.exitCode ?? child.signalCode}) before it was ready on port ${o.port}${output.trim() ? `:\n${output.trim()}` : ''}`);
+      throw failure ?? new ServeError(`${o.name} ended (${child.exitCode ?? child.signalCode}) before it was ready on port ${o.port}${output.trim() ? `:\n${output.trim()}` : ''}`);
     }
     if (await o.ready(output)) return server;
     if (Date.now() > deadline) {
       await server.stop();
-      throw new Error(`${o.name} was not ready on port ${o.port} within ${Math.round((o.timeoutMs ?? 30_000) / 1000)} s${output.trim() ? `:\n${output.trim()}` : ''}`);
+      throw new ServeError(`${o.name} was not ready on port ${o.port} within ${Math.round((o.timeoutMs ?? 30_000) / 1000)} s${output.trim() ? `:\n${output.trim()}` : ''}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
