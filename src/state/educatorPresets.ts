@@ -3,6 +3,7 @@
 // improving while English loss and grammar get worse. Sizes follow the device: tiny on software
 // WebGPU or the CPU backend, larger on a real GPU.
 import { MODEL_PRESETS } from '../core/model/config';
+import { ENGLISH_CORPUS, ICELANDIC_CORPUS } from '../core/data/corpusIds';
 import type { AdaptActions } from './adapt';
 import { useStudio } from './store';
 import type { RunHandle, RunManager } from './training';
@@ -30,8 +31,8 @@ export function forgetDemoPlan(size?: 'tiny' | 'gpu'): ForgetDemoPlan {
   const software = !info || info.name === 'cpu' || /swiftshader|llvmpipe|software/i.test(info.adapter ?? '');
   const s = size ?? (software ? 'tiny' : 'gpu');
   return s === 'tiny'
-    ? { size: s, preset: 'tiny', target: 'udhr-isl', english: { steps: 120, batchSize: 8, seqLen: 32, lr: 5e-3 }, adapt: { steps: 80, batchSize: 8, seqLen: 32, lr: 3e-3, evalEvery: 10 } }
-    : { size: s, preset: 'base-1m', target: 'udhr-isl', english: { steps: 1500, batchSize: 32, seqLen: 128, lr: 2e-3 }, adapt: { steps: 600, batchSize: 32, seqLen: 128, lr: 1e-3, evalEvery: 40 } };
+    ? { size: s, preset: 'tiny', target: ICELANDIC_CORPUS, english: { steps: 120, batchSize: 8, seqLen: 32, lr: 5e-3 }, adapt: { steps: 80, batchSize: 8, seqLen: 32, lr: 3e-3, evalEvery: 10 } }
+    : { size: s, preset: 'base-1m', target: ICELANDIC_CORPUS, english: { steps: 1500, batchSize: 32, seqLen: 128, lr: 2e-3 }, adapt: { steps: 600, batchSize: 32, seqLen: 128, lr: 1e-3, evalEvery: 40 } };
 }
 
 export function startForgetDemo(
@@ -49,7 +50,7 @@ export function startForgetDemo(
     const preset = MODEL_PRESETS.find((p) => p.id === plan.preset)!;
     const base = await createModel({ name: 'Forgetting demo: base', config: preset.config, seed: 1 });
     phase = 'english';
-    current = runs.start({ from: base, name: 'Forgetting demo: English', data: [{ corpus: 'eng-brown', weight: 1 }], ...plan.english, warmupSteps: Math.round(plan.english.steps / 20), evalEvery: Math.round(plan.english.steps / 6), watch: ['eng-brown', plan.target], evalTokens: 1024 });
+    current = runs.start({ from: base, name: 'Forgetting demo: English', data: [{ corpus: ENGLISH_CORPUS, weight: 1 }], ...plan.english, warmupSteps: Math.round(plan.english.steps / 20), evalEvery: Math.round(plan.english.steps / 6), watch: [ENGLISH_CORPUS, plan.target], evalTokens: 1024 });
     ids.push(current.id);
     const english = await current.done;
     if (stopped) throw new Error('the demo was stopped');

@@ -6,6 +6,7 @@
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { newId } from '../core/checkpoint/manifest';
 import type { CorpusInfo } from '../core/data/corpusSplit';
+import { ENGLISH_CORPUS } from '../core/data/corpusIds';
 import { defaultRule, isPairRule, PAIR_RULES, type PairRule, ruleTexts, samplePairs, scorePairs } from '../core/eval/minimalPairs';
 import { needsWindows } from '../core/eval/score';
 import { type EvaluationResult, evaluationCsv, pairSetOf, type SuiteResultRow, type ValidationRow } from '../core/eval/report';
@@ -75,7 +76,7 @@ const SCORE_CHUNK = 512;
 
 /** The corpus whose validation split stands for a language: English is Brown, others UDHR. */
 export function corpusForLanguage(language: string, corpora: CorpusInfo[]): CorpusInfo | undefined {
-  if (language === 'eng') return corpora.find((c) => c.id === 'eng-brown');
+  if (language === 'eng') return corpora.find((c) => c.id === ENGLISH_CORPUS);
   const same = corpora.filter((c) => c.language === language);
   return same.find((c) => c.featured && c.source !== 'user') ?? same.find((c) => c.source !== 'user') ?? same[0];
 }

@@ -2,6 +2,7 @@
 // checkpoint with the preservation check in the engine, model statistics and FLOP matching.
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { newId } from '../core/checkpoint/manifest';
+import { ENGLISH_CORPUS } from '../core/data/corpusIds';
 import { flopMatchedTokens, type GrowthPlan, type ModelStats, modelStats, planGrowth, PRESERVATION_TOLERANCE } from '../core/growth/grow';
 import { GROWTH_METHODS } from '../core/growth/registry';
 import type { GrowthMethod } from '../core/growth/types';
@@ -73,7 +74,7 @@ export function createGrowthActions(s: Services, cache: EngineCache, manifest: (
       const plan = planGrowth(parent.config, rest);
       checkFitsDevice(plan.config, await currentDeviceLimits(), `the grown model (${plan.method.id})`);
       const st = useStudio.getState();
-      const corpus = st.corpora.find((c) => c.id === trainingCorpusOf(parent, st.checkpoints, 'eng-brown')) ?? st.corpora.find((c) => c.id === 'eng-brown');
+      const corpus = st.corpora.find((c) => c.id === trainingCorpusOf(parent, st.checkpoints, ENGLISH_CORPUS)) ?? st.corpora.find((c) => c.id === ENGLISH_CORPUS);
       if (!corpus) throw new Error('no corpus to check the grown model on');
       await cache.ensureModel(parent.id);
       await cache.ensureCorpus(corpus, false);

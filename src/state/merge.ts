@@ -3,6 +3,7 @@
 // YAML in and out. The merge itself runs in the engine, tensor by tensor.
 import type { CheckpointManifest, FisherRecord, MergeRecord } from '../core/checkpoint/manifest';
 import { newId } from '../core/checkpoint/manifest';
+import { ENGLISH_CORPUS } from '../core/data/corpusIds';
 import { checkCompatible, type MergePlan, type MergeRequest, planMerge, type TensorDiagnostics } from '../core/merge/merge';
 import { type MergekitConfig, mergekitToRequest, mergekitYaml, parseMergekitYaml, passthroughGrowth } from '../core/merge/mergekit';
 import { MERGE_METHODS } from '../core/merge/registry';
@@ -61,7 +62,7 @@ export function createMergeActions(s: Services, cache: EngineCache, manifest: (i
     const labels = sampled ? 'sampled' : 'empirical';
     const seqLen = Math.min(FISHER_SEQ, m.config.max_position_embeddings);
     const st = useStudio.getState();
-    const corpusId = trainingCorpusOf(m, st.checkpoints, 'eng-brown');
+    const corpusId = trainingCorpusOf(m, st.checkpoints, ENGLISH_CORPUS);
     const have = m.fisher?.find((f) => f.labels === labels && f.samples === samples && f.corpus === corpusId && f.seqLen === seqLen);
     if (have) {
       const stored = await s.checkpoints.blobs.get(have.key);

@@ -2,6 +2,7 @@
 // word-order suite of each expert's training language (those that exist), 200 pairs a suite,
 // then shows the newest such evaluation as merged-and-experts × languages.
 import { useState } from 'react';
+import { ENGLISH_AGREEMENT_SUITE, ENGLISH_CORPUS, wordOrderSuite } from '../core/data/corpusIds';
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { trainingCorpusOf } from '../state/growth';
 import { useStudio } from '../state/store';
@@ -10,7 +11,7 @@ import { MergeEvalProgress } from './MergeProgress';
 import { report } from './report';
 import { useStudioApi } from './studioContext';
 
-const ENGLISH_SUITES = ['agreement-eng', 'wordorder-eng-brown'];
+const ENGLISH_SUITES = [ENGLISH_AGREEMENT_SUITE, wordOrderSuite(ENGLISH_CORPUS)];
 
 export function MergeEvaluate({ merged }: { merged: CheckpointManifest }) {
   const studio = useStudioApi();
@@ -22,7 +23,7 @@ export function MergeEvaluate({ merged }: { merged: CheckpointManifest }) {
   const experts = (merged.merge?.models ?? []).map((m) => m.id);
   const expertSuites = experts.flatMap((id) => {
     const m = checkpoints.find((c) => c.id === id);
-    return m ? [`wordorder-${trainingCorpusOf(m, checkpoints, 'eng-brown')}`] : [];
+    return m ? [wordOrderSuite(trainingCorpusOf(m, checkpoints, ENGLISH_CORPUS))] : [];
   });
   const chosen = [...new Set([...ENGLISH_SUITES, ...expertSuites])].filter((id) => suites.some((x) => x.id === id));
 

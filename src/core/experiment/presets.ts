@@ -2,6 +2,7 @@
 // so it can be shown as JSON, edited and validated again without surprises.
 import { MODEL_PRESETS } from '../model/config';
 import type { Recipe } from './recipe';
+import { ENGLISH_AGREEMENT_SUITE, ENGLISH_CORPUS, wordOrderSuite } from '../data/corpusIds';
 
 export interface RecipePreset {
   id: string;
@@ -36,16 +37,16 @@ const quickDemo: Recipe = {
   version: 1,
   name: 'Quick demo: Icelandic and Faroese',
   seed: 0,
-  base: { from: 'scratch', preset: 'tiny', config: presetConfig('tiny'), corpus: 'eng-brown', budget: { kind: 'steps', value: 60 }, batchSize: 8, seqLen: 32, lr: 5e-3, warmupFraction: 0.05 },
+  base: { from: 'scratch', preset: 'tiny', config: presetConfig('tiny'), corpus: ENGLISH_CORPUS, budget: { kind: 'steps', value: 60 }, batchSize: 8, seqLen: 32, lr: 5e-3, warmupFraction: 0.05 },
   languages: [{ code: 'isl', corpus: 'udhr-isl' }, { code: 'fao', corpus: 'udhr-fao' }],
   scales: [1, 2],
   growth: { noiseSnrDb: 0 },
-  adapt: { budget: { kind: 'flops', value: 1.35e9 }, batchSize: 8, seqLen: 32, lr: 3e-3, warmupFraction: 0.05, replay: 0.25, replayCorpus: 'eng-brown', evalPoints: 3, evalTokens: 512 },
+  adapt: { budget: { kind: 'flops', value: 1.35e9 }, batchSize: 8, seqLen: 32, lr: 3e-3, warmupFraction: 0.05, replay: 0.25, replayCorpus: ENGLISH_CORPUS, evalPoints: 3, evalTokens: 512 },
   merges: [
     { method: 'task_arithmetic', subset: ['isl', 'fao'], scales: [1, 2], ...PAPER_MERGE.task_arithmetic },
     { method: 'ties', subset: ['isl', 'fao'], scales: [1, 2], ...PAPER_MERGE.ties },
   ],
-  evaluation: { suites: ['agreement-eng', 'wordorder-udhr-isl', 'wordorder-udhr-fao'], maxPairs: 32, validationTokens: 1024 },
+  evaluation: { suites: [ENGLISH_AGREEMENT_SUITE, 'wordorder-udhr-isl', 'wordorder-udhr-fao'], maxPairs: 32, validationTokens: 1024 },
 };
 
 const FIVE = ['ekk', 'fao', 'isl', 'pes', 'swe'];
@@ -61,7 +62,7 @@ const paperBrowser: Recipe = {
   version: 1,
   name: 'Grow Up and Merge, browser scale',
   seed: 0,
-  base: { from: 'scratch', preset: 'base-1m', config: presetConfig('base-1m'), corpus: 'eng-brown', budget: { kind: 'steps', value: 2000 }, batchSize: 32, seqLen: 128, lr: 2e-3, warmupFraction: 0.05 },
+  base: { from: 'scratch', preset: 'base-1m', config: presetConfig('base-1m'), corpus: ENGLISH_CORPUS, budget: { kind: 'steps', value: 2000 }, batchSize: 32, seqLen: 128, lr: 2e-3, warmupFraction: 0.05 },
   languages: [
     { code: 'ekk', corpus: 'udhr-est' },
     { code: 'fao', corpus: 'udhr-fao' },
@@ -71,13 +72,13 @@ const paperBrowser: Recipe = {
   ],
   scales: [1, 2],
   growth: { noiseSnrDb: 0 },
-  adapt: { budget: { kind: 'flops', value: 1.3e13 }, batchSize: 32, seqLen: 128, lr: 1e-3, warmupFraction: 0.05, replay: 0.25, replayCorpus: 'eng-brown', evalPoints: 8, evalTokens: 2048 },
+  adapt: { budget: { kind: 'flops', value: 1.3e13 }, batchSize: 32, seqLen: 128, lr: 1e-3, warmupFraction: 0.05, replay: 0.25, replayCorpus: ENGLISH_CORPUS, evalPoints: 8, evalTokens: 2048 },
   merges: [
     ...(['linear', 'task_arithmetic', 'ties', 'dare_ties', 'multislerp'] as const).map((method) => ({ method, subset: FIVE, scales: [1, 2], ...PAPER_MERGE[method] })),
     { method: 'ties', subset: ['fao', 'isl', 'swe'], scales: [1, 2], ...PAPER_MERGE.ties },
   ],
   evaluation: {
-    suites: ['agreement-eng', 'wordorder-eng-brown', 'wordorder-udhr-est', 'wordorder-udhr-fao', 'wordorder-udhr-isl', 'wordorder-udhr-pes_1', 'wordorder-udhr-swe'],
+    suites: [ENGLISH_AGREEMENT_SUITE, wordOrderSuite(ENGLISH_CORPUS), 'wordorder-udhr-est', 'wordorder-udhr-fao', 'wordorder-udhr-isl', 'wordorder-udhr-pes_1', 'wordorder-udhr-swe'],
     maxPairs: 500,
     validationTokens: 4096,
   },

@@ -23,7 +23,7 @@ export interface ScratchBase {
   preset?: string;
   /** The full model config (preset fields overridden by any given); vocab_size must be the byte tokenizer's 259. */
   config: LlamaConfig;
-  /** Corpus id the base learns from; default 'eng-brown'. */
+  /** Corpus id the base learns from; default ENGLISH_CORPUS ('eng-brown'). */
   corpus: string;
   /** Training budget of the base (steps, tokens or FLOPs of this model). */
   budget: Budget;
@@ -63,7 +63,7 @@ export interface AdaptSpec {
   warmupFraction: number;
   /** Share of each batch drawn from replayCorpus, 0 to 0.5; default 0.25. */
   replay: number;
-  /** English corpus mixed in and watched for forgetting; default 'eng-brown'. */
+  /** English corpus mixed in and watched for forgetting; default ENGLISH_CORPUS ('eng-brown'). */
   replayCorpus: string;
   /** Evaluations (target and English validation loss) per run besides step 0, 1 to 100; default 5. */
   evalPoints: number;
