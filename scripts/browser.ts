@@ -1,6 +1,6 @@
 // Headless Chromium for the scripts and the e2e suites: the flags that give WebGPU (SwiftShader
 // in software, or the machine's GPU through Vulkan), and the built studio served by vite preview.
-import { freePort, type GroupServer, refuseIfAnswers, startServer, viteBin } from './serve';
+import { freePort, type GroupServer, nodeWithLifeline, refuseIfAnswers, startServer, viteBin } from './serve';
 
 /** `gpu`: the machine's GPU through Vulkan; otherwise SwiftShader's software adapter. */
 export function chromiumArgs(gpu = process.env.STUDIO_GPU === 'hardware'): string[] {
@@ -20,7 +20,8 @@ export const chromiumPath = (): string => process.env.CHROMIUM_PATH ?? '/usr/bin
 /**
  * Serves `root`/dist (built before) with vite preview, leading its own process group (see serve.ts):
  * on `port` if given, refusing when it already answers; otherwise on a free port. Resolves once
- * this server itself reports the port and answers, so an older server can never be driven.
+ * this server itself reports the port and answers, so an older server can never be driven. It
+ * ends with this process, even one killed with SIGKILL (its stdin is a lifeline).
  */
 export async function servePreview(port?: number, root = process.cwd()): Promise<GroupServer> {
   if (port !== undefined) await refuseIfAnswers(port, 'a vite preview');
@@ -28,8 +29,7 @@ export async function servePreview(port?: number, root = process.cwd()): Promise
   const url = `http://localhost:${at}`;
   return startServer({
     name: 'vite preview',
-    command: process.execPath,
-    args: [viteBin(), 'preview', '--port', String(at), '--strictPort'],
+    ...nodeWithLifeline(viteBin(), ['preview', '--port', String(at), '--strictPort']),
     port: at,
     cwd: root,
     // vite prints its URL only once it listens (with --strictPort, on this port or not at all).

@@ -94,16 +94,23 @@ describe('process groups', () => {
   });
 });
 
+// A server that is one node process and ignores SIGTERM, so only the lifeline can end it.
+const LONE = join(mkdtempSync(join(tmpdir(), 'studio-lone-')), 'lone.cjs');
+writeFileSync(LONE, "process.on('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000);");
+
 // A script (run with tsx) that starts the sleeper group, reports it and then ends as `mode` says.
 const SCRIPT = (mode: string) => `
-import { startServer, tolerateClosedPipes } from ${JSON.stringify(resolve('scripts/serve.ts'))};
-const server = await startServer({ name: 'sleeper', command: process.execPath, args: ['-e', ${JSON.stringify(PARENT_OF_SLEEP(false))}], port: 0, ready: async (out) => /grandchild \\d+/.test(out) });
-process.stderr.write('group ' + server.pid + '\\n');
+import { nodeWithLifeline, startServer, tolerateClosedPipes } from ${JSON.stringify(resolve('scripts/serve.ts'))};
 const mode = ${JSON.stringify(mode)};
+// 'lifeline': one node process behind the stdin lifeline, as vite preview runs; otherwise the sleeper pair.
+const server = mode === 'lifeline'
+  ? await startServer({ name: 'lone', ...nodeWithLifeline(${JSON.stringify(LONE)}, []), port: 0, ready: async (out) => out.includes('up') })
+  : await startServer({ name: 'sleeper', command: process.execPath, args: ['-e', ${JSON.stringify(PARENT_OF_SLEEP(false))}], port: 0, ready: async (out) => /grandchild \\d+/.test(out) });
+process.stderr.write('group ' + server.pid + '\\n');
 if (mode === 'throw') setTimeout(() => { throw new Error('boom'); }, 50);
 if (mode === 'reject') setTimeout(() => Promise.reject(new Error('rejected')), 50);
 if (mode === 'exit') setTimeout(() => process.exit(3), 50);
-if (mode === 'wait') setInterval(() => {}, 1000);
+if (mode === 'wait' || mode === 'lifeline') setInterval(() => {}, 1000);
 if (mode === 'epipe') {
   tolerateClosedPipes();
   await server.stop();
@@ -141,6 +148,8 @@ describe('every exit path ends the group', () => {
     ['throw', undefined, 1],
     ['reject', undefined, 1],
     ['exit', undefined, 3],
+    // SIGKILL runs no hook at all: the server ends because its stdin (the lifeline) closes.
+    ['lifeline', 'SIGKILL', null],
   ] as const) {
     it(`${signal ?? mode}: exit code ${code}, no process of the group left`, async () => {
       const r = await runScript(mode, { signal });

@@ -61,6 +61,18 @@ export function viteBin(): string {
   }
 }
 
+/**
+ * How to run the node script `script` behind a lifeline: the process ends when its stdin, a
+ * pipe from the script that started it (see startServer), closes. That pipe closes however the
+ * starter ends, so even a starter killed with SIGKILL, whose exit hooks never run, leaves no
+ * server behind.
+ */
+export function nodeWithLifeline(script: string, args: string[]): { command: string; args: string[] } {
+  // With -e, process.argv is [node, script, ...args]: what `script` expects when run itself.
+  const lifeline = "process.stdin.on('end', () => process.exit(0)).resume(); import(require('node:url').pathToFileURL(process.argv[1]).href);";
+  return { command: process.execPath, args: ['-e', lifeline, script, ...args] };
+}
+
 export interface GroupServer {
   readonly pid: number;
   readonly port: number;
@@ -166,8 +178,7 @@ export interface StartOptions {
 /**
  * Spawns `command` as the leader of a new process group and waits until `ready`. Until stopped,
  * the group is ended on exit, SIGINT, SIGTERM, SIGHUP, an uncaught exception or an unhandled
- * rejection. The child's stdin is a pipe from this process: servers that end when stdin ends
- * (vite does, unless CI=true) end even if this process is killed with SIGKILL.
+ * rejection. The child's stdin is a pipe from this process, closed on stop (see nodeWithLifeline).
  */
 export async function startServer(o: StartOptions): Promise<GroupServer> {
   const child: ChildProcess = spawn(o.command, o.args, { detached: true, stdio: ['pipe', 'pipe', 'pipe'], cwd: o.cwd });
