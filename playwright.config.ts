@@ -7,7 +7,11 @@
 // whatever build that server holds. The port stays fixed: specs name the origin for storage quotas.
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from './scripts/browser';
-import { viteBin } from './scripts/serve';
+import { nodeWithLifeline, viteBin } from './scripts/serve';
+
+/** One shell word (Playwright runs the command through a shell). */
+const shellWord = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+const preview = nodeWithLifeline(viteBin(), ['preview', '--port', '4173', '--strictPort']);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -21,7 +25,8 @@ export default defineConfig({
     launchOptions: { executablePath: chromiumPath(), args: chromiumArgs() },
   },
   webServer: {
-    command: `${JSON.stringify(process.execPath)} ${JSON.stringify(viteBin())} preview --port 4173 --strictPort`,
+    // Behind the stdin lifeline, so even a runner killed with SIGKILL leaves no server behind.
+    command: [preview.command, ...preview.args].map(shellWord).join(' '),
     url: 'http://localhost:4173',
     reuseExistingServer: false,
     timeout: 60_000,
