@@ -81,10 +81,13 @@ export function corpusForLanguage(language: string, corpora: CorpusInfo[]): Corp
   return same.find((c) => c.featured && c.source !== 'user') ?? same.find((c) => c.source !== 'user') ?? same[0];
 }
 
-export function createEvaluationActions(s: Services, cache: EngineCache, lib: SuiteLibrary, manifest: (id: unknown) => Promise<CheckpointManifest>, ready: Promise<void>): EvaluationActions {
+export function createEvaluationActions(s: Services, cache: EngineCache, lib: SuiteLibrary, manifest: (id: unknown) => Promise<CheckpointManifest>, ready: Promise<void>): EvaluationActions & { reloadEvaluations(): Promise<void> } {
+  async function reloadEvaluations(): Promise<void> {
+    useStudio.setState({ evaluations: await s.evaluations.list() });
+  }
   const loaded = (async () => {
     await lib.loaded;
-    useStudio.setState({ evaluations: await s.evaluations.list() });
+    await reloadEvaluations();
   })();
 
   async function scoreAll(modelId: string, texts: string[], progress: (n: number) => void): Promise<number[]> {
@@ -97,6 +100,7 @@ export function createEvaluationActions(s: Services, cache: EngineCache, lib: Su
   }
 
   return {
+    reloadEvaluations,
     async suites() {
       await Promise.all([ready, loaded]);
       return useStudio.getState().suites;

@@ -5,10 +5,9 @@ import { type ExperimentPlan, planExperiment, type Progress, resumePlan } from '
 import { RECIPE_PRESETS } from '../core/experiment/recipe';
 import { clone } from '../core/testing/experimentFixtures';
 import type { ExperimentRecord } from '../storage/experiments';
-import { createExperimentActions } from './experiment';
+import { createExperimentActions, type ExperimentStudio } from './experiment';
 import type { Services } from './services';
 import { useStudio } from './store';
-import type { StudioApi } from './studio';
 
 const ck = (id: string) => `c-${id}`;
 
@@ -35,7 +34,7 @@ function hold(r: ExperimentRecord, missing: string[] = []) {
   });
 }
 
-const { experiments } = createExperimentActions({} as Services, () => ({}) as StudioApi, async () => undefined);
+const { experiments } = createExperimentActions({} as Services, () => ({}) as ExperimentStudio, async () => undefined);
 const statuses = (id = 'exp-1') => Object.fromEntries(experiments.status(id).stages.map((s) => [s.id, s.status]));
 
 describe('experiments.status', () => {

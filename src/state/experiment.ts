@@ -11,7 +11,12 @@ import type { ExperimentRecord } from '../storage/experiments';
 import type { Services } from './services';
 import { useStudio } from './store';
 import type { RunHandle } from './training';
-import type { StudioApi } from './studio';
+import type { ModelActions } from './models';
+import type { TrainActions } from './train';
+import type { GrowthActions } from './growth';
+import type { AdaptActions } from './adapt';
+import type { MergeActions } from './merge';
+import type { EvaluationActions } from './evaluation';
 import type { ExperimentReport } from '../core/experiment/report';
 import { createExperimentReports } from './experimentReport';
 import { experimentLock, type Release } from '../storage/tabs';
@@ -69,7 +74,11 @@ function problemsText(problems: Problem[]): string {
   return `the recipe has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`;
 }
 
-export function createExperimentActions(s: Services, api: () => StudioApi, ready: () => Promise<void>): ExperimentActions & { loadExperiments(): Promise<void>; experimentChangedElsewhere(id: string): Promise<void> } {
+/** What the runner drives: the actions a user would click, and nothing else of the studio. */
+export type ExperimentStudio = Pick<ModelActions, 'createModel'> & Pick<TrainActions, 'train'> & { runs: Pick<TrainActions['runs'], 'resume'> }
+  & Pick<GrowthActions, 'grow'> & Pick<AdaptActions, 'adapt'> & Pick<MergeActions, 'merge'> & Pick<EvaluationActions, 'evaluate'>;
+
+export function createExperimentActions(s: Services, api: () => ExperimentStudio, ready: () => Promise<void>): ExperimentActions & { loadExperiments(): Promise<void>; experimentChangedElsewhere(id: string): Promise<void> } {
   let running: string | undefined;
 
   async function context(): Promise<RecipeContext> {

@@ -1,0 +1,126 @@
+// The GPU feature's actions: which backend runs, the engine's memory, our kernels (mode, single
+// kernels off, precision), parity checks against the CPU reference, profiles and device
+// measurements. Arguments are checked here before the engine sees them.
+import { type LlamaConfig, MODEL_PRESETS, validateConfig } from '../core/model/config';
+import { mergeMethod } from '../core/merge/registry';
+import type { MergeParity, MergeParityRun, ParityReport } from '../gpu/parity';
+import type { KernelParity } from '../gpu/kernels/parity';
+import type { StepProfile } from '../gpu/profile';
+import type { DeviceCeilings, MergeThroughput } from '../gpu/microbench';
+import type { BackendInfo, BackendName, MemoryInfo } from '../worker/protocol';
+import type { EngineCache, Services } from './services';
+import { useStudio } from './store';
+
+export interface GpuActions {
+  backend(): Promise<BackendInfo>;
+  setBackend(name: BackendName): Promise<BackendInfo>;
+  memory(): Promise<MemoryInfo>;
+  /** Loss and gradients of a tiny model on the active backend against the CPU reference. */
+  checkBackendParity(config?: unknown, seed?: number): Promise<ParityReport>;
+  /**
+   * Merges on random experts of a tiny model on the active backend against the CPU reference:
+   * every method with its defaults, or `runs` in the order given, on one page (a kernel whose
+   * state leaks from one merge into the next shows).
+   */
+  checkMergeParity(config?: unknown, seed?: number, runs?: unknown): Promise<MergeParity[]>;
+  /**
+   * Our WebGPU kernels ('studio', the default) or the stock tfjs ops ('stock') for runs started
+   * afterwards; `off` switches single kernels off; `precision: 'f16'` stores the linear layers'
+   * operands as binary16 on our path (default 'f32'). Without a mode, reports the current state.
+   */
+  kernels(mode?: 'studio' | 'stock', options?: { off?: string[]; precision?: 'f32' | 'f16' }): Promise<{ mode: 'studio' | 'stock'; precision: 'f32' | 'f16'; off: string[]; rowLayout: 'workgroup' | 'thread'; kernels: { id: string; description: string; active: boolean }[] }>;
+  /** Each of our kernels against its CPU reference on the active backend. */
+  checkKernelParity(): Promise<KernelParity[]>;
+  /** Programs (and GPU times, where the adapter can time them) of one training step of `config`. */
+  profileTrainingStep(options: { config: unknown; batchSize: number; seqLen: number }): Promise<StepProfile>;
+  /** One evaluation batch (forward pass, target log-probabilities) of a fresh model, per kernel, with the current kernel mode. */
+  profileScoringBatch(options: { config: unknown; batchSize: number; seqLen: number }): Promise<StepProfile>;
+  /** Matmul ceiling (GFLOP/s), the model's linear-layer shapes and copy bandwidth (GB/s) of the active backend. */
+  measureDevice(options?: { modelShapes?: [number, number, number][] }): Promise<DeviceCeilings>;
+  /** One merge of a tensor of `elements` floats with resident inputs, in the current kernel mode: ms and GB/s. */
+  measureMerge(options: { method: string; elements?: number; experts?: number; params?: Record<string, unknown> }): Promise<MergeThroughput>;
+}
+
+/** A profile's model and batch shape, checked before the engine sees them. */
+function profileArgs(options: { config: unknown; batchSize: number; seqLen: number } | undefined): { config: LlamaConfig; batchSize: number; seqLen: number } {
+  const config = validateConfig(options?.config);
+  const { batchSize, seqLen } = options ?? {};
+  if (!Number.isInteger(batchSize) || batchSize! < 1) throw new Error(`batchSize must be a positive integer, got ${JSON.stringify(batchSize)}`);
+  if (!Number.isInteger(seqLen) || seqLen! < 2 || seqLen! > config.max_position_embeddings) throw new Error(`seqLen must be an integer from 2 to ${config.max_position_embeddings}, got ${JSON.stringify(seqLen)}`);
+  return { config, batchSize: batchSize!, seqLen: seqLen! };
+}
+
+/** checkMergeParity's runs: [{method, models?: [{...}], params?: {...}}]; the engine checks the parameters. */
+function validateParityRuns(runs: unknown): MergeParityRun[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!Array.isArray(runs) || runs.length === 0) throw new Error('runs must be a non-empty list of {method, models?, params?}');
+  runs.forEach((r, i) => {
+    if (!isObject(r) || typeof r.method !== 'string') throw new Error(`runs[${i}] must be {method, models?, params?} with a method id`);
+    if (r.models !== undefined && (!Array.isArray(r.models) || !r.models.every(isObject))) throw new Error(`runs[${i}].models must be a list of parameter objects, one per expert`);
+    if (r.params !== undefined && !isObject(r.params)) throw new Error(`runs[${i}].params must be an object of global parameters`);
+  });
+  return runs as MergeParityRun[];
+}
+
+/** The actions, and startBackend for start-up (the engine forgets its models on a switch). */
+export function createGpuActions(s: Services, cache: EngineCache, ready: () => Promise<void>): GpuActions & { startBackend(name: BackendName | 'auto'): Promise<BackendInfo> } {
+  async function startBackend(name: BackendName | 'auto'): Promise<BackendInfo> {
+    useStudio.setState({ backend: { starting: true } });
+    try {
+      const info = await s.engine.call('init', { backend: name });
+      cache.forgetModels();
+      useStudio.setState({ backend: { info, starting: false } });
+      return info;
+    } catch (e) {
+      useStudio.setState((st) => ({ backend: { ...st.backend, starting: false, error: (e as Error).message } }));
+      throw e;
+    }
+  }
+
+  return {
+    startBackend,
+    async backend() {
+      await ready().catch(() => undefined);
+      const info = useStudio.getState().backend.info;
+      if (!info) throw new Error(`no backend is running: ${useStudio.getState().backend.error ?? 'still starting'}`);
+      return info;
+    },
+    async setBackend(name) {
+      if (name !== 'webgpu' && name !== 'cpu') throw new Error(`backend must be 'webgpu' or 'cpu', got ${JSON.stringify(name)}`);
+      return startBackend(name);
+    },
+    memory: () => s.engine.call('memory', {}),
+    async checkBackendParity(config = MODEL_PRESETS[0].config, seed = 0) {
+      return s.engine.call('parity', { config: validateConfig(config), seed });
+    },
+    async kernels(mode, options) {
+      if (mode !== undefined && mode !== 'studio' && mode !== 'stock') throw new Error(`mode must be 'studio' or 'stock', got ${JSON.stringify(mode)}`);
+      const off = options?.off;
+      if (off !== undefined && (!Array.isArray(off) || off.some((k) => typeof k !== 'string'))) throw new Error('options.off must be an array of kernel ids (see kernels().kernels)');
+      const precision = options?.precision;
+      if (precision !== undefined && precision !== 'f32' && precision !== 'f16') throw new Error(`options.precision must be 'f32' or 'f16', got ${JSON.stringify(precision)}`);
+      if (precision !== undefined && mode === undefined) throw new Error("options.precision needs a mode: kernels('studio', { precision })");
+      return s.engine.call('kernels', { mode, off, precision });
+    },
+    checkKernelParity: () => s.engine.call('kernelParity', {}),
+    profileTrainingStep: async (options) => s.engine.call('profileStep', profileArgs(options)),
+    profileScoringBatch: async (options) => s.engine.call('profileScoring', profileArgs(options)),
+    async measureDevice(options) {
+      const shapes = options?.modelShapes ?? [];
+      if (!Array.isArray(shapes) || shapes.some((x) => !Array.isArray(x) || x.length !== 3 || x.some((d) => !Number.isInteger(d) || d < 1 || d > 65536))) {
+        throw new Error('modelShapes must be a list of [tokens, in, out] positive integers up to 65536');
+      }
+      return s.engine.call('deviceCeilings', { modelShapes: shapes });
+    },
+    async measureMerge(options) {
+      const { method, elements = 1 << 22, experts = 3, params } = options ?? ({} as never);
+      mergeMethod(method); // throws naming the methods when unknown
+      if (!Number.isInteger(elements) || elements < 1 || elements > 1 << 26) throw new Error(`elements must be an integer from 1 to ${1 << 26}, got ${JSON.stringify(elements)}`);
+      if (!Number.isInteger(experts) || experts < 1 || experts > 8) throw new Error(`experts must be an integer from 1 to 8, got ${JSON.stringify(experts)}`);
+      return s.engine.call('mergeThroughput', { method, elements, experts, params });
+    },
+    async checkMergeParity(config = MODEL_PRESETS[0].config, seed = 0, runs?: unknown) {
+      return s.engine.call('mergeParity', { config: validateConfig(config), seed, runs: runs === undefined ? undefined : validateParityRuns(runs) });
+    },
+  };
+}

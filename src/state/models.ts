@@ -1,0 +1,151 @@
+// The models feature's actions: model presets and createModel, the checkpoint list (get, rename,
+// delete, refused while a run or a running experiment in any tab needs the checkpoint), and what
+// a model says about text (scores, validation loss, token ids), plus the storage figures.
+import type { CheckpointManifest } from '../core/checkpoint/manifest';
+import { newId } from '../core/checkpoint/manifest';
+import { encodeSafetensors } from '../core/checkpoint/safetensors';
+import { MODEL_PRESETS, type ModelPreset, validateConfig } from '../core/model/config';
+import { initialWeights } from '../core/model/init';
+import { checkFitsDevice, countParameters } from '../core/model/weights';
+import { ByteTokenizer } from '../core/tokenizer/byte';
+import { experimentLock, runLock } from '../storage/tabs';
+import type { CorpusInternals } from './corpora';
+import { currentDeviceLimits } from './deviceLimits';
+import { isPersisted } from './persistence';
+import type { EngineCache, Services } from './services';
+import { useStudio } from './store';
+import { freeTokenizerIfUnused } from './tokenizerFiles';
+import type { RunManager } from './training';
+
+export interface ModelActions {
+  presets(): ModelPreset[];
+  createModel(options: { name: string; config: unknown; seed?: number }): Promise<string>;
+  checkpoints: {
+    list(): Promise<CheckpointManifest[]>;
+    get(id: string): Promise<CheckpointManifest>;
+    delete(id: string): Promise<void>;
+    rename(id: string, name: string): Promise<CheckpointManifest>;
+  };
+  scoreTexts(id: string, texts: string[]): Promise<number[]>;
+  validationLoss(id: string, corpus: string, options?: { seqLen?: number; maxTokens?: number }): Promise<number>;
+  tokenize(id: string, text: string): Promise<number[]>;
+  /** Browser storage used and allowed, the checkpoints' bytes, and whether the browser keeps the storage under pressure (persisted). */
+  storage(): Promise<{ usage: number; quota: number; checkpointBytes: number; persisted: boolean }>;
+}
+
+export interface ModelInternals {
+  /** Lists the checkpoints (and damaged manifests) into the store, then the storage estimate. */
+  refreshCheckpoints(): Promise<void>;
+  /** The stored manifest with this id, or a refusal naming where the ids are. */
+  manifest(id: unknown): Promise<CheckpointManifest>;
+}
+
+/** Validation-loss defaults: long enough windows to be meaningful, few enough to be quick. */
+const DEFAULT_EVAL_SEQ = 128;
+const DEFAULT_EVAL_TOKENS = 4096;
+
+export function createModelActions(s: Services, cache: EngineCache, runs: RunManager, corpora: Pick<CorpusInternals, 'corpusInfo'>, ready: () => Promise<void>): ModelActions & ModelInternals {
+  async function refreshStorageEstimate(): Promise<void> {
+    const est = await navigator.storage?.estimate?.().catch(() => undefined);
+    if (est) useStudio.setState({ storage: { usage: est.usage ?? 0, quota: est.quota ?? 0 } });
+  }
+
+  async function refreshCheckpoints(): Promise<void> {
+    const { checkpoints, damaged } = await s.checkpoints.list();
+    useStudio.setState({ checkpoints, damaged });
+    await refreshStorageEstimate();
+  }
+
+  async function manifest(id: unknown): Promise<CheckpointManifest> {
+    if (typeof id !== 'string') throw new Error(`id must be a checkpoint id string, got ${JSON.stringify(id)}`);
+    const m = await s.checkpoints.get(id);
+    if (!m) throw new Error(`no checkpoint with id ${id}; see studio.checkpoints.list()`);
+    return m;
+  }
+
+  /**
+   * A checkpoint a run trains from, or that an experiment running in any tab holds, cannot be
+   * deleted: the run or stage would lose its input. Read from storage, so other tabs count.
+   */
+  async function refuseIfInUse(id: string): Promise<void> {
+    const held = await s.tabs.held();
+    const liveRun = (await s.runs.list()).find((r) => r.settings.from === id && (runs.isActive(r.id) || ((r.status === 'running' || r.status === 'paused') && held.has(runLock(r.id)))));
+    if (liveRun) throw new Error(`checkpoint ${id} is being trained by run ${liveRun.id} ("${liveRun.settings.name}")${runs.isActive(liveRun.id) ? '' : ' in another tab'}; stop the run first`);
+    const exp = (await s.experiments.list()).find((x) => x.status === 'running' && held.has(experimentLock(x.id)) && JSON.stringify([x.recipe, x.progress]).includes(`"${id}"`));
+    if (exp) throw new Error(`checkpoint ${id} is used by experiment "${exp.name}", which is running; delete it when the experiment is over`);
+  }
+
+  return {
+    refreshCheckpoints,
+    manifest,
+    presets: () => MODEL_PRESETS,
+    async createModel(options) {
+      await ready();
+      if (typeof options !== 'object' || options === null) throw new Error('createModel needs {name, config, seed?}');
+      const { name, seed = 0 } = options;
+      if (typeof name !== 'string' || !name.trim()) throw new Error('name must be a non-empty string');
+      if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw new Error(`seed must be an integer from 0 to 4294967295, got ${JSON.stringify(seed)}`);
+      const config = validateConfig(options.config);
+      const tokenizer = new ByteTokenizer();
+      if (config.vocab_size !== tokenizer.vocabSize) throw new Error(`config.vocab_size must be ${tokenizer.vocabSize} for the byte tokenizer, got ${config.vocab_size}`);
+      checkFitsDevice(config, await currentDeviceLimits(), `model "${name.trim()}"`);
+      const weights = [...initialWeights(config, seed)].map(([n, w]) => ({ name: n, shape: w.shape, data: w.data }));
+      const id = newId('ckpt');
+      const m = await s.checkpoints.save(
+        { formatVersion: 1, id, name: name.trim(), createdAt: new Date().toISOString(), config, tokenizer: tokenizer.spec, parents: [], origin: { method: 'init', params: { seed } }, parameterCount: countParameters(config).total },
+        encodeSafetensors(weights, { format: 'pt' }),
+      );
+      useStudio.setState((st) => ({ checkpoints: [m, ...st.checkpoints] }));
+      void refreshStorageEstimate();
+      return id;
+    },
+    checkpoints: {
+      async list() {
+        await ready();
+        return useStudio.getState().checkpoints;
+      },
+      get: (id) => manifest(id),
+      async delete(id) {
+        const m = await manifest(id);
+        await refuseIfInUse(id);
+        await s.checkpoints.delete(id);
+        await freeTokenizerIfUnused(s, m.tokenizer);
+        await cache.unloadModel(id).catch(() => undefined);
+        await refreshCheckpoints();
+      },
+      async rename(id, name) {
+        const m = await s.checkpoints.rename(id, name);
+        await refreshCheckpoints();
+        return m;
+      },
+    },
+    async scoreTexts(id, texts) {
+      await manifest(id);
+      if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new Error('texts must be a list of strings');
+      await cache.ensureModel(id);
+      return s.engine.call('scoreTexts', { modelId: id, texts });
+    },
+    async validationLoss(id, corpus, options = {}) {
+      const m = await manifest(id);
+      const info = corpora.corpusInfo(corpus);
+      const seqLen = options.seqLen ?? Math.min(DEFAULT_EVAL_SEQ, m.config.max_position_embeddings);
+      const maxTokens = options.maxTokens ?? DEFAULT_EVAL_TOKENS;
+      if (!Number.isInteger(seqLen) || seqLen < 2 || seqLen > m.config.max_position_embeddings) throw new Error(`seqLen must be an integer from 2 to ${m.config.max_position_embeddings}, got ${JSON.stringify(seqLen)}`);
+      if (!Number.isInteger(maxTokens) || maxTokens < seqLen) throw new Error(`maxTokens must be an integer of at least seqLen (${seqLen}), got ${JSON.stringify(maxTokens)}`);
+      await cache.ensureModel(id);
+      await cache.ensureCorpus(info, false);
+      return s.engine.call('validationLoss', { modelId: id, corpusId: info.id, seqLen, maxTokens });
+    },
+    async tokenize(id, text) {
+      const m = await manifest(id);
+      if (typeof text !== 'string') throw new Error('text must be a string');
+      await cache.ensureModel(m.id);
+      return s.engine.call('tokenize', { modelId: m.id, text });
+    },
+    async storage() {
+      const est = await navigator.storage?.estimate?.();
+      const checkpointBytes = useStudio.getState().checkpoints.reduce((a, c) => a + c.bytes, 0);
+      return { usage: est?.usage ?? 0, quota: est?.quota ?? 0, checkpointBytes, persisted: await isPersisted() };
+    },
+  };
+}
