@@ -3,22 +3,22 @@
 // forgetting curves, run comparison, merging, evaluation, experiments and the GPU kernels in the
 // main area. Every panel is visible at once (no tabs), so each test id is on the first page.
 import type { StudioApi } from '../state/studio';
-import { BackendBar } from './BackendBar';
-import { AdaptPanel } from './AdaptPanel';
-import { CompareRunsPanel } from './CompareRunsPanel';
-import { CorporaPanel } from './CorporaPanel';
-import { CreateModelPanel } from './CreateModelPanel';
-import { EvaluatePanel } from './EvaluatePanel';
-import { ExperimentsPanel } from './ExperimentsPanel';
-import { ImportModelPanel } from './ImportModelPanel';
-import { KernelsPanel } from './KernelsPanel';
-import { GrowPanel } from './GrowPanel';
-import { MergePanel } from './MergePanel';
-import { ModelsPanel } from './ModelsPanel';
-import { Notices } from './Notices';
-import { StudioContext } from './studioContext';
-import { TrainingCharts } from './TrainingCharts';
-import { TrainPanel } from './TrainPanel';
+import { BackendBar } from './gpu/BackendBar';
+import { AdaptPanel } from './adapt/AdaptPanel';
+import { CompareRunsPanel } from './train/CompareRunsPanel';
+import { CorporaPanel } from './models/CorporaPanel';
+import { CreateModelPanel } from './models/CreateModelPanel';
+import { EvaluatePanel } from './evaluate/EvaluatePanel';
+import { ExperimentsPanel } from './experiments/ExperimentsPanel';
+import { ImportModelPanel } from './models/ImportModelPanel';
+import { KernelsPanel } from './gpu/KernelsPanel';
+import { GrowPanel } from './grow/GrowPanel';
+import { MergePanel } from './merge/MergePanel';
+import { ModelsPanel } from './models/ModelsPanel';
+import { Notices } from './shared/Notices';
+import { StudioContext } from './shared/studioContext';
+import { TrainingCharts } from './train/TrainingCharts';
+import { TrainPanel } from './train/TrainPanel';
 
 export function App({ studio }: { studio: StudioApi }) {
   return (

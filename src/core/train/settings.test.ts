@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { rangeRule, type Spec } from '../params';
 import { ADAPT_FIELDS as RECIPE_ADAPT, SCRATCH_FIELDS } from '../experiment/fields';
 import { RECIPE_SCHEMA_DOC } from '../experiment/schema';
-import { INITIAL_DRAFT, TRAIN_GRID_FIELDS, trainOptions } from '../../ui/trainDraft';
-import { ADAPT_FIELDS, INITIAL_ADAPT } from '../../ui/AdaptDraft';
+import { INITIAL_DRAFT, TRAIN_GRID_FIELDS, trainOptions } from '../../ui/train/trainDraft';
+import { ADAPT_FIELDS, INITIAL_ADAPT } from '../../ui/adapt/AdaptDraft';
 import { ADAPT_SETTINGS } from './adapt';
 import { TRAIN_SETTINGS, validateTrainSettings } from './settings';
 

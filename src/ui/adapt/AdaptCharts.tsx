@@ -1,0 +1,48 @@
+// Live adaptation charts of the run shown, when it is an adaptation run (settings.adapt): gain
+// on the target and forgetting of English, and minimal-pair accuracy, against steps, tokens or
+// FLOPs. The metrics array grows in place, so the curves follow the run's `version`.
+import { useMemo, useState } from 'react';
+import { adaptationCurves } from '../../core/train/adapt';
+import type { MetricPoint } from '../../core/train/settings';
+import { useStudio } from '../../state/store';
+import type { XKind } from '../shared/chartStyle';
+import { CurveGainChart } from './CurveGainChart';
+import { CurvePairsChart } from '../shared/CurvePairsChart';
+import { CurveXSelect } from '../shared/CurveXSelect';
+import { useShownRunId } from '../shared/uiState';
+
+const EMPTY: MetricPoint[] = [];
+
+export function AdaptCharts() {
+  const id = useShownRunId();
+  const version = useStudio((s) => (id ? s.runs[id]?.version : undefined));
+  const metrics = useStudio((s) => (id ? s.runs[id]?.metrics : undefined)) ?? EMPTY;
+  const settings = useStudio((s) => (id ? s.runs[id]?.record.settings : undefined));
+  const [x, setX] = useState<XKind>('step');
+  const target = settings?.adapt?.target;
+  // `metrics` stays the same array as it grows; `version` is what changes.
+  const curves = useMemo(() => (target ? adaptationCurves(metrics, [target]) : []), [metrics, version, target]);
+  if (!settings?.adapt || !target) return null;
+  const replay = settings.adapt.replay;
+
+  return (
+    <div className="adapt-charts" data-testid="adapt-charts" data-run={id}>
+      <div className="curve-head">
+        <h3>
+          {settings.name} <span className="muted">— {replay ? `${Math.round(replay * 100)} % English replay` : 'no replay'}</span>
+        </h3>
+        <CurveXSelect testId="curve-x" value={x} onChange={setX} />
+      </div>
+      <div className="chart-grid">
+        <div className="curve-block">
+          <CurveGainChart points={curves} x={x} steps={settings.steps} target={target} watch={settings.watch} />
+          <p className="curve-note">Gain is how much the loss on the new language has fallen since the start; forgetting is how much the loss on English has risen — both in nats per character.</p>
+        </div>
+        <div className="curve-block">
+          <CurvePairsChart points={curves} x={x} steps={settings.steps} suites={settings.evalSuites ?? []} />
+          <p className="curve-note">Each suite shows how often the model prefers the grammatical sentence of a minimal pair; 50 % is guessing, and proxy suites only swap word order.</p>
+        </div>
+      </div>
+    </div>
+  );
+}

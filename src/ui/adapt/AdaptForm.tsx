@@ -1,0 +1,141 @@
+// The form for continued pretraining on a new language: parent, target corpus, English replay,
+// a budget in steps, tokens or FLOPs, and the batch shape. Start hands the options to
+// studio.adapt; "FLOP-matched pair" hands the same ones to studio.flopMatchedPair, which grows the
+// parent ×2 and adapts both models on the same FLOPs. Both throw naming a bad option; the message
+// is shown under the buttons.
+import { useEffect, useState } from 'react';
+import { flopsPerStep, REPLAY_SPEC, stepsForBudget, type BudgetKind } from '../../core/train/adapt';
+import { MAX_POSITION, TRAIN_SETTINGS } from '../../core/train/settings';
+import { outOfRange, specOf } from '../../core/params';
+import type { PairHandle } from '../../state/adapt';
+import { notify, useStudio } from '../../state/store';
+import { ADAPT_FIELDS, type AdaptDraft, type AdaptField, adaptOptions, BUDGET_KINDS, INITIAL_ADAPT } from './AdaptDraft';
+import { SpecFields } from '../shared/ParamForm';
+import { AdaptPairStatus } from './AdaptPairStatus';
+import { CorpusSelect } from '../shared/CorpusSelect';
+import { formatCount, formatFlops, parseCount } from '../shared/format';
+import { useStudioApi } from '../shared/studioContext';
+import { keepHandle, useUi } from '../shared/uiState';
+
+export function AdaptForm() {
+  const studio = useStudioApi();
+  const checkpoints = useStudio((s) => s.checkpoints);
+  const busy = useStudio((s) => (s.activeRunId ? ['running', 'paused'].includes(s.runs[s.activeRunId]?.status ?? '') : false));
+  const ready = useStudio((s) => !!s.backend.info);
+  const trainFrom = useUi((s) => s.fromId);
+  const [picked, setPicked] = useState<string>();
+  const from = checkpoints.find((c) => c.id === (picked ?? trainFrom)) ?? checkpoints[0];
+  const maxPos = from?.config.max_position_embeddings;
+  const [draft, setDraft] = useState<AdaptDraft>(INITIAL_ADAPT);
+  const [error, setError] = useState<string>();
+  const [growing, setGrowing] = useState(false);
+  const [pair, setPair] = useState<PairHandle>();
+  const set = <K extends keyof AdaptDraft>(k: K, v: AdaptDraft[K]) => (setDraft((d) => ({ ...d, [k]: v })), setError(undefined));
+
+  // A model with a shorter context than the form's seq len: fit the form to it.
+  useEffect(() => {
+    if (maxPos && Number(draft.seqLen) > maxPos) setDraft((d) => ({ ...d, seqLen: String(maxPos) }));
+  }, [maxPos, draft.seqLen]);
+
+  function fail(e: unknown) {
+    setError((e as Error).message);
+    notify('error', (e as Error).message);
+  }
+
+  function start() {
+    if (!from) return;
+    try {
+      keepHandle(studio.adapt(adaptOptions(from.id, draft)));
+      setError(undefined);
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  async function startPair() {
+    if (!from) return;
+    setGrowing(true);
+    setError(undefined);
+    try {
+      const p = await studio.flopMatchedPair({ ...adaptOptions(from.id, draft), factor: 2 });
+      setPair(p);
+      p.done.then(() => notify('info', 'FLOP-matched pair finished; compare the two runs below.'), () => undefined);
+    } catch (e) {
+      fail(e);
+    } finally {
+      setGrowing(false);
+    }
+  }
+
+  return (
+    <div className="adapt-form">
+      <div className="row-form">
+        <label className="field grow">
+          <span>from</span>
+          <select data-testid="adapt-from" value={from?.id ?? ''} onChange={(e) => setPicked(e.target.value)}>
+            {!from && <option value="">no checkpoints yet</option>}
+            {checkpoints.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+          </select>
+        </label>
+        <label className="field grow">
+          <span>target language</span>
+          <CorpusSelect testId="adapt-target" value={draft.target} onChange={(id) => set('target', id)} />
+        </label>
+      </div>
+      <div className="row-form">
+        <label className="field grow" title={REPLAY_SPEC.help}>
+          <span>{REPLAY_SPEC.label} ({REPLAY_SPEC.min * 100}–{REPLAY_SPEC.max * 100} % of each batch)</span>
+          <div className="replay-line">
+            <input type="range" min={REPLAY_SPEC.min * 100} max={REPLAY_SPEC.max * 100} step={1} data-testid="adapt-replay-slider" value={Number(draft.replay) || 0} onChange={(e) => set('replay', e.target.value)} />
+            <input className="short" inputMode="decimal" data-testid="adapt-replay" value={draft.replay} onChange={(e) => set('replay', e.target.value)} />
+            <span className="muted">%</span>
+          </div>
+        </label>
+        <label className="field">
+          <span>budget in</span>
+          <select data-testid="adapt-budget-kind" value={draft.budgetKind} onChange={(e) => set('budgetKind', e.target.value as BudgetKind)}>
+            {BUDGET_KINDS.map((k) => <option key={k.id} value={k.id}>{k.label}</option>)}
+          </select>
+        </label>
+        <label className="field">
+          <span>budget</span>
+          <input inputMode="decimal" data-testid="adapt-budget" value={draft.budget} onChange={(e) => set('budget', e.target.value)} />
+        </label>
+      </div>
+      <div className="grid-form">
+        <SpecFields specs={ADAPT_FIELDS} values={draft} testIdPrefix="adapt" optional context={{ [MAX_POSITION.ref]: maxPos }} onChange={(k, v) => set(k as AdaptField, v)} />
+        <label className="field">
+          <span>run name</span>
+          <input data-testid="adapt-name" placeholder="from → target" value={draft.name} onChange={(e) => set('name', e.target.value)} />
+        </label>
+      </div>
+      {from && <BudgetHint draft={draft} config={from.config} />}
+      <div className="actions">
+        <button className="primary" data-testid="adapt-start" disabled={!from || busy || growing || !ready} onClick={start}>Start adapting</button>
+        <button data-testid="adapt-pair" title="grow the model ×2 with HyperCloning, then adapt the small and the grown model one after the other on the same FLOPs" disabled={!from || busy || growing || !ready} onClick={() => void startPair()}>
+          {growing ? 'Growing…' : 'FLOP-matched pair'}
+        </button>
+        {busy && <span className="muted small-text">a run is in progress</span>}
+      </div>
+      {error && <p className="error-text" data-testid="adapt-error">{error}</p>}
+      {pair && <AdaptPairStatus pair={pair} />}
+    </div>
+  );
+}
+
+/** What the budget buys at this batch shape: steps, tokens and FLOPs of the small model. */
+function BudgetHint({ draft, config }: { draft: AdaptDraft; config: Parameters<typeof flopsPerStep>[0] }) {
+  const batch = parseCount(draft.batchSize);
+  const seq = parseCount(draft.seqLen);
+  const value = parseCount(draft.budget);
+  // The hint only for a batch shape training accepts (the context bound aside: the form fits seq len to it).
+  const fits = (name: 'batchSize' | 'seqLen', v: number) => !outOfRange(specOf(TRAIN_SETTINGS, name), v, {});
+  if (!(fits('batchSize', batch) && fits('seqLen', seq) && value > 0)) return null;
+  const perStep = flopsPerStep(config, batch, seq);
+  const steps = stepsForBudget({ kind: draft.budgetKind, value }, config, batch, seq);
+  return (
+    <p className="muted small-text" data-testid="adapt-budget-hint">
+      ≈ {formatCount(steps)} steps · {formatCount(steps * batch * seq)} tokens · {formatFlops(steps * perStep)} ({formatFlops(perStep)} per step)
+    </p>
+  );
+}

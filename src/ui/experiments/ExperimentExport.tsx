@@ -1,0 +1,48 @@
+// Downloads of an experiment's report files, picked from studio.experiments.exportReport by name:
+// the HTML report, JSON, CSV, the chart PNGs, and the scale-out configs (mergekit, nanotron).
+import { useState } from 'react';
+import { downloadBlob } from '../shared/download';
+import { report } from '../shared/report';
+import { useStudioApi } from '../shared/studioContext';
+
+interface Group {
+  id: 'html' | 'json' | 'csv' | 'png' | 'scaleout';
+  label: string;
+  title: string;
+  pick: (name: string) => boolean;
+}
+
+const GROUPS: Group[] = [
+  { id: 'html', label: 'HTML report', title: 'report.html: self-contained, charts inline', pick: (n) => n === 'report.html' },
+  { id: 'json', label: 'JSON', title: 'report.json: every number of the report', pick: (n) => n === 'report.json' },
+  { id: 'csv', label: 'CSV', title: 'report.csv: one value a row, for pandas or R', pick: (n) => n === 'report.csv' },
+  { id: 'png', label: 'Charts (PNG)', title: 'charts/*.png', pick: (n) => n.startsWith('charts/') && n.endsWith('.png') },
+  { id: 'scaleout', label: 'Scale-out configs', title: 'mergekit/*.yaml per merge, nanotron/*.yaml per training run, SCALE_OUT.md', pick: (n) => n.startsWith('mergekit/') || n.startsWith('nanotron/') || n === 'SCALE_OUT.md' },
+];
+
+const TYPES: Record<string, string> = { html: 'text/html', json: 'application/json', csv: 'text/csv', png: 'image/png', svg: 'image/svg+xml', yaml: 'text/yaml', md: 'text/markdown' };
+
+export function ExperimentExport({ id }: { id: string }) {
+  const studio = useStudioApi();
+  const [busy, setBusy] = useState<Group['id']>();
+  const save = async (g: Group) => {
+    setBusy(g.id);
+    const files = await report(studio.experiments.exportReport(id));
+    setBusy(undefined);
+    // Folders flatten into the name: charts/forgetting.png downloads as charts-forgetting.png.
+    for (const f of (files ?? []).filter((x) => g.pick(x.name))) {
+      const type = TYPES[f.name.split('.').pop() ?? ''] ?? 'application/octet-stream';
+      downloadBlob(f.name.replace(/\//g, '-'), new Blob([f.bytes as Uint8Array<ArrayBuffer>], { type }));
+    }
+  };
+  return (
+    <div className="actions experiment-export">
+      <span className="label">export</span>
+      {GROUPS.map((g) => (
+        <button key={g.id} className="small" data-testid={`report-export-${g.id}`} title={g.title} disabled={!!busy} onClick={() => void save(g)}>
+          {busy === g.id ? 'Preparing…' : g.label}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,90 @@
+// Merges expert checkpoints into one with a registered method: pick the base and the method, check
+// the experts and set their parameters (forms generated from the method's schema), preview the
+// sign interference across layers, merge with progress, then export the merge as mergekit YAML
+// and evaluate it against its experts. A mergekit YAML config can also be pasted and run.
+import { useState } from 'react';
+import type { TensorDiagnostics } from '../../core/merge/merge';
+import { notify, useStudio } from '../../state/store';
+import { MergeDiagnosticsChart } from './MergeDiagnosticsChart';
+import { mergeBlocker, useMergeDraft } from './MergeDraft';
+import { MergeExperts } from './MergeExperts';
+import { MergeMethodInfo } from './MergeMethodInfo';
+import { MergeProgress } from './MergeProgress';
+import { MergeResult } from './MergeResult';
+import { MergeYamlImport } from './MergeYamlImport';
+import { ParamForm } from '../shared/ParamForm';
+import { useStudioApi } from '../shared/studioContext';
+
+export function MergePanel() {
+  const studio = useStudioApi();
+  const d = useMergeDraft();
+  const checkpoints = useStudio((s) => s.checkpoints);
+  const ready = useStudio((s) => !!s.backend.info);
+  const working = useStudio((s) => s.mergeProgress !== undefined);
+  const [busy, setBusy] = useState<'diagnose' | 'merge'>();
+  const [error, setError] = useState<string>();
+  const [diagnosis, setDiagnosis] = useState<{ key: string; rows: TensorDiagnostics[] }>();
+  const [resultId, setResultId] = useState<string>();
+  const blocker = mergeBlocker(d.method, d.base, d.experts.length);
+  const key = JSON.stringify(d.request);
+
+  async function act(kind: 'diagnose' | 'merge') {
+    setBusy(kind);
+    setError(undefined);
+    try {
+      if (kind === 'diagnose') setDiagnosis({ key, rows: await studio.mergeDiagnostics(d.request) });
+      else {
+        setResultId(await studio.merge({ ...d.request, ...(d.name.trim() ? { name: d.name.trim() } : {}) }));
+        d.setName('');
+      }
+    } catch (e) {
+      setError((e as Error).message);
+      notify('error', (e as Error).message);
+    }
+    setBusy(undefined);
+  }
+
+  const disabled = !!blocker || !!busy || working || !ready;
+  return (
+    <section className="panel merge" data-testid="merge-panel">
+      <h2>Merge</h2>
+      <div className="row-form">
+        <label className="field grow">
+          <span>method</span>
+          <select data-testid="merge-method" value={d.method.id} onChange={(e) => d.pickMethod(e.target.value)}>
+            {d.methods.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+          </select>
+        </label>
+        <label className="field grow">
+          <span>base {d.method.base === 'none' ? '(not used)' : d.method.base === 'optional' ? '(optional)' : ''}</span>
+          <select data-testid="merge-base" value={d.base} disabled={d.method.base === 'none'} onChange={(e) => d.setBase(e.target.value)}>
+            <option value="">none</option>
+            {checkpoints.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+          </select>
+        </label>
+      </div>
+      <MergeMethodInfo method={d.method} />
+      <MergeExperts method={d.method} base={d.base} experts={d.experts} onToggle={d.toggleExpert} onParams={d.setExpertParams} />
+      {d.method.globalParams.length > 0 && <h3>Method parameters</h3>}
+      {d.method.globalParams.length > 0 && <ParamForm specs={d.method.globalParams} values={d.global} onChange={d.setGlobal} />}
+      <div className="actions">
+        <label className="field grow">
+          <span>name (optional)</span>
+          <input data-testid="merge-name" placeholder="method(experts)" value={d.name} onChange={(e) => d.setName(e.target.value)} />
+        </label>
+        <button data-testid="merge-diagnose" disabled={disabled || !d.base} title={d.base ? undefined : 'diagnostics compare task vectors, which need a base'} onClick={() => void act('diagnose')}>
+          {busy === 'diagnose' ? 'Diagnosing…' : 'Preview interference'}
+        </button>
+        <button className="primary" data-testid="merge-run" disabled={disabled} title={ready ? blocker : 'the backend is still starting'} onClick={() => void act('merge')}>
+          {busy === 'merge' ? 'Merging…' : 'Merge'}
+        </button>
+      </div>
+      {blocker && <p className="muted small-text" data-testid="merge-blocker">To merge: {blocker}.</p>}
+      {error && <p className="error-text" data-testid="merge-error">{error}</p>}
+      <MergeProgress />
+      {diagnosis && <MergeDiagnosticsChart diagnostics={diagnosis.rows} testId="merge-diagnostics" stale={diagnosis.key !== key} />}
+      {resultId && <MergeResult key={resultId} id={resultId} />}
+      <MergeYamlImport onMerged={setResultId} />
+    </section>
+  );
+}
