@@ -3,7 +3,7 @@
 // The kernels the engine computes with are built from what this returns (register.ts).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import type { BackendInfo, BackendName } from '../worker/protocol';
+import type { BackendInfo, BackendName } from './types';
 import { gpuDevice, submitEveryProgram } from './tfjsInternals';
 
 async function probeWebGpu(): Promise<{ adapter?: string; error?: string }> {

@@ -4,7 +4,7 @@
 // Changing the choice builds a new value; nothing is switched globally. A kernel is used only on
 // the backend it was written for; elsewhere the value holds the stock ops.
 import { referenceKernels, type Kernels } from '../core/kernels';
-import type { BackendInfo } from '../worker/protocol';
+import type { BackendInfo } from './types';
 import { STUDIO_KERNELS } from './kernels';
 import type { KernelOptions, KernelPrecision, StudioKernel } from './kernels/kernel';
 import type { KernelParity } from './kernels/parity';

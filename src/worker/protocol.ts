@@ -18,6 +18,10 @@ import type { ModelComparison } from '../core/eval/compare';
 import type { MinimalPair } from '../core/eval/suites/types';
 import type { PairRule } from '../core/eval/minimalPairs';
 import type { TensorDiagnostics } from '../core/merge/merge';
+import type { BackendInfo, BackendName } from '../gpu/types';
+
+// The main thread reads what backend started from here, as before the types moved to gpu/.
+export type { BackendInfo, BackendName };
 
 export interface GrowOutcome {
   /** safetensors of the grown model. */
@@ -26,19 +30,6 @@ export interface GrowOutcome {
   trainable?: string[];
   layerMap?: number[];
   check: ModelComparison & { corpusId: string };
-}
-
-export type BackendName = 'webgpu' | 'cpu';
-
-export interface BackendInfo {
-  name: BackendName;
-  /** WebGPU adapter in words, e.g. "nvidia ampere" or "google swiftshader". */
-  adapter?: string;
-  webgpuAvailable: boolean;
-  /** Why WebGPU is not available, when it is not. */
-  webgpuError?: string;
-  /** The WebGPU device's buffer limits as tfjs requested them (WebGPU only). */
-  limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number };
 }
 
 export interface MemoryInfo {
