@@ -7,7 +7,7 @@
 // a minimal-pair accuracy difference that McNemar's exact test separates from chance (and, for
 // pairs sharing source sentences, a cluster-bootstrap 95 % interval too). Pure functions.
 import { ALPHA, comparePaired, type EvaluationResult, formatDifference } from '../eval/report';
-import { formatFlops } from './plan';
+import { formatFlops } from '../numeric/formatFlops';
 
 /** One evaluation point of an adaptation run; flops counts from the run's start (0 = the parent). */
 export interface LossPoint {

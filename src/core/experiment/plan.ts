@@ -4,6 +4,7 @@
 // FLOP-matched across scales here. Each stage carries a key, a hash of its parameters and its
 // inputs' keys: resumePlan (resume.ts) compares it with the key stored when the stage ran.
 import type { LlamaConfig } from '../model/config';
+import { formatFlops } from '../numeric/formatFlops';
 import { mergeMethod } from '../merge/registry';
 import type { ParamValues } from '../params';
 import { hashString } from '../rng';
@@ -118,11 +119,6 @@ function keyOf(stage: Unkeyed, inputKeys: string[]): string {
 }
 
 const warmup = (fraction: number, steps: number) => Math.min(steps, Math.round(fraction * steps));
-export const formatFlops = (f: number): string => {
-  const units: [number, string][] = [[1e15, 'PFLOP'], [1e12, 'TFLOP'], [1e9, 'GFLOP'], [1e6, 'MFLOP']];
-  const [d, u] = units.find(([x]) => f >= x) ?? [1, 'FLOP'];
-  return `${(f / d).toPrecision(3)} ${u}`;
-};
 
 /**
  * The stages of a recipe. `baseConfig` is needed when the recipe starts from a checkpoint (its

@@ -1,7 +1,7 @@
 // The experiment report as one self-contained HTML file: inline CSS and inline SVG charts, no
 // external URLs, nothing that needs a script to read. The whole report JSON rides along in a
 // <script type="application/json" id="report-data"> element so the file can be loaded back.
-import { formatFlops } from './plan';
+import { formatFlops } from '../numeric/formatFlops';
 import { type ExperimentReport, formatAccuracyDifference, type ReportModel } from './report';
 import { escapeXml as esc, heatmapSvg, lineChartSvg, PALETTE } from './reportSvg';
 

@@ -4,7 +4,8 @@
 // names of the mergekit files the app writes from each merge's record (see merge/mergekit.ts).
 import { stringify } from 'yaml';
 import type { LlamaConfig } from '../model/config';
-import { type AdaptStage, type BaseStage, type ExperimentPlan, formatFlops, type PlannedRun } from './plan';
+import { formatFlops } from '../numeric/formatFlops';
+import type { AdaptStage, BaseStage, ExperimentPlan, PlannedRun } from './plan';
 import type { Recipe } from './recipe';
 
 export interface ExportFile {

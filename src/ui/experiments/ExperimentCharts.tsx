@@ -2,7 +2,7 @@
 // (forgetting) and the target language's loss, one line per language and scale (solid for the
 // base size, dashed for grown models), coloured by language as in the exported report.
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatFlops } from '../../core/experiment/plan';
+import { formatFlops } from '../shared/format';
 import type { ExperimentReport, ReportPoint } from '../../core/experiment/report';
 import { CHART_HEIGHT, CHART_MARGIN, COLORS, LOSS_AXIS, LOSS_TOOLTIP } from '../shared/chartStyle';
 

@@ -2,7 +2,7 @@
 // problem with its JSON path, or the plan's stages and FLOPs) and run it; the schema in prose below.
 import { useState } from 'react';
 import type { ExperimentPlan } from '../../core/experiment/plan';
-import { formatFlops } from '../../core/experiment/plan';
+import { formatFlops } from '../shared/format';
 import type { Problem } from '../../core/experiment/recipe';
 import { useStudio } from '../../state/store';
 import { useStudioApi } from '../shared/studioContext';

@@ -2,7 +2,7 @@
 // is better, coloured as the Evaluate heatmap with green for the lowest loss), the merges next to
 // their experts, and the paper's findings with this run's verdicts.
 import { extent } from '../../core/numeric/extent';
-import { formatFlops } from '../../core/experiment/plan';
+import { formatFlops } from '../shared/format';
 import { formatP, formatPoints } from '../../core/eval/report';
 import { type ExperimentReport, formatAccuracyDifference, type ReportModel } from '../../core/experiment/report';
 import { modelLabel } from '../../core/experiment/reportHtml';

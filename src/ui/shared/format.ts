@@ -29,10 +29,8 @@ export function formatBytes(bytes: number): string {
   return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : formatMB(bytes);
 }
 
-/** FLOPs with an SI prefix: "3.2 MFLOP". */
-export function formatFlops(f: number): string {
-  return `${formatCount(f).replace(/([kMG])$/, ' $1')}FLOP`;
-}
+// FLOPs are written the same way in the panels and in the experiment reports the core writes.
+export { formatFlops } from '../../core/numeric/formatFlops';
 
 /** A loss value to four decimals, or "—". */
 export function formatLoss(x: number | null | undefined): string {
