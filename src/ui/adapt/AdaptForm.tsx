@@ -9,11 +9,13 @@ import { MAX_POSITION, TRAIN_SETTINGS } from '../../core/train/settings';
 import { outOfRange, specOf } from '../../core/params';
 import type { PairHandle } from '../../state/adapt';
 import { notify, useStudio } from '../../state/store';
+import { CheckpointSelect } from '../shared/CheckpointSelect';
 import { ADAPT_FIELDS, type AdaptDraft, type AdaptField, adaptOptions, BUDGET_KINDS, INITIAL_ADAPT } from './AdaptDraft';
 import { SpecFields } from '../shared/ParamForm';
 import { AdaptPairStatus } from './AdaptPairStatus';
 import { CorpusSelect } from '../shared/CorpusSelect';
 import { formatCount, formatFlops, parseCount } from '../shared/format';
+import { useReport } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
 import { keepHandle, useUi } from '../shared/uiState';
 
@@ -27,44 +29,28 @@ export function AdaptForm() {
   const from = checkpoints.find((c) => c.id === (picked ?? trainFrom)) ?? checkpoints[0];
   const maxPos = from?.config.max_position_embeddings;
   const [draft, setDraft] = useState<AdaptDraft>(INITIAL_ADAPT);
-  const [error, setError] = useState<string>();
+  const { error, run, clear } = useReport();
   const [growing, setGrowing] = useState(false);
   const [pair, setPair] = useState<PairHandle>();
-  const set = <K extends keyof AdaptDraft>(k: K, v: AdaptDraft[K]) => (setDraft((d) => ({ ...d, [k]: v })), setError(undefined));
+  const set = <K extends keyof AdaptDraft>(k: K, v: AdaptDraft[K]) => (setDraft((d) => ({ ...d, [k]: v })), clear());
 
   // A model with a shorter context than the form's seq len: fit the form to it.
   useEffect(() => {
     if (maxPos && Number(draft.seqLen) > maxPos) setDraft((d) => ({ ...d, seqLen: String(maxPos) }));
   }, [maxPos, draft.seqLen]);
 
-  function fail(e: unknown) {
-    setError((e as Error).message);
-    notify('error', (e as Error).message);
-  }
-
   function start() {
-    if (!from) return;
-    try {
-      keepHandle(studio.adapt(adaptOptions(from.id, draft)));
-      setError(undefined);
-    } catch (e) {
-      fail(e);
-    }
+    if (from) void run(() => keepHandle(studio.adapt(adaptOptions(from.id, draft))));
   }
 
   async function startPair() {
     if (!from) return;
     setGrowing(true);
-    setError(undefined);
-    try {
-      const p = await studio.flopMatchedPair({ ...adaptOptions(from.id, draft), factor: 2 });
-      setPair(p);
-      p.done.then(() => notify('info', 'FLOP-matched pair finished; compare the two runs below.'), () => undefined);
-    } catch (e) {
-      fail(e);
-    } finally {
-      setGrowing(false);
-    }
+    const p = await run(() => studio.flopMatchedPair({ ...adaptOptions(from.id, draft), factor: 2 }));
+    setGrowing(false);
+    if (!p) return;
+    setPair(p);
+    p.done.then(() => notify('info', 'FLOP-matched pair finished; compare the two runs below.'), () => undefined);
   }
 
   return (
@@ -72,10 +58,7 @@ export function AdaptForm() {
       <div className="row-form">
         <label className="field grow">
           <span>from</span>
-          <select data-testid="adapt-from" value={from?.id ?? ''} onChange={(e) => setPicked(e.target.value)}>
-            {!from && <option value="">no checkpoints yet</option>}
-            {checkpoints.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-          </select>
+          <CheckpointSelect testId="adapt-from" value={from?.id ?? ''} onChange={setPicked} />
         </label>
         <label className="field grow">
           <span>target language</span>

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'react';
 import type { ForgetDemoHandle } from '../../state/educatorPresets';
 import { notify, useStudio } from '../../state/store';
+import { report } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
 import { viewRun } from '../shared/uiState';
 
@@ -31,7 +32,7 @@ export function ForgetDemoCard() {
   }, [latest]);
 
   function start() {
-    try {
+    void report(() => {
       const d = studio.watchAModelForget();
       setDemo(d);
       setFinished(false);
@@ -39,9 +40,7 @@ export function ForgetDemoCard() {
         () => notify('info', 'The forgetting demo finished: compare the English and Icelandic curves.'),
         (e: Error) => notify('error', `The forgetting demo stopped: ${e.message}`),
       ).finally(() => setFinished(true));
-    } catch (e) {
-      notify('error', (e as Error).message);
-    }
+    });
   }
 
   const running = !!demo && !finished;

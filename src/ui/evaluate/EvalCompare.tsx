@@ -3,6 +3,7 @@
 // as the difference in accuracy over all pairs with its 95 % interval and McNemar's exact p.
 import { useState } from 'react';
 import { comparePaired, type EvaluationResult, formatP, formatPoints } from '../../core/eval/report';
+import { CheckpointSelect } from '../shared/CheckpointSelect';
 
 export function EvalCompare({ result }: { result: EvaluationResult }) {
   const [refId, setRef] = useState(result.checkpoints[0]?.id ?? '');
@@ -14,9 +15,7 @@ export function EvalCompare({ result }: { result: EvaluationResult }) {
     <div className="eval-compare" data-testid="eval-compare">
       <div className="eval-pick-head">
         <h3>Paired differences <span className="muted">(same pairs, McNemar's exact test)</span></h3>
-        <select data-testid="eval-compare-ref" value={reference.id} onChange={(e) => setRef(e.target.value)}>
-          {result.checkpoints.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-        </select>
+        <CheckpointSelect testId="eval-compare-ref" value={reference.id} checkpoints={result.checkpoints} onChange={setRef} />
       </div>
       {rows.every((r) => !r.d) ? (
         <p className="muted small-text">This evaluation was saved without per-pair verdicts; evaluate again to compare checkpoints on the same pairs.</p>

@@ -5,11 +5,13 @@
 import { useMemo, useState } from 'react';
 import type { CheckpointManifest } from '../../core/checkpoint/manifest';
 import type { ParamValues } from '../../core/params';
-import { notify, useStudio } from '../../state/store';
+import { useStudio } from '../../state/store';
+import { CheckpointSelect } from '../shared/CheckpointSelect';
 import { FlopCalculator } from './FlopCalculator';
 import { GrowPreviewTable } from './GrowPreviewTable';
 import { GrowResult } from './GrowResult';
 import { defaultParams, ParamForm } from '../shared/ParamForm';
+import { useReport } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
 import { pickGrowFrom, selectGrown, useGrowFromId } from '../shared/uiState';
 import { useGrowPreview } from './useGrowPreview';
@@ -28,7 +30,7 @@ export function GrowPanel() {
   const [params, setParams] = useState<ParamValues>(() => defaultParams(method.params));
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
-  const [runError, setRunError] = useState<string>();
+  const { error: runError, run, clear: clearRunError } = useReport();
   const [result, setResult] = useState<CheckpointManifest>();
   const { preview, parentId: previewOf, error, pending } = useGrowPreview(parent?.id, method.id, params);
   const previewParent = checkpoints.find((c) => c.id === previewOf);
@@ -38,27 +40,20 @@ export function GrowPanel() {
     if (!m) return;
     setMethodId(id);
     setParams(defaultParams(m.params));
-    setRunError(undefined);
+    clearRunError();
   }
 
   async function grow() {
     if (!parent) return;
     pickGrowFrom(parent.id); // the grown model lands first in the list; stay on its parent
     setBusy(true);
-    setRunError(undefined);
     setResult(undefined);
-    try {
-      const id = await studio.grow(parent.id, { method: method.id, ...params, ...(name.trim() ? { name: name.trim() } : {}) });
-      const grown = await studio.checkpoints.get(id);
-      setBusy(false);
-      setName('');
-      setResult(grown);
-      selectGrown(parent.id, id);
-    } catch (e) {
-      setBusy(false);
-      setRunError((e as Error).message);
-      notify('error', (e as Error).message);
-    }
+    const grown = await run(async () => studio.checkpoints.get(await studio.grow(parent.id, { method: method.id, ...params, ...(name.trim() ? { name: name.trim() } : {}) })));
+    setBusy(false);
+    if (!grown) return;
+    setName('');
+    setResult(grown);
+    selectGrown(parent.id, grown.id);
   }
 
   return (
@@ -67,10 +62,7 @@ export function GrowPanel() {
       <div className="row-form">
         <label className="field grow">
           <span>from</span>
-          <select data-testid="grow-from" value={parent?.id ?? ''} onChange={(e) => pickGrowFrom(e.target.value)}>
-            {!parent && <option value="">no checkpoints yet</option>}
-            {checkpoints.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-          </select>
+          <CheckpointSelect testId="grow-from" value={parent?.id ?? ''} onChange={pickGrowFrom} />
         </label>
         <label className="field grow">
           <span>method</span>
@@ -82,7 +74,7 @@ export function GrowPanel() {
       <p className="muted small-text" data-testid="grow-method-info">
         {method.description} <a href={method.paper.url} target="_blank" rel="noreferrer" data-testid="grow-paper">{method.paper.title}</a>
       </p>
-      <ParamForm specs={method.params} values={params} onChange={(v) => (setParams(v), setRunError(undefined))} />
+      <ParamForm specs={method.params} values={params} onChange={(v) => (setParams(v), clearRunError())} />
       {!method.functionPreserving && <p className="warn-text" data-testid="grow-not-preserving">{NOT_PRESERVING}</p>}
       {error ? (
         <p className="error-text" data-testid="grow-error">{error}</p>

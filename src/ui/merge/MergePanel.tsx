@@ -4,7 +4,8 @@
 // and evaluate it against its experts. A mergekit YAML config can also be pasted and run.
 import { useState } from 'react';
 import type { TensorDiagnostics } from '../../core/merge/merge';
-import { notify, useStudio } from '../../state/store';
+import { useStudio } from '../../state/store';
+import { CheckpointSelect } from '../shared/CheckpointSelect';
 import { MergeDiagnosticsChart } from './MergeDiagnosticsChart';
 import { mergeBlocker, useMergeDraft } from './MergeDraft';
 import { MergeExperts } from './MergeExperts';
@@ -13,16 +14,16 @@ import { MergeProgress } from './MergeProgress';
 import { MergeResult } from './MergeResult';
 import { MergeYamlImport } from './MergeYamlImport';
 import { ParamForm } from '../shared/ParamForm';
+import { useReport } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
 
 export function MergePanel() {
   const studio = useStudioApi();
   const d = useMergeDraft();
-  const checkpoints = useStudio((s) => s.checkpoints);
   const ready = useStudio((s) => !!s.backend.info);
   const working = useStudio((s) => s.mergeProgress !== undefined);
   const [busy, setBusy] = useState<'diagnose' | 'merge'>();
-  const [error, setError] = useState<string>();
+  const { error, run } = useReport();
   const [diagnosis, setDiagnosis] = useState<{ key: string; rows: TensorDiagnostics[] }>();
   const [resultId, setResultId] = useState<string>();
   const blocker = mergeBlocker(d.method, d.base, d.experts.length);
@@ -30,17 +31,13 @@ export function MergePanel() {
 
   async function act(kind: 'diagnose' | 'merge') {
     setBusy(kind);
-    setError(undefined);
-    try {
+    await run(async () => {
       if (kind === 'diagnose') setDiagnosis({ key, rows: await studio.mergeDiagnostics(d.request) });
       else {
         setResultId(await studio.merge({ ...d.request, ...(d.name.trim() ? { name: d.name.trim() } : {}) }));
         d.setName('');
       }
-    } catch (e) {
-      setError((e as Error).message);
-      notify('error', (e as Error).message);
-    }
+    });
     setBusy(undefined);
   }
 
@@ -57,10 +54,7 @@ export function MergePanel() {
         </label>
         <label className="field grow">
           <span>base {d.method.base === 'none' ? '(not used)' : d.method.base === 'optional' ? '(optional)' : ''}</span>
-          <select data-testid="merge-base" value={d.base} disabled={d.method.base === 'none'} onChange={(e) => d.setBase(e.target.value)}>
-            <option value="">none</option>
-            {checkpoints.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-          </select>
+          <CheckpointSelect testId="merge-base" value={d.base} none="none" disabled={d.method.base === 'none'} onChange={d.setBase} />
         </label>
       </div>
       <MergeMethodInfo method={d.method} />

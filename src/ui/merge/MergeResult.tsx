@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { useStudio } from '../../state/store';
 import { downloadText } from '../shared/download';
+import { useReport } from '../shared/report';
 import { MergeDiagnosticsChart } from './MergeDiagnosticsChart';
 import { MergeEvaluate } from './MergeEvaluate';
 import { MergeLineage } from './MergeLineage';
@@ -12,19 +13,16 @@ export function MergeResult({ id }: { id: string }) {
   const studio = useStudioApi();
   const m = useStudio((s) => s.checkpoints.find((c) => c.id === id));
   const [yaml, setYaml] = useState<string>();
-  const [error, setError] = useState<string>();
+  const { error, run } = useReport();
   if (!m?.merge) return null;
 
   function exportYaml() {
     if (!m) return;
-    try {
+    void run(() => {
       const text = studio.mergekit.export(m.id);
       setYaml(text);
-      setError(undefined);
       downloadText(`${m.name}.yaml`, text, 'application/yaml');
-    } catch (e) {
-      setError((e as Error).message);
-    }
+    });
   }
 
   return (

@@ -3,7 +3,8 @@
 // model name to a checkpoint (preselected where the name matches one), and run the merge.
 import { useState } from 'react';
 import type { MergekitImport } from '../../state/merge';
-import { useStudio } from '../../state/store';
+import { CheckpointSelect } from '../shared/CheckpointSelect';
+import { useReport } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
 
 /** YAML parameters as read (mergekit allows lists and gradients, so not only numbers). */
@@ -13,39 +14,31 @@ function paramsText(p: Record<string, unknown>): string {
 
 export function MergeYamlImport({ onMerged }: { onMerged: (id: string) => void }) {
   const studio = useStudioApi();
-  const checkpoints = useStudio((s) => s.checkpoints);
   const [text, setText] = useState('');
   const [parsed, setParsed] = useState<MergekitImport>();
   const [mapping, setMapping] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string>();
+  const { error, run: attempt, clear } = useReport();
   const [busy, setBusy] = useState(false);
 
   function edit(t: string) {
     setText(t);
     setParsed(undefined); // Run uses the text that was parsed, so an edit asks for a new parse
-    setError(undefined);
+    clear();
   }
 
   function parse() {
-    try {
+    setParsed(undefined);
+    void attempt(() => {
       const p = studio.mergekit.parse(text);
       setParsed(p);
       setMapping(Object.fromEntries(Object.entries(p.mapping).map(([n, id]) => [n, id ?? ''])));
-      setError(undefined);
-    } catch (e) {
-      setParsed(undefined);
-      setError((e as Error).message);
-    }
+    });
   }
 
   async function run() {
     setBusy(true);
-    setError(undefined);
-    try {
-      onMerged(await studio.mergekit.run(text, mapping));
-    } catch (e) {
-      setError((e as Error).message);
-    }
+    const id = await attempt(() => studio.mergekit.run(text, mapping));
+    if (id) onMerged(id);
     setBusy(false);
   }
 
@@ -76,10 +69,7 @@ export function MergeYamlImport({ onMerged }: { onMerged: (id: string) => void }
                   <th>{n}{n === parsed.config.baseModel && <span className="tag">base</span>}</th>
                   <td>{paramsText(parsed.config.models.find((m) => m.model === n)?.parameters ?? {})}</td>
                   <td>
-                    <select data-testid="merge-yaml-map" data-name={n} value={mapping[n]} onChange={(e) => setMapping({ ...mapping, [n]: e.target.value })}>
-                      <option value="">— choose a checkpoint —</option>
-                      {checkpoints.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-                    </select>
+                    <CheckpointSelect testId="merge-yaml-map" name={n} value={mapping[n]} none="— choose a checkpoint —" onChange={(id) => setMapping({ ...mapping, [n]: id })} />
                   </td>
                 </tr>
               ))}

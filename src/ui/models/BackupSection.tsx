@@ -5,10 +5,10 @@
 import { useRef, useState } from 'react';
 import type { ClashChoice, ItemRef } from '../../core/backup/plan';
 import type { BackupSink } from '../../state/backup';
-import { notify, useStudio } from '../../state/store';
+import { useStudio } from '../../state/store';
 import { downloadBlob } from '../shared/download';
 import { formatBytes } from '../shared/format';
-import { report } from '../shared/report';
+import { report, useReport } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
 
 interface SaveFilePicker {
@@ -35,24 +35,16 @@ export function BackupSection() {
   const studio = useStudioApi();
   const [busy, setBusy] = useState<string>();
   const [status, setStatus] = useState<string>();
-  const [error, setError] = useState<string>();
+  const { error, run: attempt } = useReport();
   const [pending, setPending] = useState<{ file: File; clashes: ItemRef[] }>();
   const input = useRef<HTMLInputElement>(null);
 
   async function run<T>(label: string, job: () => Promise<T>): Promise<T | undefined> {
     setBusy(label);
-    setError(undefined);
     setStatus(undefined);
-    try {
-      return await job();
-    } catch (e) {
-      if ((e as Error).name === 'AbortError') return undefined; // the user closed the save dialog
-      setError((e as Error).message);
-      notify('error', (e as Error).message);
-      return undefined;
-    } finally {
-      setBusy(undefined);
-    }
+    const result = await attempt(job); // a closed save dialog (AbortError) shows nothing
+    setBusy(undefined);
+    return result;
   }
 
   function backUp() {

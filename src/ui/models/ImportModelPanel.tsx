@@ -5,6 +5,7 @@ import { useState, type DragEvent } from 'react';
 import type { ImportResult } from '../../state/interop';
 import { useStudio } from '../../state/store';
 import { ProgressBox } from '../shared/ProgressBox';
+import { useReport } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
 
 /** Files of a drop, descending into dropped folders (one level of model folder is typical). */
@@ -33,18 +34,13 @@ export function ImportModelPanel() {
   const studio = useStudioApi();
   const progress = useStudio((s) => s.importProgress);
   const [result, setResult] = useState<ImportResult>();
-  const [error, setError] = useState<string>();
+  const { error, run: attempt } = useReport();
   const [over, setOver] = useState(false);
 
   const run = async (files: File[]) => {
     if (!files.length) return;
-    setError(undefined);
     setResult(undefined);
-    try {
-      setResult(await studio.importFiles(files));
-    } catch (e) {
-      setError((e as Error).message);
-    }
+    setResult(await attempt(() => studio.importFiles(files)));
   };
 
   return (

@@ -4,7 +4,9 @@
 import { useEffect, useState } from 'react';
 import { MAX_POSITION } from '../../core/train/settings';
 import { useStudio } from '../../state/store';
+import { CheckpointSelect } from '../shared/CheckpointSelect';
 import { DataMixEditor } from './DataMixEditor';
+import { useReport } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
 import { SpecFields } from '../shared/ParamForm';
 import { INITIAL_DRAFT, TRAIN_GRID_FIELDS, type TrainDraft, type TrainGridField, trainOptions } from './trainDraft';
@@ -20,7 +22,7 @@ export function TrainForm() {
   const from = checkpoints.find((c) => c.id === picked) ?? checkpoints[0];
   const maxPos = from?.config.max_position_embeddings;
   const [draft, setDraft] = useState<TrainDraft>(INITIAL_DRAFT);
-  const [error, setError] = useState<string>();
+  const { error, run } = useReport();
   const set = <K extends keyof TrainDraft>(k: K, v: TrainDraft[K]) => setDraft((d) => ({ ...d, [k]: v }));
 
   // A model with a shorter context than the form's seq len: fit the form to it.
@@ -29,13 +31,7 @@ export function TrainForm() {
   }, [maxPos, draft.seqLen]);
 
   function start() {
-    if (!from) return;
-    try {
-      keepHandle(studio.train(trainOptions(from.id, draft)));
-      setError(undefined);
-    } catch (e) {
-      setError((e as Error).message);
-    }
+    if (from) void run(() => keepHandle(studio.train(trainOptions(from.id, draft))));
   }
 
   return (
@@ -43,10 +39,7 @@ export function TrainForm() {
       <div className="row-form">
         <label className="field grow">
           <span>from</span>
-          <select data-testid="train-from" value={from?.id ?? ''} onChange={(e) => selectFrom(e.target.value)}>
-            {!from && <option value="">no checkpoints yet</option>}
-            {checkpoints.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-          </select>
+          <CheckpointSelect testId="train-from" value={from?.id ?? ''} onChange={selectFrom} />
         </label>
         <label className="field grow">
           <span>run name</span>
