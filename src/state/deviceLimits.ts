@@ -6,8 +6,9 @@ import { useStudio } from './store';
 
 export async function currentDeviceLimits(): Promise<DeviceLimits> {
   const info = useStudio.getState().backend.info;
-  const est = await navigator.storage?.estimate?.().catch(() => undefined);
-  const memory = (navigator as { deviceMemory?: number }).deviceMemory;
+  const nav = typeof navigator === 'undefined' ? undefined : navigator; // absent in Node before 21
+  const est = await nav?.storage?.estimate?.().catch(() => undefined);
+  const memory = (nav as { deviceMemory?: number } | undefined)?.deviceMemory;
   return {
     ...(info?.name === 'webgpu' && info.limits ? { maxBindingBytes: info.limits.maxStorageBufferBindingSize } : {}),
     ...(typeof memory === 'number' && memory > 0 ? { memoryBytes: memory * 2 ** 30 } : {}),
