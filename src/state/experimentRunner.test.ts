@@ -39,8 +39,8 @@ function scriptedStudio(failOn?: string) {
     train: () => (calls.push('train'), handle('train')),
     runs: { resume: async () => (calls.push('resume'), handle('train')) },
     grow: async () => (calls.push('grow'), made('grow')),
-    adapt: async (o) => (calls.push(`adapt ${String((o as { target: string }).target)}`), handle(`adapt ${String((o as { target: string }).target)}`)),
-    merge: async (o) => (calls.push(`merge ${String((o as { method: string }).method)}`), made('merge')),
+    adapt: async (o: unknown) => (calls.push(`adapt ${String((o as { target: string }).target)}`), handle(`adapt ${String((o as { target: string }).target)}`)),
+    merge: async (o: unknown) => (calls.push(`merge ${String((o as { method: string }).method)}`), made('merge')),
     evaluate: async () => {
       calls.push('evaluate');
       const e = { id: `eval-${++n}` } as EvaluationResult;

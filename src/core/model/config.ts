@@ -3,46 +3,32 @@
 // head needs 1/m to keep its logits). Validation lives here: every entry point calls it.
 // (weights.ts imports headDim from here; the size check is only called inside validateConfig.)
 import { checkModelSize } from './weights';
+import { outOfRange, type SettingsOf, type Spec } from '../params';
 
-export type HiddenAct = 'silu' | 'gelu';
+/**
+ * The config's fields as schema entries (core/params.ts): kind, bounds, default and help. The
+ * type, the defaults, validateConfig's field checks and the Create-model form follow from them.
+ */
+export const CONFIG_SETTINGS = [
+  { name: 'hidden_size', kind: 'int', min: 1, default: 64, label: 'hidden_size', help: 'Width of the residual stream.' },
+  { name: 'intermediate_size', kind: 'int', min: 1, default: 128, label: 'intermediate_size', help: "Width of the gated MLP's hidden layer." },
+  { name: 'num_hidden_layers', kind: 'int', min: 1, default: 2, label: 'num_hidden_layers', help: 'Decoder layers.' },
+  { name: 'num_attention_heads', kind: 'int', min: 1, default: 4, label: 'num_attention_heads', help: 'Query heads; head size = hidden_size / num_attention_heads (even, for RoPE).' },
+  { name: 'num_key_value_heads', kind: 'int', min: 1, default: 2, label: 'num_key_value_heads', help: 'Key/value heads (grouped-query attention); must divide num_attention_heads.' },
+  { name: 'max_position_embeddings', kind: 'int', min: 1, default: 128, label: 'max_position_embeddings', help: 'Longest sequence the model is trained and evaluated on.' },
+  { name: 'vocab_size', kind: 'int', min: 1, default: 259, label: 'vocab_size', help: "Rows of the embedding: 259 for the studio's byte tokenizer." },
+  { name: 'rope_theta', kind: 'number', min: 0, minExclusive: true, default: 10000, label: 'rope_theta', help: 'Base of the rotary position frequencies.' },
+  { name: 'rms_norm_eps', kind: 'number', min: 0, minExclusive: true, default: 1e-5, label: 'rms_norm_eps', help: "Added to the mean square in RMSNorm." },
+  { name: 'logit_scale', kind: 'number', min: 0, minExclusive: true, default: 1, label: 'logit_scale', help: 'Multiplies the logits; 1 for ordinary models (a HyperCloned tied head gets 1/m). Not a transformers field.' },
+  { name: 'hidden_act', kind: 'enum', values: ['silu', 'gelu'], default: 'silu', label: 'hidden_act', help: "Activation of the gated MLP: SiLU (Llama) or GELU (exact, erf-based, as transformers' 'gelu')." },
+  { name: 'tie_word_embeddings', kind: 'boolean', default: true, label: 'tie_word_embeddings', help: 'The output head reuses model.embed_tokens.weight; no lm_head.weight is stored.' },
+] as const satisfies readonly Spec[];
 
-export interface LlamaConfig {
-  /** Width of the residual stream. */
-  hidden_size: number;
-  /** Width of the gated MLP's hidden layer. */
-  intermediate_size: number;
-  num_hidden_layers: number;
-  /** Query heads; head size = hidden_size / num_attention_heads. */
-  num_attention_heads: number;
-  /** Key/value heads (grouped-query attention); must divide num_attention_heads. */
-  num_key_value_heads: number;
-  rms_norm_eps: number;
-  rope_theta: number;
-  /** Longest sequence the model is trained and evaluated on. */
-  max_position_embeddings: number;
-  vocab_size: number;
-  /** true: the output head reuses model.embed_tokens.weight; no lm_head.weight is stored. */
-  tie_word_embeddings: boolean;
-  /** Activation of the gated MLP: SiLU (Llama) or GELU (exact, erf-based, as transformers' 'gelu'). */
-  hidden_act: HiddenAct;
-  /** Multiplies the logits; 1 for ordinary models. Not a transformers field. */
-  logit_scale: number;
-}
+export type LlamaConfig = SettingsOf<typeof CONFIG_SETTINGS>;
 
-export const DEFAULT_CONFIG: LlamaConfig = {
-  hidden_size: 64,
-  intermediate_size: 128,
-  num_hidden_layers: 2,
-  num_attention_heads: 4,
-  num_key_value_heads: 2,
-  rms_norm_eps: 1e-5,
-  rope_theta: 10000,
-  max_position_embeddings: 128,
-  vocab_size: 259,
-  tie_word_embeddings: true,
-  hidden_act: 'silu',
-  logit_scale: 1,
-};
+export type HiddenAct = LlamaConfig['hidden_act'];
+
+export const DEFAULT_CONFIG: LlamaConfig = Object.fromEntries(CONFIG_SETTINGS.map((f) => [f.name, f.default])) as LlamaConfig;
 
 export interface ModelPreset {
   id: string;
@@ -79,32 +65,28 @@ export const MODEL_PRESETS: ModelPreset[] = [
   },
 ];
 
-const INTEGER_FIELDS = [
-  'hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads',
-  'num_key_value_heads', 'max_position_embeddings', 'vocab_size',
-] as const;
-
 /**
  * Checks a config from an untrusted source (a form, an API call, a file) and returns it typed,
  * with missing optional fields filled from the defaults. Throws an Error naming the field and
- * the allowed values.
+ * the allowed values: each field by its schema entry, then the rules between fields.
  */
 export function validateConfig(input: unknown): LlamaConfig {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new Error('config must be an object with LlamaConfig fields (hidden_size, num_hidden_layers, ...)');
   }
   const raw = input as Record<string, unknown>;
-  const known = new Set(Object.keys(DEFAULT_CONFIG));
+  const known = new Set<string>(CONFIG_SETTINGS.map((f) => f.name));
   const unknown = Object.keys(raw).filter((k) => !known.has(k));
   if (unknown.length) {
     throw new Error(`config has unknown field(s) ${unknown.join(', ')}; allowed: ${[...known].join(', ')}`);
   }
   const cfg = { ...DEFAULT_CONFIG, ...raw } as Record<string, unknown>;
-  for (const f of INTEGER_FIELDS) {
-    const v = cfg[f];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-      throw new Error(`config.${f} must be a positive integer, got ${JSON.stringify(v)}`);
-    }
+  for (const f of CONFIG_SETTINGS) {
+    const v = cfg[f.name];
+    const bad = f.kind === 'int' ? outOfRange(f, v, {}) : f.kind === 'number' ? outOfRange(f, v, {}) : f.kind === 'boolean' ? typeof v !== 'boolean' : !f.values.includes(v as never);
+    if (!bad) continue;
+    const allowed = f.kind === 'int' ? 'a positive integer' : f.kind === 'number' ? 'a positive finite number' : f.kind === 'boolean' ? 'true or false' : f.values.map((x) => `'${x}'`).join(' or ');
+    throw new Error(`config.${f.name} must be ${allowed}, got ${JSON.stringify(v)}`);
   }
   const c = cfg as unknown as LlamaConfig;
   if (c.hidden_size % c.num_attention_heads !== 0) {
@@ -115,17 +97,6 @@ export function validateConfig(input: unknown): LlamaConfig {
   }
   if ((c.hidden_size / c.num_attention_heads) % 2 !== 0) {
     throw new Error(`head size hidden_size/num_attention_heads = ${c.hidden_size / c.num_attention_heads} must be even for RoPE`);
-  }
-  for (const f of ['rms_norm_eps', 'rope_theta', 'logit_scale'] as const) {
-    if (typeof c[f] !== 'number' || !(c[f] > 0) || !Number.isFinite(c[f])) {
-      throw new Error(`config.${f} must be a positive finite number, got ${JSON.stringify(c[f])}`);
-    }
-  }
-  if (typeof c.tie_word_embeddings !== 'boolean') {
-    throw new Error(`config.tie_word_embeddings must be true or false, got ${JSON.stringify(c.tie_word_embeddings)}`);
-  }
-  if (c.hidden_act !== 'silu' && c.hidden_act !== 'gelu') {
-    throw new Error(`config.hidden_act must be 'silu' or 'gelu', got ${JSON.stringify(c.hidden_act)}`);
   }
   checkModelSize(c);
   return c;
