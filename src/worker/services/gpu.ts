@@ -1,0 +1,75 @@
+// The backend and what runs on it alone: starting a backend, choosing our kernels or tfjs's ops,
+// parity checks against the CPU reference, profiles and micro-benchmarks, tensor memory. Every
+// handler that measures the GPU or switches backends is `exclusive`: it refuses while a run trains.
+import * as tf from '@tensorflow/tfjs';
+import type { LlamaConfig } from '../../core/model/config';
+import { startBackend } from '../../gpu/backend';
+import type { BackendInfo, BackendName } from '../../gpu/types';
+import { checkBackendParity, checkMergeParity, type MergeParity, type MergeParityRun, type ParityReport } from '../../gpu/parity';
+import { buildKernels, checkKernelParity, kernelChoice, kernelStatus, kernelTarget, type KernelMode, type KernelPrecision } from '../../gpu/register';
+import type { KernelParity } from '../../gpu/kernels/parity';
+import { profileScoringBatch, profileTrainingStep, type StepProfile } from '../../gpu/profile';
+import { measureCeilings, measureMerge, type DeviceCeilings, type MergeThroughput } from '../../gpu/microbench';
+import type { Engine, Handlers } from '../engine';
+
+export interface MemoryInfo {
+  numTensors: number;
+  numBytes: number;
+}
+
+export interface GpuRequests {
+  /** Starts a backend; every loaded model is dropped first (see init below). */
+  init: { args: { backend: BackendName | 'auto' }; result: BackendInfo };
+  /** Chooses our WebGPU kernels or the stock tfjs ops (for runs started afterwards); reports which are active. */
+  kernels: { args: { mode?: KernelMode; off?: string[]; precision?: KernelPrecision }; result: ReturnType<typeof kernelStatus> };
+  /** Each of our kernels against its CPU reference on the active backend. */
+  kernelParity: { args: Record<string, never>; result: KernelParity[] };
+  /** One training step of a fresh model under tfjs's profiler, with the current kernel mode. */
+  profileStep: { args: { config: LlamaConfig; batchSize: number; seqLen: number }; result: StepProfile };
+  /** One scoring batch (forward pass and target log-probabilities) of a fresh model under tfjs's profiler. */
+  profileScoring: { args: { config: LlamaConfig; batchSize: number; seqLen: number }; result: StepProfile };
+  /** Matmul ceiling and copy bandwidth of the active backend (modelShapes: [tokens, in, out] products to time too). */
+  deviceCeilings: { args: { modelShapes?: [number, number, number][] }; result: DeviceCeilings };
+  /** One merge of a large tensor with resident inputs, in the current kernel mode. */
+  mergeThroughput: { args: { method: string; elements: number; experts: number; params?: Record<string, unknown> }; result: MergeThroughput };
+  /** The active backend's model forward pass and gradients against the CPU reference (switches backends). */
+  parity: { args: { config: LlamaConfig; seed: number }; result: ParityReport };
+  /** Every merge method on the active backend against the CPU reference (switches backends). */
+  mergeParity: { args: { config: LlamaConfig; seed: number; runs?: MergeParityRun[] }; result: MergeParity[] };
+  memory: { args: Record<string, never>; result: MemoryInfo };
+}
+
+export function gpuService(engine: Engine): Handlers<GpuRequests> {
+  return {
+    // Switching drops every loaded model first: tfjs would otherwise move their data lazily
+    // through a synchronous GPU read, which the WebGPU backend answers with zeros.
+    init: engine.exclusive('changing the backend', async (a) => {
+      for (const id of [...engine.models.keys()]) engine.unloadModel(id);
+      const info = await startBackend(a.backend);
+      engine.target = kernelTarget(info);
+      engine.kernels = buildKernels(engine.target, engine.choice);
+      return info;
+    }),
+
+    kernels(a) {
+      if (a.mode !== undefined) {
+        engine.choice = kernelChoice(a.mode, a.off, a.precision);
+        engine.kernels = buildKernels(engine.target, engine.choice);
+      }
+      return kernelStatus(engine.target, engine.choice);
+    },
+
+    kernelParity: engine.exclusive('the kernel parity check', () => checkKernelParity(engine.target)),
+    profileStep: engine.exclusive('profiling', (a) => profileTrainingStep(a.config, a.batchSize, a.seqLen, engine.kernels)),
+    profileScoring: engine.exclusive('profiling', (a) => profileScoringBatch(a.config, a.batchSize, a.seqLen, engine.kernels)),
+    deviceCeilings: engine.exclusive('measuring the device', (a) => measureCeilings(a.modelShapes)),
+    mergeThroughput: engine.exclusive('measuring merges', (a) => measureMerge(a.method, a.elements, a.experts, a.params ?? {}, engine.kernels)),
+    parity: engine.exclusive('the backend parity check', (a) => checkBackendParity(a.config, engine.kernels, a.seed)),
+    mergeParity: engine.exclusive('the merge parity check', (a) => checkMergeParity(a.config, engine.kernels, a.seed, a.runs)),
+
+    memory() {
+      const { numTensors, numBytes } = tf.memory();
+      return { numTensors, numBytes };
+    },
+  };
+}
