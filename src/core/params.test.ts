@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSetting, describeSpec, narrowed, rangeRule, type Spec, validateSettings } from './params';
+import { checkSetting, describeSpec, narrowed, rangeRule, type Spec, specOf, validateSettings } from './params';
 
 const SPECS = [
   { name: 'steps', kind: 'int', min: 1, label: 'steps', help: '' },
@@ -42,5 +42,18 @@ describe('schema validation', () => {
     expect(describeSpec(SPECS[1])).toEqual({ rule: 'an integer from 0 to steps', default: '0' });
     expect(describeSpec(SPECS[3])).toEqual({ rule: 'one of "a", "b"', default: '"a"' });
     expect(describeSpec({ name: 'lr', kind: 'number', min: 0, minExclusive: true, max: 1, label: '', help: '' }).rule).toBe('a number above 0 and at most 1');
+  });
+});
+
+describe('evaluation settings, one limit for evaluate() and recipes', () => {
+  it('the recipe narrows evaluate()\'s entries and both refuse below the same floor', async () => {
+    const { EVALUATION_SETTINGS } = await import('./eval/settings');
+    const { EVALUATION_FIELDS } = await import('./experiment/fields');
+    const api = specOf(EVALUATION_SETTINGS, 'validationTokens');
+    const recipe = specOf(EVALUATION_FIELDS, 'validationTokens');
+    expect(recipe.min).toBe(api.min);
+    expect(() => checkSetting(api, 63, {})).toThrow('validationTokens must be an integer from 64 up, got 63');
+    expect(() => checkSetting(specOf(EVALUATION_SETTINGS, 'maxPairs'), 0, {})).toThrow('maxPairs must be an integer from 1 to 1000000, got 0');
+    expect(specOf(EVALUATION_FIELDS, 'maxPairs')).toMatchObject({ default: 200, max: 100_000, min: 1 });
   });
 });

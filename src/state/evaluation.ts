@@ -16,6 +16,8 @@ import { type MinimalPair, type Suite, type SuiteInfo, suiteInfo } from '../core
 import { isImported, type SuiteLibrary } from './suiteLibrary';
 import type { EngineCache, Services } from './services';
 import { StorageFullError } from '../storage/kv';
+import { checkSetting, specOf } from '../core/params';
+import { EVALUATION_SETTINGS } from '../core/eval/settings';
 import { useStudio } from './store';
 
 export type { SuiteFormat };
@@ -159,10 +161,10 @@ export function createEvaluationActions(s: Services, cache: EngineCache, lib: Su
     async evaluate(options) {
       await Promise.all([ready, loaded]);
       if (typeof options !== 'object' || options === null) throw new Error('evaluate needs {checkpoints: string[], suites: string[]}');
-      const { checkpoints, suites, validation = true, maxPairs, validationTokens = 4096, rule } = options;
+      const { checkpoints, suites, validation = true, maxPairs, validationTokens = specOf(EVALUATION_SETTINGS, 'validationTokens').default, rule } = options;
       if (rule !== undefined && !isPairRule(rule)) throw new Error(`rule must be one of ${Object.keys(PAIR_RULES).map((r) => JSON.stringify(r)).join(', ')} (or left out for each suite's own), got ${JSON.stringify(rule)}`);
-      if (!Number.isInteger(validationTokens) || validationTokens < 64) throw new Error(`validationTokens must be an integer of at least 64, got ${JSON.stringify(validationTokens)}`);
-      if (maxPairs !== undefined && (!Number.isInteger(maxPairs) || maxPairs < 1)) throw new Error(`maxPairs must be a positive integer, got ${JSON.stringify(maxPairs)}`);
+      checkSetting(specOf(EVALUATION_SETTINGS, 'validationTokens'), validationTokens, {});
+      if (maxPairs !== undefined) checkSetting(specOf(EVALUATION_SETTINGS, 'maxPairs'), maxPairs, {});
       if (!Array.isArray(checkpoints) || checkpoints.length === 0) throw new Error('checkpoints must be a non-empty list of checkpoint ids');
       if (!Array.isArray(suites) || suites.length === 0) throw new Error('suites must be a non-empty list of suite ids; see studio.suites()');
       const models = await Promise.all(checkpoints.map((id) => manifest(id)));

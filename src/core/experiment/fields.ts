@@ -6,7 +6,9 @@ import { ENGLISH_CORPUS } from '../data/corpusIds';
 import { narrowed, specOf, type Spec } from '../params';
 import { REPLAY_SPEC } from '../train/adapt';
 import { TRAIN_SETTINGS } from '../train/settings';
+import { EVALUATION_SETTINGS } from '../eval/settings';
 
+const evaluation = <N extends (typeof EVALUATION_SETTINGS)[number]['name']>(name: N) => specOf(EVALUATION_SETTINGS, name);
 const train = <N extends (typeof TRAIN_SETTINGS)[number]['name']>(name: N) => specOf(TRAIN_SETTINGS, name);
 
 const WARMUP_FRACTION = {
@@ -45,8 +47,8 @@ export const GROWTH_FIELDS = [
   { name: 'noiseSnrDb', kind: 'number', default: 0, min: 0, max: 200, label: 'noise (dB SNR)', help: "HyperCloning's symmetry-breaking noise; 0 = none" },
 ] as const satisfies readonly Spec[];
 
-/** `evaluation`, besides suites. */
+/** `evaluation`, besides suites: evaluate()'s own entries with a recipe's default and ceiling. */
 export const EVALUATION_FIELDS = [
-  { name: 'maxPairs', kind: 'int', default: 200, min: 1, max: 100_000, label: 'max pairs', help: 'pairs per suite at most' },
-  { name: 'validationTokens', kind: 'int', default: 4096, min: 64, max: 1_000_000, label: 'validation tokens', help: 'validation tokens per model and language for the final loss' },
+  narrowed(evaluation('maxPairs'), { default: 200, max: 100_000 }),
+  narrowed(evaluation('validationTokens'), { max: 1_000_000, help: 'validation tokens per model and language for the final loss' }),
 ] as const satisfies readonly Spec[];
