@@ -70,14 +70,18 @@ describe('EngineSession requests that need the GPU to itself', () => {
       ['the backend parity check', () => session.parity({ config, seed: 0 })],
       ['the merge parity check', () => session.mergeParity({ config, seed: 0 })],
     ];
-    for (const [what, call] of refusals) {
-      await expect(Promise.resolve().then(call)).rejects.toThrow(`${what} needs the GPU to itself, but run r7 is training; wait until training has finished or stop the run`);
+    try {
+      for (const [what, call] of refusals) {
+        await expect(Promise.resolve().then(call)).rejects.toThrow(`${what} needs the GPU to itself, but run r7 is training; wait until training has finished or stop the run`);
+      }
+      // Requests that share the GPU with a run still answer, through the same table the worker uses.
+      expect(await session.handle({ type: 'tokenize', requestId: 1, modelId: 'm', text: 'ab' })).toEqual([256, 97, 98]);
+      expect(await session.validationLoss({ modelId: 'm', corpusId: 'c', seqLen: 8, maxTokens: 16 })).toBeGreaterThan(0);
+    } finally {
+      // A failed expectation must not leave a 100,000-step run training.
+      session.control({ runId: 'r7', action: 'stop' });
+      await ended(events);
     }
-    // Requests that share the GPU with a run still answer, through the same table the worker uses.
-    expect(await session.handle({ type: 'tokenize', requestId: 1, modelId: 'm', text: 'ab' })).toEqual([256, 97, 98]);
-    expect(await session.validationLoss({ modelId: 'm', corpusId: 'c', seqLen: 8, maxTokens: 16 })).toBeGreaterThan(0);
-    session.control({ runId: 'r7', action: 'stop' });
-    await ended(events);
     expect(events.find((e) => e.type === 'trainFinished')).toMatchObject({ runId: 'r7', status: 'stopped' });
     await new Promise((r) => setTimeout(r, 0)); // the run leaves the table once its loop has ended
     await expect(session.init({ backend: 'cpu' })).resolves.toMatchObject({ name: 'cpu' });
