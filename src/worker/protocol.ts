@@ -17,7 +17,6 @@ export type { EngineEvent, JobProgressEvent, TrainEvent } from './events';
 export type { GrowOutcome } from './services/grow';
 export type { ResumeState } from './services/train';
 export type { MemoryInfo } from './services/gpu';
-export { OPTIMIZER_M_PREFIX, OPTIMIZER_V_PREFIX } from '../core/train/loop';
 
 /**
  * Request name -> its arguments and the result of its response. Interfaces that extend
