@@ -1,16 +1,13 @@
 // A LlamaConfig as a form edits it: numbers kept as the typed text (so "1e-" can be typed on the
 // way to "1e-5"), turned back into a config object that validateConfig then checks.
-import type { HiddenAct, LlamaConfig } from '../../core/model/config';
+import { CONFIG_SETTINGS, type HiddenAct, type LlamaConfig } from '../../core/model/config';
 
 export type ConfigDraft = { [K in keyof LlamaConfig]: LlamaConfig[K] extends number ? string : LlamaConfig[K] };
 
 export type NumericField = { [K in keyof LlamaConfig]: LlamaConfig[K] extends number ? K : never }[keyof LlamaConfig];
 
-/** Form order: shape first, then the rest. */
-export const NUMERIC_FIELDS: NumericField[] = [
-  'hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads',
-  'max_position_embeddings', 'vocab_size', 'rope_theta', 'rms_norm_eps', 'logit_scale',
-];
+/** The numeric fields in the schema's order (shape first, then the rest). */
+export const NUMERIC_FIELDS = CONFIG_SETTINGS.filter((f) => f.kind === 'int' || f.kind === 'number').map((f) => f.name) as NumericField[];
 
 export function draftFromConfig(c: LlamaConfig): ConfigDraft {
   const d = { ...c } as unknown as Record<string, unknown>;
