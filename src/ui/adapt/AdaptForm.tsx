@@ -18,6 +18,7 @@ import { formatCount, formatFlops, parseCount } from '../shared/format';
 import { useReport } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
 import { keepHandle, useUi } from '../shared/uiState';
+import { Field } from '../shared/Field';
 
 export function AdaptForm() {
   const studio = useStudioApi();
@@ -56,14 +57,12 @@ export function AdaptForm() {
   return (
     <div className="adapt-form">
       <div className="row-form">
-        <label className="field grow">
-          <span>from</span>
+        <Field grow label="from">
           <CheckpointSelect testId="adapt-from" value={from?.id ?? ''} onChange={setPicked} />
-        </label>
-        <label className="field grow">
-          <span>target language</span>
+        </Field>
+        <Field grow label="target language">
           <CorpusSelect testId="adapt-target" value={draft.target} onChange={(id) => set('target', id)} />
-        </label>
+        </Field>
       </div>
       <div className="row-form">
         <label className="field grow" title={REPLAY_SPEC.help}>
@@ -74,23 +73,20 @@ export function AdaptForm() {
             <span className="muted">%</span>
           </div>
         </label>
-        <label className="field">
-          <span>budget in</span>
+        <Field label="budget in">
           <select data-testid="adapt-budget-kind" value={draft.budgetKind} onChange={(e) => set('budgetKind', e.target.value as BudgetKind)}>
             {BUDGET_KINDS.map((k) => <option key={k.id} value={k.id}>{k.label}</option>)}
           </select>
-        </label>
-        <label className="field">
-          <span>budget</span>
+        </Field>
+        <Field label="budget">
           <input inputMode="decimal" data-testid="adapt-budget" value={draft.budget} onChange={(e) => set('budget', e.target.value)} />
-        </label>
+        </Field>
       </div>
       <div className="grid-form">
         <SpecFields specs={ADAPT_FIELDS} values={draft} testIdPrefix="adapt" optional context={{ [MAX_POSITION.ref]: maxPos }} onChange={(k, v) => set(k as AdaptField, v)} />
-        <label className="field">
-          <span>run name</span>
+        <Field label="run name">
           <input data-testid="adapt-name" placeholder="from → target" value={draft.name} onChange={(e) => set('name', e.target.value)} />
-        </label>
+        </Field>
       </div>
       {from && <BudgetHint draft={draft} config={from.config} />}
       <div className="actions">

@@ -12,6 +12,7 @@ import { formatTime } from '../shared/format';
 import { Heatmap } from '../shared/Heatmap';
 import { report } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
+import { Field } from '../shared/Field';
 
 export function EvalResults() {
   const evaluations = useStudio((s) => s.evaluations);
@@ -24,12 +25,11 @@ export function EvalResults() {
   return (
     <div className="eval-results subsection">
       <div className="row-form">
-        <label className="field grow">
-          <span>results</span>
+        <Field grow label="results">
           <select data-testid="eval-pick" value={result.id} onChange={(e) => setPick({ newest, id: e.target.value })}>
             {evaluations.map((e) => <option key={e.id} value={e.id}>{describe(e)}</option>)}
           </select>
-        </label>
+        </Field>
         <ExportButtons id={result.id} />
       </div>
       <ResultView key={result.id} result={result} />

@@ -8,6 +8,7 @@ import type { SuiteFormat } from '../../state/evaluation';
 import { type JobProgress, ProgressBox } from '../shared/ProgressBox';
 import { report } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
+import { Field } from '../shared/Field';
 
 const ACCEPT: Record<SuiteFormat, string> = { blimp: '.jsonl,.json,.txt', multiblimp: '.tsv,.txt' };
 
@@ -38,21 +39,18 @@ export function SuiteImport() {
     <div className="suite-import" data-testid="suite-import">
       <h3>Import a suite</h3>
       <div className="row-form">
-        <label className="field">
-          <span>format</span>
+        <Field label="format">
           <select data-testid="suite-format" value={format} onChange={(e) => setFormat(e.target.value as SuiteFormat)}>
             <option value="blimp">BLiMP JSON Lines (.jsonl)</option>
             <option value="multiblimp">MultiBLiMP TSV (.tsv)</option>
           </select>
-        </label>
-        <label className="field grow">
-          <span>name</span>
+        </Field>
+        <Field grow label="name">
           <input data-testid="suite-name" placeholder="from the file name" value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>language</span>
+        </Field>
+        <Field label="language">
           <input className="short" data-testid="suite-language" placeholder={format === 'blimp' ? 'eng' : 'auto'} maxLength={3} value={language} onChange={(e) => setLanguage(e.target.value.toLowerCase())} title="ISO 639-3 code; empty: read from the files (MultiBLiMP) or English (BLiMP)" />
-        </label>
+        </Field>
       </div>
       <input
         ref={input}

@@ -6,6 +6,7 @@ import { formatFlops } from '../shared/format';
 import type { Problem } from '../../core/experiment/recipe';
 import { useStudio } from '../../state/store';
 import { useStudioApi } from '../shared/studioContext';
+import { Field } from '../shared/Field';
 
 type Outcome = { kind: 'problems'; head: string; problems: Problem[] } | { kind: 'plan'; plan: ExperimentPlan };
 
@@ -72,18 +73,16 @@ export function ExperimentEditor({ onStarted }: { onStarted: (id: string) => voi
   return (
     <div className="experiment-editor">
       <div className="row-form">
-        <label className="field grow">
-          <span>preset</span>
+        <Field grow label="preset">
           <select data-testid="experiment-preset" value={presetId} onChange={(e) => pick(e.target.value)}>
             {presets.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
           </select>
-        </label>
+        </Field>
       </div>
       {preset && <p className="muted small-text">{preset.description}</p>}
-      <label className="field">
-        <span>recipe (JSON)</span>
+      <Field label="recipe (JSON)">
         <textarea data-testid="experiment-recipe" rows={16} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />
-      </label>
+      </Field>
       <div className="actions">
         <button data-testid="experiment-validate" disabled={!!busy} onClick={() => void act('check')}>{busy === 'check' ? 'Checking…' : 'Check'}</button>
         <button className="primary" data-testid="experiment-run" disabled={!!busy || running} title={running ? 'one experiment runs at a time' : undefined} onClick={() => void act('run')}>

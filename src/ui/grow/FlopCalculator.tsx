@@ -5,6 +5,7 @@ import { flopMatchedTokens } from '../../core/growth/grow';
 import type { LlamaConfig } from '../../core/model/config';
 import { trainingFlopsPerToken } from '../../core/model/weights';
 import { formatCount, formatFlops, parseCount } from '../shared/format';
+import { Field } from '../shared/Field';
 
 const DEFAULT_TOKENS = '1,000,000';
 
@@ -37,14 +38,12 @@ export function FlopCalculator({ parent, grown }: { parent: LlamaConfig; grown: 
     <div className="subsection" data-testid="flop-calculator">
       <h3>FLOP-matched budget</h3>
       <div className="row-form">
-        <label className="field grow">
-          <span>parent token budget</span>
+        <Field grow label="parent token budget">
           <input inputMode="numeric" data-testid="flop-tokens" value={tokens} onChange={(e) => setTokens(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>seq len (≤{maxSeq})</span>
+        </Field>
+        <Field label={<>seq len (≤{maxSeq})</>}>
           <input className="short" inputMode="numeric" data-testid="flop-seq" value={seq} onChange={(e) => setSeq(e.target.value)} />
-        </label>
+        </Field>
       </div>
       {body}
       <p className="muted small-text">

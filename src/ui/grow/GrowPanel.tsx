@@ -15,6 +15,7 @@ import { useReport } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
 import { pickGrowFrom, selectGrown, useGrowFromId } from '../shared/uiState';
 import { useGrowPreview } from './useGrowPreview';
+import { Field } from '../shared/Field';
 
 const NOT_PRESERVING = 'Not function-preserving: the grown model starts with a higher loss, which continued training recovers.';
 
@@ -60,16 +61,14 @@ export function GrowPanel() {
     <section className="panel" data-testid="grow-panel">
       <h2>Grow</h2>
       <div className="row-form">
-        <label className="field grow">
-          <span>from</span>
+        <Field grow label="from">
           <CheckpointSelect testId="grow-from" value={parent?.id ?? ''} onChange={pickGrowFrom} />
-        </label>
-        <label className="field grow">
-          <span>method</span>
+        </Field>
+        <Field grow label="method">
           <select data-testid="grow-method" value={method.id} onChange={(e) => pickMethod(e.target.value)}>
             {methods.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
           </select>
-        </label>
+        </Field>
       </div>
       <p className="muted small-text" data-testid="grow-method-info">
         {method.description} <a href={method.paper.url} target="_blank" rel="noreferrer" data-testid="grow-paper">{method.paper.title}</a>
@@ -87,10 +86,9 @@ export function GrowPanel() {
         )
       )}
       <div className="actions">
-        <label className="field grow">
-          <span>name (optional)</span>
+        <Field grow label="name (optional)">
           <input data-testid="grow-name" placeholder="parent name, method and parameters" value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
+        </Field>
         <button
           className="primary"
           data-testid="grow-run"

@@ -16,6 +16,7 @@ import { MergeYamlImport } from './MergeYamlImport';
 import { ParamForm } from '../shared/ParamForm';
 import { useReport } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
+import { Field } from '../shared/Field';
 
 export function MergePanel() {
   const studio = useStudioApi();
@@ -46,26 +47,23 @@ export function MergePanel() {
     <section className="panel merge" data-testid="merge-panel">
       <h2>Merge</h2>
       <div className="row-form">
-        <label className="field grow">
-          <span>method</span>
+        <Field grow label="method">
           <select data-testid="merge-method" value={d.method.id} onChange={(e) => d.pickMethod(e.target.value)}>
             {d.methods.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
           </select>
-        </label>
-        <label className="field grow">
-          <span>base {d.method.base === 'none' ? '(not used)' : d.method.base === 'optional' ? '(optional)' : ''}</span>
+        </Field>
+        <Field grow label={<>base {d.method.base === 'none' ? '(not used)' : d.method.base === 'optional' ? '(optional)' : ''}</>}>
           <CheckpointSelect testId="merge-base" value={d.base} none="none" disabled={d.method.base === 'none'} onChange={d.setBase} />
-        </label>
+        </Field>
       </div>
       <MergeMethodInfo method={d.method} />
       <MergeExperts method={d.method} base={d.base} experts={d.experts} onToggle={d.toggleExpert} onParams={d.setExpertParams} />
       {d.method.globalParams.length > 0 && <h3>Method parameters</h3>}
       {d.method.globalParams.length > 0 && <ParamForm specs={d.method.globalParams} values={d.global} onChange={d.setGlobal} />}
       <div className="actions">
-        <label className="field grow">
-          <span>name (optional)</span>
+        <Field grow label="name (optional)">
           <input data-testid="merge-name" placeholder="method(experts)" value={d.name} onChange={(e) => d.setName(e.target.value)} />
-        </label>
+        </Field>
         <button data-testid="merge-diagnose" disabled={disabled || !d.base} title={d.base ? undefined : 'diagnostics compare task vectors, which need a base'} onClick={() => void act('diagnose')}>
           {busy === 'diagnose' ? 'Diagnosing…' : 'Preview interference'}
         </button>

@@ -5,6 +5,7 @@ import { USER_CORPUS_EXTENSIONS } from '../../core/data/corpusSplit';
 import { notify } from '../../state/store';
 import { report } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
+import { Field } from '../shared/Field';
 
 const SHOWN_ERRORS = 3;
 
@@ -30,10 +31,9 @@ export function AddCorpusForm() {
 
   return (
     <div className="add-corpus">
-      <label className="field">
-        <span>Add corpus from file</span>
+      <Field label="Add corpus from file">
         <input ref={input} type="file" accept={USER_CORPUS_EXTENSIONS.join(',')} data-testid="corpus-file" disabled={busy} onChange={(e) => e.target.files?.[0] && void add(e.target.files[0])} />
-      </label>
+      </Field>
       <label className="field inline">
         <span>language</span>
         <input className="short" placeholder="und" maxLength={3} data-testid="corpus-language" value={language} onChange={(e) => setLanguage(e.target.value.toLowerCase())} title="ISO 639-3 code, e.g. eng, fin; empty for undetermined" />

@@ -11,6 +11,7 @@ import { formatCount, formatFlops } from '../shared/format';
 import { report } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
 import { selectFrom } from '../shared/uiState';
+import { Field } from '../shared/Field';
 
 export function CreateModelPanel() {
   const studio = useStudioApi();
@@ -43,21 +44,18 @@ export function CreateModelPanel() {
     <section className="panel" data-testid="create-panel">
       <h2>Create model</h2>
       <div className="row-form">
-        <label className="field grow">
-          <span>preset</span>
+        <Field grow label="preset">
           <select data-testid="model-preset" value={presetId} onChange={(e) => pick(e.target.value)}>
             {presets.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
             {!preset && <option value={presetId}>custom</option>}
           </select>
-        </label>
-        <label className="field grow">
-          <span>name</span>
+        </Field>
+        <Field grow label="name">
           <input data-testid="model-name" value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>seed</span>
+        </Field>
+        <Field label="seed">
           <input className="short" inputMode="numeric" data-testid="model-seed" value={seed} onChange={(e) => setSeed(e.target.value)} />
-        </label>
+        </Field>
       </div>
       {preset && <p className="muted small-text">{preset.description}</p>}
       <ConfigFields draft={draft} onChange={(d) => (setDraft(d), setPresetId('custom'))} />

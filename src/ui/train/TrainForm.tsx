@@ -12,6 +12,7 @@ import { SpecFields } from '../shared/ParamForm';
 import { INITIAL_DRAFT, TRAIN_GRID_FIELDS, type TrainDraft, type TrainGridField, trainOptions } from './trainDraft';
 import { keepHandle, selectFrom, useUi } from '../shared/uiState';
 import { WatchPicker } from './WatchPicker';
+import { Field } from '../shared/Field';
 
 export function TrainForm() {
   const studio = useStudioApi();
@@ -37,14 +38,12 @@ export function TrainForm() {
   return (
     <div className="train-form">
       <div className="row-form">
-        <label className="field grow">
-          <span>from</span>
+        <Field grow label="from">
           <CheckpointSelect testId="train-from" value={from?.id ?? ''} onChange={selectFrom} />
-        </label>
-        <label className="field grow">
-          <span>run name</span>
+        </Field>
+        <Field grow label="run name">
           <input data-testid="train-name" placeholder={from ? `${from.name} +${draft.steps} steps` : ''} value={draft.name} onChange={(e) => set('name', e.target.value)} />
-        </label>
+        </Field>
       </div>
       <DataMixEditor rows={draft.data} onChange={(rows) => set('data', rows)} />
       <div className="grid-form">
