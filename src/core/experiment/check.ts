@@ -64,20 +64,6 @@ export class Checker {
     return v === undefined ? this.fail(path, v, `must be ${what}; allowed: ${list || 'none available'}`) : this.add(path, `${show(v)} is not ${what}; allowed: ${list || 'none available'}`);
   }
 
-  int(path: string, v: unknown, min: number, max: number): number | undefined {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) return this.fail(path, v, `must be an integer from ${min} to ${max}`);
-    return v;
-  }
-
-  /** A finite number in [min, max], or (min, max] when minExclusive. */
-  number(path: string, v: unknown, min: number, max: number, minExclusive = false): number | undefined {
-    const low = minExclusive ? v as number <= min : v as number < min;
-    if (typeof v !== 'number' || !Number.isFinite(v) || low || v > max) {
-      return this.fail(path, v, `must be a number ${minExclusive ? 'above' : 'from'} ${min} ${minExclusive ? 'and at most' : 'to'} ${max}`);
-    }
-    return v;
-  }
-
   boolean(path: string, v: unknown): boolean | undefined {
     if (typeof v !== 'boolean') return this.fail(path, v, 'must be true or false');
     return v;
@@ -89,7 +75,8 @@ export class Checker {
    * references against their values and the ids the studio holds.
    */
   setting<T = unknown>(path: string, spec: Spec, v: unknown, scope: CheckScope): T | undefined {
-    const value = v ?? spec.default;
+    // Only a missing value takes the default: a JSON null is a value, reported as one ("got null").
+    const value = v === undefined ? spec.default : v;
     switch (spec.kind) {
       case 'int':
       case 'number':

@@ -2,13 +2,18 @@
 // settings are generated from their schema entries (fields.ts, which reuses training's), so a
 // range or default written here is the one validate.ts applies; the prose explains the rest.
 import { describeSpec, type Spec } from '../params';
-import { ADAPT_FIELDS, EVALUATION_FIELDS, GROWTH_FIELDS, ROOT_FIELDS, SCRATCH_FIELDS } from './fields';
+import {
+  ADAPT_FIELDS, BUDGET_FIELDS, DEFAULT_SCALES, EVALUATION_FIELDS, GROWTH_FIELDS, LANGUAGE_FIELDS, MERGE_FIELDS, ROOT_FIELDS, SCALE_FACTOR, SCRATCH_FIELDS,
+} from './fields';
 
-/** Markdown table rows, one per setting: name, type and rule, default, meaning. */
-function rows(specs: readonly Spec[], prefix = ''): string {
+/**
+ * Markdown table rows, one per setting: name, type and rule, default, meaning. `defaults` words a
+ * default that is not a fixed value (a language's corpus is found by its language).
+ */
+function rows(specs: readonly Spec[], prefix = '', defaults: Record<string, string> = {}): string {
   return specs.map((s) => {
     const d = describeSpec(s);
-    return `| \`${prefix}${s.name}\` | ${d.rule} | ${d.default} | ${s.help} |`;
+    return `| \`${prefix}${s.name}\` | ${d.rule} | ${defaults[s.name] ?? d.default} | ${s.help} |`;
   }).join('\n');
 }
 
@@ -26,7 +31,7 @@ with its JSON path (for example \`$.merges[0].subset[1]\`) before anything runs.
 ${rows(ROOT_FIELDS)}
 | \`base\` | object | required | \`{"from": "scratch", ...}\` or \`{"from": "checkpoint", "checkpoint": id}\` |
 | \`languages\` | list | required | target languages: a code (\`"isl"\`) or \`{code, corpus?, budget?}\` |
-| \`scales\` | list of integers 1 to 8 | [1, 2] | 1 = the base size; m > 1 = HyperCloning with width factor m; must include 1 |
+| \`scales\` | a list, each entry ${describeSpec(SCALE_FACTOR).rule} | ${JSON.stringify(DEFAULT_SCALES)} | ${SCALE_FACTOR.help} |
 ${rows(GROWTH_FIELDS, 'growth.')}
 | \`adapt\` | object | required | continued pretraining of every language at every scale |
 | \`merges\` | list | [] | \`{method, subset, scales?, params?, modelParams?}\` |
@@ -40,6 +45,9 @@ takes floor(budget / FLOPs of one of its steps) steps, so none spends more than 
 each spends within one of its own steps of it. A budget that buys no step of the largest scale
 is rejected.
 
+${HEAD}
+${rows(BUDGET_FIELDS, 'budget.')}
+
 ## \`base\`
 - from scratch: \`preset\` (a model preset id: tiny, small, base-1m, smollm2-shape-mini) and/or
   \`config\` (Hugging Face LlamaConfig fields overriding the preset; vocab_size 259), \`budget\`, and:
@@ -50,9 +58,12 @@ ${rows(SCRATCH_FIELDS)}
 - from a checkpoint: \`checkpoint\`, the id of a checkpoint the studio holds.
 
 ## \`languages[i]\`
-\`code\`: ISO 639-3 (three lowercase letters). \`corpus\`: a corpus id in that language (default:
-the first corpus of that language; a language with no corpus is rejected). \`budget\`: overrides
-\`adapt.budget\` for this language.
+A code, or an object: \`code\`: ISO 639-3 (three lowercase letters), required. \`budget\`: overrides
+\`adapt.budget\` for this language. A language with no corpus is rejected; a named corpus must be in
+that language (or undetermined).
+
+${HEAD}
+${rows(LANGUAGE_FIELDS, '', { corpus: 'the first corpus of that language' })}
 
 ## \`adapt\`
 \`budget\` (required), and:
@@ -61,7 +72,9 @@ ${HEAD}
 ${rows(ADAPT_FIELDS)}
 
 ## \`merges[i]\`
-\`method\`: a merge method id (linear, task_arithmetic, ties, dare_ties, multislerp, ...).
+${HEAD}
+${rows(MERGE_FIELDS)}
+
 \`subset\`: two or more language codes of the recipe (slerp: exactly two). \`scales\`: scales of the
 recipe to merge at (default all). \`params\`: the method's global parameters; \`modelParams\`: the
 parameters every expert gets (weight, density, ...); both checked against the method's schema,

@@ -10,25 +10,29 @@ import { mergeMethod } from '../merge/registry';
 import { validateParams } from '../params';
 import { flopsPerStep } from '../train/adapt';
 import { at, Checker, type CheckScope } from './check';
-import { ADAPT_FIELDS, EVALUATION_FIELDS, GROWTH_FIELDS, ROOT_FIELDS, SCRATCH_FIELDS } from './fields';
+import {
+  ADAPT_FIELDS, BUDGET_FIELDS, BUDGET_KIND, BUDGET_VALUE, DEFAULT_SCALES, EVALUATION_FIELDS, GROWTH_FIELDS, LANGUAGE_FIELDS, MAX_SCALE, MERGE_FIELDS,
+  ROOT_FIELDS, SCALE_FACTOR, SCRATCH_FIELDS,
+} from './fields';
 import { ENGLISH_AGREEMENT_SUITE, ENGLISH_CORPUS, wordOrderSuite } from '../data/corpusIds';
 import { MAX_POSITION } from '../train/settings';
-import { type Budget, BUDGET_KINDS, budgetFlops, scaleConfig, stepsWithin } from './budget';
+import { type Budget, budgetFlops, scaleConfig, stepsWithin } from './budget';
 import type { AdaptSpec, LanguageSpec, MergeSpec, Named, Recipe, RecipeContext, RecipeValidation, ScratchBase } from './recipe';
 
 export const RECIPE_VERSION = 1;
-/** Largest HyperCloning width factor a recipe may ask for (the hyperclone method's limit). */
-export const MAX_SCALE = 8;
+export { MAX_SCALE };
 
 const idOf = (x: Named): string => (typeof x === 'string' ? x : x.id);
 
-const names = (specs: readonly { name: string }[]) => specs.map((s) => s.name);
+const names = (specs: readonly { name: string }[]) => [...new Set(specs.map((s) => s.name))];
 
 const KEYS = {
   root: ['version', 'name', 'seed', 'base', 'languages', 'scales', 'growth', 'adapt', 'merges', 'evaluation'],
   scratch: ['from', 'preset', 'config', 'budget', ...names(SCRATCH_FIELDS)],
   adapt: ['budget', ...names(ADAPT_FIELDS)],
-  merge: ['method', 'subset', 'scales', 'params', 'modelParams'],
+  language: ['code', ...names(LANGUAGE_FIELDS), 'budget'],
+  merge: [...names(MERGE_FIELDS), 'subset', 'scales', 'params', 'modelParams'],
+  budget: names(BUDGET_FIELDS),
   growth: names(GROWTH_FIELDS),
   evaluation: ['suites', ...names(EVALUATION_FIELDS)],
 };
@@ -38,11 +42,15 @@ function scopeOf(ctx: RecipeContext, maxPositionEmbeddings: number | undefined):
   return { ids: { corpus: ctx.corpora.map((x) => x.id) }, limits: { [MAX_POSITION.ref]: maxPositionEmbeddings } };
 }
 
+/** For the specs that name no ids and no limits (a budget, a scale, a merge method). */
+const NO_SCOPE: CheckScope = { ids: {}, limits: {} };
+
 function budget(c: Checker, path: string, v: unknown): Budget | undefined {
-  const o = c.object(path, v, ['kind', 'value']);
+  const o = c.object(path, v, KEYS.budget);
   if (!o) return undefined;
-  const kind = c.oneOf(at(path, 'kind'), o.kind, BUDGET_KINDS, 'a budget kind');
-  const value = kind === 'steps' ? c.int(at(path, 'value'), o.value, 1, MAX_TRAIN_STEPS) : c.number(at(path, 'value'), o.value, 0, 1e21, true);
+  const kind = c.setting<Budget['kind']>(at(path, 'kind'), BUDGET_KIND, o.kind, NO_SCOPE);
+  // The value's rule depends on the kind; an unknown kind is checked as an amount.
+  const value = c.setting<number>(at(path, 'value'), kind === 'steps' ? BUDGET_VALUE.steps : BUDGET_VALUE.amount, o.value, NO_SCOPE);
   return kind && value !== undefined ? { kind, value } : undefined;
 }
 
@@ -95,7 +103,7 @@ function languages(c: Checker, v: unknown, ctx: RecipeContext): { specs: Languag
   const codes: string[] = [];
   list.forEach((item, i) => {
     const p = at('$.languages', i);
-    const o = typeof item === 'string' ? { code: item } : c.object(p, item, ['code', 'corpus', 'budget']);
+    const o = typeof item === 'string' ? { code: item } : c.object(p, item, KEYS.language);
     const code = o && c.string(at(p, 'code'), o.code, /^[a-z]{3}$/, 'an ISO 639-3 code of three lowercase letters');
     if (!o || !code) return;
     if (codes.includes(code)) return void c.add(p, `language ${code} is listed twice`);
@@ -105,7 +113,8 @@ function languages(c: Checker, v: unknown, ctx: RecipeContext): { specs: Languag
       corpus = ctx.corpora.find((x) => x.language === code)?.id;
       if (!corpus) return void c.add(p, `no corpus for language ${code}; add one (studio.addCorpus) or name it with "corpus"; languages with a corpus: ${[...new Set(ctx.corpora.map((x) => x.language))].slice(0, 20).join(', ')}`);
     } else {
-      corpus = c.oneOf(at(p, 'corpus'), o.corpus, ctx.corpora.map((x) => x.id), 'a corpus id');
+      const [corpusSpec] = LANGUAGE_FIELDS;
+      corpus = c.setting<string>(at(p, 'corpus'), corpusSpec, o.corpus, scopeOf(ctx, undefined));
       const lang = ctx.corpora.find((x) => x.id === corpus)?.language;
       if (corpus && lang !== code && lang !== 'und') corpus = c.add(at(p, 'corpus'), `corpus ${corpus} is in language ${lang}, not ${code}`);
     }
@@ -117,10 +126,10 @@ function languages(c: Checker, v: unknown, ctx: RecipeContext): { specs: Languag
 
 /** The scales with their configs (absent when the base's config is unknown or cannot grow so). */
 function scales(c: Checker, v: unknown, base: LlamaConfig | undefined, ctx: RecipeContext): { factor: number; config?: LlamaConfig }[] {
-  const list = c.array('$.scales', v ?? [1, 2], 1, 'scales') ?? [];
+  const list = c.array('$.scales', v ?? [...DEFAULT_SCALES], 1, 'scales') ?? [];
   const out: { factor: number; config?: LlamaConfig }[] = [];
   list.forEach((x, i) => {
-    const factor = c.int(at('$.scales', i), x, 1, MAX_SCALE);
+    const factor = c.setting<number>(at('$.scales', i), SCALE_FACTOR, x, NO_SCOPE);
     if (factor === undefined) return;
     if (out.some((s) => s.factor === factor)) return void c.add(at('$.scales', i), `scale ${factor} is listed twice`);
     const config = base && c.attempt(at('$.scales', i), () => scaleConfig(base, factor));
@@ -148,7 +157,8 @@ function mergeSpecs(c: Checker, v: unknown, ctx: RecipeContext, langs: string[],
     const p = at('$.merges', i);
     const o = c.object(p, item, KEYS.merge);
     if (!o) return;
-    const id = c.oneOf(at(p, 'method'), o.method, ctx.mergeMethods.map(idOf), 'a merge method');
+    const [methodSpec] = MERGE_FIELDS;
+    const id = c.setting<string>(at(p, 'method'), { ...methodSpec, values: ctx.mergeMethods.map(idOf) }, o.method, NO_SCOPE);
     const method = id ? (() => { try { return mergeMethod(id); } catch { return undefined; } })() : undefined;
     const subsetRaw = c.array(at(p, 'subset'), o.subset, method?.expertCount ?? 2, 'language codes of the recipe') ?? [];
     if (method?.expertCount && subsetRaw.length > method.expertCount) c.add(at(p, 'subset'), `${method.id} merges exactly ${method.expertCount} experts; got ${subsetRaw.length}`);
