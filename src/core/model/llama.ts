@@ -69,7 +69,7 @@ function gatedActivation(c: LlamaConfig, ops: ModelOps, gate: tf.Tensor, up: tf.
   return tf.mul(tf.mul(tf.mul(gate, 0.5), tf.add(1, tf.erf(tf.mul(gate, Math.SQRT1_2)))), up);
 }
 
-function mlp(c: LlamaConfig, ops: ModelOps, p: ModelParams, prefix: string, x: tf.Tensor): tf.Tensor {
+export function mlp(c: LlamaConfig, ops: ModelOps, p: ModelParams, prefix: string, x: tf.Tensor): tf.Tensor {
   const gated = gatedActivation(c, ops, linear(ops, x, p[`${prefix}.gate_proj.weight`]), linear(ops, x, p[`${prefix}.up_proj.weight`])); // (B, T, intermediate)
   return linear(ops, gated, p[`${prefix}.down_proj.weight`]);
 }
