@@ -8,6 +8,7 @@ import { MODEL_PRESETS, type ModelPreset, validateConfig } from '../core/model/c
 import { initialWeights } from '../core/model/init';
 import { checkFitsDevice, countParameters } from '../core/model/weights';
 import { ByteTokenizer } from '../core/tokenizer/byte';
+import { generationOptions, type GenerationResult } from '../core/model/generate';
 import { experimentLock, runLock } from '../storage/tabs';
 import type { CorpusInternals } from './corpora';
 import { currentDeviceLimits } from './deviceLimits';
@@ -29,6 +30,11 @@ export interface ModelActions {
   scoreTexts(id: string, texts: string[]): Promise<number[]>;
   validationLoss(id: string, corpus: string, options?: { seqLen?: number; maxTokens?: number }): Promise<number>;
   tokenize(id: string, text: string): Promise<number[]>;
+  /**
+   * Text the model writes after `prompt` (options: maxTokens, temperature, topK, topP, seed, stop;
+   * core/model/generate.ts): deterministic for a seed; stoppedBy says which limit ended it.
+   */
+  generate(id: string, prompt: string, options?: unknown): Promise<GenerationResult>;
   /** Browser storage used and allowed, the checkpoints' bytes, and whether the browser keeps the storage under pressure (persisted). */
   storage(): Promise<{ usage: number; quota: number; checkpointBytes: number; persisted: boolean }>;
 }
@@ -141,6 +147,14 @@ export function createModelActions(s: Services, cache: EngineCache, runs: RunMan
       if (typeof text !== 'string') throw new Error('text must be a string');
       await cache.ensureModel(m.id);
       return s.engine.call('tokenize', { modelId: m.id, text });
+    },
+    async generate(id, prompt, options = {}) {
+      const m = await manifest(id);
+      if (typeof prompt !== 'string') throw new Error(`prompt must be a string, got ${JSON.stringify(prompt)}`);
+      // Checked here too, so a bad option is refused before the model is loaded.
+      generationOptions(m.config, options);
+      await cache.ensureModel(m.id);
+      return s.engine.call('generate', { modelId: m.id, prompt, options });
     },
     async storage() {
       const est = await navigator.storage?.estimate?.();

@@ -10,6 +10,7 @@ import type { GrowRequests } from './services/grow';
 import type { MergeRequests } from './services/merge';
 import type { EvaluateRequests } from './services/evaluate';
 import type { GpuRequests } from './services/gpu';
+import type { GenerateRequests } from './services/generate';
 
 // Types the main thread reads from here, wherever they are declared.
 export type { BackendInfo, BackendName } from '../gpu/types';
@@ -22,7 +23,7 @@ export type { MemoryInfo } from './services/gpu';
  * Request name -> its arguments and the result of its response. Interfaces that extend
  * several must agree on every shared name, so two services cannot claim one request differently.
  */
-export interface RequestMap extends ModelsRequests, TrainRequests, GrowRequests, MergeRequests, EvaluateRequests, GpuRequests {}
+export interface RequestMap extends ModelsRequests, TrainRequests, GrowRequests, MergeRequests, EvaluateRequests, GpuRequests, GenerateRequests {}
 
 export type RequestType = keyof RequestMap;
 

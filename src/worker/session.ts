@@ -11,7 +11,7 @@ import { growService } from './services/grow';
 import { mergeService } from './services/merge';
 import { evaluateService } from './services/evaluate';
 import { gpuService } from './services/gpu';
-// generate (issue 18) is to be services/generate.ts, composed here like the others.
+import { generateService } from './services/generate';
 
 /** Calls the handler `type` names; generic in K so the argument and result types follow the name. */
 async function dispatch<K extends RequestType>(handlers: Handlers<RequestMap>, type: K, args: RequestMap[K]['args']): Promise<RequestMap[K]['result']> {
@@ -34,6 +34,7 @@ export class EngineSession {
       ...mergeService(engine),
       ...evaluateService(engine),
       ...gpuService(engine),
+      ...generateService(engine),
     };
     Object.assign(this, this.handlers);
   }

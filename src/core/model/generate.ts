@@ -11,7 +11,7 @@ import { validateSettings, type SettingsOf, type Spec } from '../params';
 import { mulberry32 } from '../rng';
 import type { Tokenizer } from '../tokenizer/tokenizer';
 import { continuationTokens } from '../eval/score';
-import { headDim } from './config';
+import { headDim, type LlamaConfig } from './config';
 import { layerPrefix } from './weights';
 import { linear, mlp, ropeTables, type LlamaModel } from './llama';
 
@@ -27,13 +27,13 @@ export const GENERATION_SETTINGS = [
 export type GenerationOptions = SettingsOf<typeof GENERATION_SETTINGS> & { stop: string[] };
 
 /**
- * Checks generation options for `model` and fills defaults; throws a message naming the field and
+ * Checks generation options for a model of `config` and fills defaults; throws a message naming the field and
  * what is allowed. `stop` (optional) is a list of non-empty strings.
  */
-export function generationOptions(model: LlamaModel, input: unknown = {}): GenerationOptions {
+export function generationOptions(config: Pick<LlamaConfig, 'vocab_size'>, input: unknown = {}): GenerationOptions {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new Error('generation options must be an object');
   const { stop, ...rest } = input as Record<string, unknown>;
-  const o = validateSettings(GENERATION_SETTINGS, rest, { limits: { vocab_size: model.config.vocab_size } }, 'generation option');
+  const o = validateSettings(GENERATION_SETTINGS, rest, { limits: { vocab_size: config.vocab_size } }, 'generation option');
   if (stop !== undefined && (!Array.isArray(stop) || stop.some((s) => typeof s !== 'string' || s.length === 0))) {
     throw new Error(`stop must be a list of non-empty strings, got ${JSON.stringify(stop)}`);
   }
@@ -182,7 +182,7 @@ export function sampleToken(logits: ArrayLike<number>, o: { temperature: number;
  */
 export function generate(model: LlamaModel, tokenizer: Tokenizer, prompt: string, options: unknown, kernels: Kernels, onToken?: (s: GenerationStep) => void): GenerationResult {
   if (typeof prompt !== 'string') throw new Error('prompt must be a string');
-  const o = generationOptions(model, options);
+  const o = generationOptions(model.config, options);
   const maxPos = model.config.max_position_embeddings;
   const context = [tokenizer.bos, ...continuationTokens(tokenizer, prompt)];
   if (context.length > maxPos) throw new Error(`the prompt is ${context.length - 1} tokens; at most ${maxPos - 1} fit before a new token (max_position_embeddings ${maxPos}, one for BOS)`);
