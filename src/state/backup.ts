@@ -3,6 +3,7 @@
 // (or a chosen subset) as one file, and restore one into an empty or a populated studio. A damaged
 // file is refused before anything is written; a restore that fails midway is undone; after a
 // restore this tab's lists refresh and the other tabs are told. Persistence (persistence.ts) comes along.
+import { storageEstimate } from '../storage/kv';
 import { BackupError } from '../core/backup/format';
 import type { ItemRef } from '../core/backup/plan';
 import { CLASH_CHOICES, type ClashChoice } from '../core/backup/plan';
@@ -44,11 +45,6 @@ const STORE_MESSAGE: Partial<Record<ItemKind, Extract<TabMessage, { type: 'chang
 function checkFile(file: unknown): Blob {
   if (!(file instanceof Blob)) throw new Error(`the backup must be a File or Blob (from a file input or studio.backupWorkspace()), got ${file === null ? 'null' : typeof file}`);
   return file;
-}
-
-async function storageEstimate(): Promise<{ usage: number; quota: number } | undefined> {
-  const est = await navigator.storage?.estimate?.();
-  return est ? { usage: est.usage ?? 0, quota: est.quota ?? 0 } : undefined;
 }
 
 /** A refused file's message names the file when it has a name: `backup "x.gumsbackup" refused: ...`. */

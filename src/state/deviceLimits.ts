@@ -3,12 +3,12 @@
 // is created, imported or grown.
 import type { DeviceLimits } from '../core/model/weights';
 import { useStudio } from './store';
+import { storageEstimate } from '../storage/kv';
 
 export async function currentDeviceLimits(): Promise<DeviceLimits> {
   const info = useStudio.getState().backend.info;
-  const nav = typeof navigator === 'undefined' ? undefined : navigator; // absent in Node before 21
-  const est = await nav?.storage?.estimate?.().catch(() => undefined);
-  const memory = (nav as { deviceMemory?: number } | undefined)?.deviceMemory;
+  const est = await storageEstimate();
+  const memory = typeof navigator === 'undefined' ? undefined : (navigator as { deviceMemory?: number }).deviceMemory;
   return {
     ...(info?.name === 'webgpu' && info.limits ? { maxBindingBytes: info.limits.maxStorageBufferBindingSize } : {}),
     ...(typeof memory === 'number' && memory > 0 ? { memoryBytes: memory * 2 ** 30 } : {}),

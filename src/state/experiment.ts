@@ -264,32 +264,37 @@ export function createExperimentActions(s: Services, api: () => ExperimentStudio
 
   const { report, exportReport } = createExperimentReports(s, record, ready);
 
-  /** Marks an experiment no tab runs as interrupted (best effort: a full disk must not stop start-up). */
+  /**
+   * With the experiment's lock held by this tab: one still recorded as running was cut off with
+   * its tab and is interrupted (written best effort: a full disk must not stop start-up).
+   */
+  async function settleHeld(id: string): Promise<void> {
+    const r = await s.experiments.get(id);
+    if (!r || running === id) return;
+    const next = r.status === 'running' ? { ...r, status: 'interrupted' as const } : r;
+    if (next !== r) await s.experiments.put(next).catch(() => undefined);
+    useStudio.setState((st) => ({ experiments: [next, ...st.experiments.filter((x) => x.id !== id)].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), experimentsElsewhere: st.experimentsElsewhere.filter((x) => x !== id) }));
+  }
+
+  /** Settles an experiment no tab runs, if no tab takes it meanwhile. */
   async function settleOrphan(id: string): Promise<void> {
     const release = await s.tabs.tryHold(experimentLock(id));
     if (!release) return;
     try {
-      const r = await s.experiments.get(id);
-      if (!r || running === id) return;
-      const next = r.status === 'running' ? { ...r, status: 'interrupted' as const } : r;
-      if (next !== r) await s.experiments.put(next).catch(() => undefined);
-      useStudio.setState((st) => ({ experiments: [next, ...st.experiments.filter((x) => x.id !== id)].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), experimentsElsewhere: st.experimentsElsewhere.filter((x) => x !== id) }));
+      await settleHeld(id);
     } finally {
       release();
     }
   }
 
   const watching = new Set<string>();
+  /** Takes over an experiment running in another tab once that tab lets go of it. */
   function watchElsewhere(id: string): void {
     if (watching.has(id)) return;
     watching.add(id);
     s.tabs.whenFree(experimentLock(id), async () => {
       watching.delete(id);
-      const r = await s.experiments.get(id);
-      if (!r || running === id) return;
-      const next = r.status === 'running' ? { ...r, status: 'interrupted' as const } : r;
-      if (next !== r) await s.experiments.put(next).catch(() => undefined);
-      useStudio.setState((st) => ({ experiments: [next, ...st.experiments.filter((x) => x.id !== id)].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), experimentsElsewhere: st.experimentsElsewhere.filter((x) => x !== id) }));
+      await settleHeld(id);
     });
   }
 

@@ -10,6 +10,7 @@ import { checkFitsDevice, countParameters } from '../core/model/weights';
 import { ByteTokenizer } from '../core/tokenizer/byte';
 import { generationOptions, type GenerationResult } from '../core/model/generate';
 import { experimentLock, runLock } from '../storage/tabs';
+import { storageEstimate } from '../storage/kv';
 import type { CorpusInternals } from './corpora';
 import { currentDeviceLimits } from './deviceLimits';
 import { isPersisted } from './persistence';
@@ -52,8 +53,8 @@ const DEFAULT_EVAL_TOKENS = 4096;
 
 export function createModelActions(s: Services, cache: EngineCache, runs: RunManager, corpora: Pick<CorpusInternals, 'corpusInfo'>, ready: () => Promise<void>): ModelActions & ModelInternals {
   async function refreshStorageEstimate(): Promise<void> {
-    const est = await navigator.storage?.estimate?.().catch(() => undefined);
-    if (est) useStudio.setState({ storage: { usage: est.usage ?? 0, quota: est.quota ?? 0 } });
+    const est = await storageEstimate();
+    if (est) useStudio.setState({ storage: est });
   }
 
   async function refreshCheckpoints(): Promise<void> {
@@ -157,7 +158,7 @@ export function createModelActions(s: Services, cache: EngineCache, runs: RunMan
       return s.engine.call('generate', { modelId: m.id, prompt, options });
     },
     async storage() {
-      const est = await navigator.storage?.estimate?.();
+      const est = await storageEstimate();
       const checkpointBytes = useStudio.getState().checkpoints.reduce((a, c) => a + c.bytes, 0);
       return { usage: est?.usage ?? 0, quota: est?.quota ?? 0, checkpointBytes, persisted: await isPersisted() };
     },

@@ -5,7 +5,7 @@ import type { CorpusInfo } from '../core/data/corpusSplit';
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { CheckpointStore } from '../storage/checkpoints';
 import { UserCorpusStore } from '../storage/corpora';
-import { idbStore, type KeyValueStore, type StorageFacts, type WriteGuard } from '../storage/kv';
+import { idbStore, type KeyValueStore, type StorageFacts, storageEstimate, type WriteGuard } from '../storage/kv';
 import { browserTabs, type TabCoordination, type TabMessage } from '../storage/tabs';
 import { RunStore } from '../storage/runs';
 import { EvaluationStore, SuiteStore } from '../storage/suites';
@@ -32,10 +32,7 @@ export interface Services {
 
 export function createServices(): Services {
   const tabs = browserTabs();
-  const estimate: StorageFacts['estimate'] = async () => {
-    const est = await navigator.storage?.estimate?.();
-    return est ? { usage: est.usage ?? 0, quota: est.quota ?? 0 } : undefined;
-  };
+  const estimate: StorageFacts['estimate'] = storageEstimate;
   // The checkpoint store makes its own quota messages (it knows the checkpoint's name); the
   // record stores name what they hold, and every quota message lists the largest checkpoints.
   const checkpoints: CheckpointStore = new CheckpointStore(announced(idbStore<CheckpointManifest>('manifests'), tabs, () => ({ type: 'changed', what: 'checkpoints' })), idbStore('tensors'), tabs, { estimate, largest: () => checkpoints.largest() });

@@ -43,6 +43,16 @@ export function memoryStore<V>(): KeyValueStore<V> & { map: Map<string, V> } {
   };
 }
 
+/**
+ * The browser's usage and quota for this site (navigator.storage.estimate), or undefined where
+ * the browser (or Node) cannot say; never throws, so a figure it cannot give hides no message.
+ */
+export async function storageEstimate(): Promise<{ usage: number; quota: number } | undefined> {
+  const nav = typeof navigator === 'undefined' ? undefined : navigator; // absent in Node before 21
+  const est = await nav?.storage?.estimate?.().catch(() => undefined);
+  return est ? { usage: est.usage ?? 0, quota: est.quota ?? 0 } : undefined;
+}
+
 /** What a quota message reports: the browser's usage figures and the biggest things to delete. */
 export interface StorageFacts {
   estimate(): Promise<{ usage: number; quota: number } | undefined>;
