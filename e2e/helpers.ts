@@ -46,3 +46,12 @@ export function fillQuota(page: Page): Promise<number> {
     return written;
   });
 }
+
+/**
+ * Shows one of the studio's views by its URL hash (`#/train`, `#/adapt`, `#/generate`, `#/forget`…)
+ * and waits until the view is on screen, so a suite can reach the controls of any task.
+ */
+export async function showView(page: Page, view: string): Promise<void> {
+  await page.evaluate((v) => { location.hash = `#/${v}`; }, view);
+  await page.waitForFunction((v) => !document.querySelector('[data-view]') || document.querySelector(`[data-view="${v}"]`) !== null, view);
+}
