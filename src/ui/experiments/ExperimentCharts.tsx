@@ -1,10 +1,11 @@
 // The report's adaptation curves against training FLOPs: English loss minus its step-0 value
 // (forgetting) and the target language's loss, one line per language and scale (solid for the
-// base size, dashed for grown models), coloured by language as in the exported report.
+// base size, dashed for grown models), coloured by language (languageColors.ts) as everywhere in the studio.
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatFlops } from '../shared/format';
 import type { ExperimentReport, ReportPoint } from '../../core/experiment/report';
-import { CHART_HEIGHT, CHART_MARGIN, COLORS, LOSS_AXIS, LOSS_TOOLTIP } from '../shared/chartStyle';
+import { CHART_HEIGHT, CHART_MARGIN, LOSS_AXIS, LOSS_TOOLTIP } from '../shared/chartStyle';
+import { languageColor } from '../shared/languageColors';
 
 interface Series {
   id: string;
@@ -21,7 +22,7 @@ function series(r: ExperimentReport, y: (p: ReportPoint, first: ReportPoint) => 
   return r.curves.map((c) => ({
     id: c.stageId,
     name: `${c.language} x${c.scale}`,
-    color: COLORS[Math.max(0, r.languages.indexOf(c.language)) % COLORS.length],
+    color: languageColor(c.language),
     dashed: c.scale > 1,
     points: c.points.map((p) => ({ x: p.flops, y: y(p, c.points[0]) })),
   }));

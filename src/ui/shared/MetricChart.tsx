@@ -16,6 +16,8 @@ export interface ChartLine<P extends XPoint = MetricPoint> {
   color: string;
   /** Evaluation series are sparse: draw their points and join across steps without a value. */
   sparse?: boolean;
+  /** An SVG dash pattern ("6 3"): tells apart two lines that share a colour (one language, two passes). */
+  dash?: string;
 }
 
 export interface MetricChartProps<P extends XPoint> {
@@ -47,7 +49,7 @@ export function MetricChart<P extends XPoint = MetricPoint>({ testId, title, poi
           {lines.length > 1 && <Legend wrapperStyle={{ fontSize: 11 }} />}
           {children}
           {lines.map((l) => (
-            <Line key={l.id} dataKey={l.value} name={l.name} stroke={l.color} dot={l.sparse ? { r: 2 } : false} strokeWidth={1.5} connectNulls={l.sparse} isAnimationActive={false} />
+            <Line key={l.id} dataKey={l.value} name={l.name} stroke={l.color} strokeDasharray={l.dash} dot={l.sparse ? { r: 2 } : false} strokeWidth={1.5} connectNulls={l.sparse} isAnimationActive={false} />
           ))}
         </LineChart>
       </ResponsiveContainer>

@@ -1,7 +1,8 @@
-// Validation loss against step: one line per watched corpus, a point at each evaluation.
+// Validation loss against step: one line per watched corpus in its language's colour, a point at
+// each evaluation.
 import type { MetricPoint } from '../../core/train/settings';
 import { useStudio } from '../../state/store';
-import { COLORS } from '../shared/chartStyle';
+import { corpusColor } from '../shared/languageColors';
 import { MetricChart } from '../shared/MetricChart';
 import { formatLoss } from '../shared/format';
 
@@ -15,6 +16,6 @@ export function ValidChart({ points, steps, watch, empty }: { points: MetricPoin
       {last && <span className="muted"> — {watch.map((w) => `${w} ${formatLoss(last[w])}`).join(' · ')}</span>}
     </>
   );
-  const lines = watch.map((w, i) => ({ id: w, name: name(w), value: (p: MetricPoint) => p.valid?.[w], color: COLORS[i % COLORS.length], sparse: true }));
+  const lines = watch.map((w) => ({ id: w, name: name(w), value: (p: MetricPoint) => p.valid?.[w], color: corpusColor(w, corpora), sparse: true }));
   return <MetricChart testId="chart-valid" title={title} points={points} steps={steps} empty={empty} lines={lines} />;
 }
