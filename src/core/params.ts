@@ -271,3 +271,56 @@ export function validateParams(specs: ParamSpec[], raw: Record<string, unknown>,
   if (unknown.length) throw new Error(`${where}: unknown parameter(s) ${unknown.join(', ')}; allowed: ${[...known].join(', ') || 'none'}`);
   return Object.fromEntries(specs.map((s) => [s.name, checkParam(s, raw[s.name] ?? s.default, where)]));
 }
+
+/**
+ * Every problem of a form's values at once, by setting name, for validation as the user types:
+ * the same checkSetting the API runs, in the schema's order, so a bound that names an earlier
+ * setting (warmupSteps ≤ steps) or the context (seqLen ≤ max_position_embeddings) reads the same
+ * message. A setting left out (undefined) is skipped when it has a default, the API filling it;
+ * an earlier invalid setting leaves later bounds that name it unchecked rather than wrong.
+ */
+export function settingErrors(specs: readonly Spec[], values: Record<string, unknown>, ctx: SchemaContext): Record<string, string> {
+  const scope: Scope = { ...ctx.limits };
+  const errors: Record<string, string> = {};
+  for (const s of specs) {
+    const v = values[s.name];
+    if (v === undefined && s.default !== undefined) {
+      scope[s.name] = s.default;
+      continue;
+    }
+    if (v === undefined) continue;
+    if ((s.kind === 'int' || s.kind === 'number') && outOfRange(s, v, scope)) {
+      errors[s.name] = numberProblem(s, v, scope);
+      continue;
+    }
+    try {
+      scope[s.name] = checkSetting(s, v, ctx, scope, s.label);
+    } catch (e) {
+      errors[s.name] = (e as Error).message;
+    }
+  }
+  return errors;
+}
+
+/**
+ * A form's message for a number out of its rule, naming a limit that comes from elsewhere
+ * ("seq len must be an integer from 2 to 32; 32 is the model's max_position_embeddings").
+ */
+function numberProblem(s: NumSpec, v: unknown, scope: Scope): string {
+  if (typeof v !== 'number' || Number.isNaN(v)) return `${s.label} must be ${rangeRule(s, scope)}; type a number`;
+  const named = [s.min, s.max].flatMap((b) => (typeof b === 'object' && resolve(b, scope) !== undefined ? [`${resolve(b, scope)} is ${b.label}`] : []));
+  return `${s.label} must be ${rangeRule(s, scope)}${named.length ? `; ${named.join(', ')}` : ''}`;
+}
+
+/** The problem of each method parameter's value, by name (checkParam's message without its prefix). */
+export function paramErrors(specs: readonly ParamSpec[], values: Record<string, unknown>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const s of specs) {
+    try {
+      checkParam(s, values[s.name], s.label);
+    } catch (e) {
+      errors[s.name] = (e as Error).message.slice(s.label.length + 2);
+    }
+  }
+  return errors;
+}

@@ -89,6 +89,8 @@ export function checkModelSize(c: LlamaConfig): void {
 export interface DeviceLimits {
   /** The GPU's largest buffer one kernel may bind (maxStorageBufferBindingSize), on WebGPU only. */
   maxBindingBytes?: number;
+  /** The GPU's largest buffer (maxBufferSize), on WebGPU only. */
+  maxBufferBytes?: number;
   /** navigator.deviceMemory in bytes (browsers round it down and cap it at 8 GiB). */
   memoryBytes?: number;
   /** The storage quota left, as the browser estimates it. */

@@ -1,0 +1,128 @@
+// What a config costs before it exists: parameters, float32 weights, an estimate of the memory a
+// training step holds (weights, gradients, AdamW's two moments, and the activations autograd keeps
+// for a batch × seq), the bytes its checkpoint takes in IndexedDB, and which of these the device
+// cannot hold. Pure arithmetic over the architecture table (weights.ts), for the Create form.
+import type { LlamaConfig } from './config';
+import { headDim } from './config';
+import { countParameters, type DeviceLimits, numel, weightSpecs } from './weights';
+
+const F32 = 4;
+
+/**
+ * Without navigator.deviceMemory, the memory a training step is measured against: what a
+ * browser tab can commonly hold before the browser kills it (Chromium's renderer heap and a
+ * GPU's share for one tab are both of this order). Stated in the preview so the user knows
+ * which number a warning compares against.
+ */
+export const DEFAULT_MEMORY_BUDGET_BYTES = 4 * 2 ** 30;
+
+export interface MemoryEstimate {
+  parameters: number;
+  /** The weights as float32. */
+  weightsBytes: number;
+  /** The checkpoint as stored: a safetensors blob of float32 tensors and its JSON header. */
+  storedBytes: number;
+  /** The largest single GPU buffer a training step needs: a weight, the logits or the attention scores. */
+  largestBuffer: { name: string; shape: number[]; bytes: number };
+  training: {
+    batchSize: number;
+    seqLen: number;
+    weights: number;
+    gradients: number;
+    /** AdamW's first and second moments, one float32 each per parameter. */
+    optimizer: number;
+    /** Activations autograd keeps for the backward pass; an estimate (see activationFloats). */
+    activations: number;
+    total: number;
+  };
+}
+
+/**
+ * Floats autograd keeps for one step of B sequences of T tokens, counted from llama.ts's forward
+ * pass: per layer and token the two norm inputs and outputs (4d), q, k, v and the attention
+ * output (2·q + 2·kv), the o_proj output (d), gate, up, their SiLU product and its input (4·I),
+ * the down output (d); per layer and sequence the attention scores and probabilities (2·H·T·T);
+ * and the logits with their softmax (2·V per token). An estimate: kernels may fuse or recompute.
+ */
+export function activationFloats(c: LlamaConfig, batchSize: number, seqLen: number): number {
+  const d = c.hidden_size;
+  const q = c.num_attention_heads * headDim(c);
+  const kv = c.num_key_value_heads * headDim(c);
+  const perTokenLayer = 6 * d + 2 * q + 2 * kv + 4 * c.intermediate_size;
+  const perSeqLayer = 2 * c.num_attention_heads * seqLen * seqLen;
+  const tokens = batchSize * seqLen;
+  return c.num_hidden_layers * (tokens * perTokenLayer + batchSize * perSeqLayer) + tokens * (2 * c.vocab_size + d);
+}
+
+/** The safetensors header the checkpoint is written with: 8 bytes of length, then JSON padded to 8. */
+function safetensorsHeaderBytes(c: LlamaConfig): number {
+  let offset = 0;
+  const header: Record<string, unknown> = {};
+  for (const s of weightSpecs(c)) {
+    const bytes = F32 * numel(s.shape);
+    header[s.name] = { dtype: 'F32', shape: s.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  const json = JSON.stringify(header).length;
+  return 8 + Math.ceil(json / 8) * 8;
+}
+
+export function estimateMemory(c: LlamaConfig, batchSize: number, seqLen: number): MemoryEstimate {
+  const parameters = countParameters(c).total;
+  const weightsBytes = F32 * parameters;
+  const largestWeight = weightSpecs(c).reduce((m, s) => (numel(s.shape) > numel(m.shape) ? s : m));
+  const candidates = [
+    { name: largestWeight.name.replace(/layers\.\d+\./, 'layers.*.'), shape: largestWeight.shape },
+    { name: 'logits', shape: [batchSize, seqLen, c.vocab_size] },
+    { name: 'attention scores', shape: [batchSize, c.num_attention_heads, seqLen, seqLen] },
+  ].map((b) => ({ ...b, bytes: F32 * numel(b.shape) }));
+  const largestBuffer = candidates.reduce((m, b) => (b.bytes > m.bytes ? b : m));
+  const activations = F32 * activationFloats(c, batchSize, seqLen);
+  return {
+    parameters,
+    weightsBytes,
+    storedBytes: weightsBytes + safetensorsHeaderBytes(c),
+    largestBuffer,
+    training: { batchSize, seqLen, weights: weightsBytes, gradients: weightsBytes, optimizer: 2 * weightsBytes, activations, total: 4 * weightsBytes + activations },
+  };
+}
+
+export interface MemoryWarning {
+  what: 'buffer' | 'training' | 'storage';
+  message: string;
+}
+
+const size = (bytes: number): string => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
+
+/** The budget a training step is compared against, and where it comes from. */
+export function memoryBudget(limits: DeviceLimits): { bytes: number; source: string } {
+  return limits.memoryBytes !== undefined
+    ? { bytes: limits.memoryBytes, source: "this device's memory (navigator.deviceMemory)" }
+    : { bytes: DEFAULT_MEMORY_BUDGET_BYTES, source: 'the studio\'s budget for one browser tab (the device does not say its memory)' };
+}
+
+/**
+ * What this device cannot hold of the estimate: the largest buffer against the GPU's
+ * maxBufferSize and maxStorageBufferBindingSize, the training total against memoryBudget, the
+ * checkpoint against the storage left. Empty when everything fits or the device says nothing.
+ */
+export function memoryWarnings(e: MemoryEstimate, limits: DeviceLimits): MemoryWarning[] {
+  const out: MemoryWarning[] = [];
+  const b = e.largestBuffer;
+  const gpu = [
+    limits.maxBufferBytes !== undefined ? { bytes: limits.maxBufferBytes, name: 'maxBufferSize' } : undefined,
+    limits.maxBindingBytes !== undefined ? { bytes: limits.maxBindingBytes, name: 'maxStorageBufferBindingSize' } : undefined,
+  ].filter((x): x is { bytes: number; name: string } => !!x && b.bytes > x.bytes);
+  if (gpu.length) {
+    const tightest = gpu.reduce((m, x) => (x.bytes < m.bytes ? x : m));
+    out.push({ what: 'buffer', message: `${b.name} [${b.shape.join(', ')}] needs one ${size(b.bytes)} GPU buffer; this GPU allows at most ${size(tightest.bytes)} (${tightest.name})` });
+  }
+  const budget = memoryBudget(limits);
+  if (e.training.total > budget.bytes) {
+    out.push({ what: 'training', message: `training at batch ${e.training.batchSize} × seq ${e.training.seqLen} needs about ${size(e.training.total)}, more than ${size(budget.bytes)}, ${budget.source}` });
+  }
+  if (limits.storageFreeBytes !== undefined && e.storedBytes > limits.storageFreeBytes) {
+    out.push({ what: 'storage', message: `the checkpoint takes ${size(e.storedBytes)}, but the browser estimates only ${size(limits.storageFreeBytes)} of storage left` });
+  }
+  return out;
+}
