@@ -8,7 +8,7 @@ import { MODEL_PRESETS, type ModelPreset, validateConfig } from '../core/model/c
 import { initialWeights } from '../core/model/init';
 import { checkFitsDevice, countParameters } from '../core/model/weights';
 import { ByteTokenizer } from '../core/tokenizer/byte';
-import { generationOptions, type GenerationResult } from '../core/model/generate';
+import { generationOptions, type GenerationResult, type GenerationStep } from '../core/model/generate';
 import { experimentLock, runLock } from '../storage/tabs';
 import { storageEstimate } from '../storage/kv';
 import type { CorpusInternals } from './corpora';
@@ -34,10 +34,20 @@ export interface ModelActions {
   /**
    * Text the model writes after `prompt` (options: maxTokens, temperature, topK, topP, seed, stop;
    * core/model/generate.ts): deterministic for a seed; stoppedBy says which limit ended it.
+   * `stream.onToken` sees each token as the engine produces it; aborting `stream.signal` ends the
+   * generation before its next token and resolves with the text so far (stoppedBy 'stopped').
    */
-  generate(id: string, prompt: string, options?: unknown): Promise<GenerationResult>;
+  generate(id: string, prompt: string, options?: unknown, stream?: GenerateStream): Promise<GenerationResult>;
   /** Browser storage used and allowed, the checkpoints' bytes, and whether the browser keeps the storage under pressure (persisted). */
   storage(): Promise<{ usage: number; quota: number; checkpointBytes: number; persisted: boolean }>;
+}
+
+/** How a caller follows one generation as it happens (studio.generate's fourth argument). */
+export interface GenerateStream {
+  /** Called for every new token with the generated text so far; the last call's text is the result's. */
+  onToken?: (step: GenerationStep) => void;
+  /** Aborting it stops the generation before its next token. */
+  signal?: AbortSignal;
 }
 
 export interface ModelInternals {
@@ -149,13 +159,26 @@ export function createModelActions(s: Services, cache: EngineCache, runs: RunMan
       await cache.ensureModel(m.id);
       return s.engine.call('tokenize', { modelId: m.id, text });
     },
-    async generate(id, prompt, options = {}) {
+    async generate(id, prompt, options = {}, stream = {}) {
       const m = await manifest(id);
       if (typeof prompt !== 'string') throw new Error(`prompt must be a string, got ${JSON.stringify(prompt)}`);
       // Checked here too, so a bad option is refused before the model is loaded.
       generationOptions(m.config, options);
+      const { onToken, signal } = stream;
+      if (onToken !== undefined && typeof onToken !== 'function') throw new Error('onToken must be a function');
       await cache.ensureModel(m.id);
-      return s.engine.call('generate', { modelId: m.id, prompt, options });
+      if (!onToken && !signal) return s.engine.call('generate', { modelId: m.id, prompt, options });
+      const jobId = newId('generate');
+      const off = onToken ? s.engine.onGeneratedToken(jobId, onToken) : () => {};
+      const stop = () => void s.engine.call('stopGeneration', { jobId });
+      if (signal?.aborted) stop();
+      else signal?.addEventListener('abort', stop, { once: true });
+      try {
+        return await s.engine.call('generate', { modelId: m.id, prompt, options, jobId });
+      } finally {
+        off();
+        signal?.removeEventListener('abort', stop);
+      }
     },
     async storage() {
       const est = await storageEstimate();

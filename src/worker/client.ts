@@ -1,6 +1,8 @@
 // The main thread's handle on the engine worker: typed request/response calls and a subscription
-// to training events. Nothing else on the main thread talks to the worker directly.
+// to training events, job progress and generated tokens. Nothing else on the main thread talks to
+// the worker directly.
 import type { EngineEvent, RequestMap, RequestType, TrainEvent, WorkerEvent, WorkerRequest } from './protocol';
+import type { GenerationStep } from '../core/model/generate';
 
 type Listener = (event: TrainEvent) => void;
 
@@ -9,6 +11,7 @@ export class EngineClient {
   private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private listeners = new Set<Listener>();
   private jobListeners = new Map<string, (done: number, total: number) => void>();
+  private tokenListeners = new Map<string, (step: GenerationStep) => void>();
 
   constructor(private readonly worker: Worker) {
     worker.onmessage = (e: MessageEvent<WorkerEvent>) => this.receive(e.data);
@@ -37,6 +40,12 @@ export class EngineClient {
     return () => this.jobListeners.delete(jobId);
   }
 
+  /** Follows the tokens of generation `jobId` as they come until `off` is called. */
+  onGeneratedToken(jobId: string, listener: (step: GenerationStep) => void): () => void {
+    this.tokenListeners.set(jobId, listener);
+    return () => this.tokenListeners.delete(jobId);
+  }
+
   onTrainEvent(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -53,6 +62,10 @@ export class EngineClient {
     }
     if (msg.type === 'jobProgress') {
       this.jobListeners.get(msg.jobId)?.(msg.done, msg.total);
+      return;
+    }
+    if (msg.type === 'generateToken') {
+      this.tokenListeners.get(msg.jobId)?.(msg.step);
       return;
     }
     for (const l of this.listeners) l(msg);

@@ -14,7 +14,7 @@ import type { GenerateRequests } from './services/generate';
 
 // Types the main thread reads from here, wherever they are declared.
 export type { BackendInfo, BackendName } from '../gpu/types';
-export type { EngineEvent, JobProgressEvent, TrainEvent } from './events';
+export type { EngineEvent, GenerateTokenEvent, JobProgressEvent, TrainEvent } from './events';
 export type { GrowOutcome } from './services/grow';
 export type { ResumeState } from './services/train';
 export type { MemoryInfo } from './services/gpu';

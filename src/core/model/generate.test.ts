@@ -1,9 +1,11 @@
-// Generation on tiny random models: the KV cache against full recomputation, greedy and seeded
-// sampling, the stop rules and the option checks.
+// Generation on tiny random models: the KV cache against full recomputation, greedy decoding
+// against full forward passes and against scoreTexts' log-probabilities, seeded sampling, the
+// streaming path against the synchronous one, the stop rules and the option checks.
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { forward } from './llama';
-import { argmax, emptyCache, disposeCache, extend, generate, sampleToken } from './generate';
+import { argmax, emptyCache, disposeCache, extend, generate, generateStreaming, sampleToken } from './generate';
+import { scoreTexts } from '../eval/score';
 import { disposeModel, tinyModel } from '../testing/fixtures';
 import { referenceKernels } from '../kernels';
 import type { Tokenizer } from '../tokenizer/tokenizer';
@@ -86,6 +88,25 @@ describe('generate', () => {
     }
   });
 
+  it("at temperature 0 takes, at every step, the letter scoreTexts gives the highest log-probability after the text so far", async () => {
+    // scoreTexts scores BOS + prompt + continuation with whole-prefix forward passes (no cache);
+    // log p(text + x) differs between letters x only by log p(x | text), so its argmax over the
+    // 12 letters is greedy decoding's choice whenever that choice is a letter (asserted).
+    const tok = letters();
+    const alphabet = 'abcdefghijkl';
+    for (const m of [tied, untied]) {
+      const r = generate(m, tok, 'bad', { temperature: 0, maxTokens: 8 }, referenceKernels);
+      expect(r.tokens.every((t) => t < 12)).toBe(true);
+      let text = 'bad';
+      for (const token of r.tokens) {
+        const scores = await scoreTexts(m, tok, Array.from(alphabet, (x) => text + x), referenceKernels);
+        expect(alphabet[argmax(scores)]).toBe(tok.decode([token]));
+        text += alphabet[argmax(scores)];
+      }
+      expect(text).toBe('bad' + r.text);
+    }
+  });
+
   it('topK 1 equals greedy decoding at any temperature and seed', () => {
     const greedy = generate(tied, letters(), 'ab', { temperature: 0, maxTokens: 8 }, referenceKernels);
     for (const seed of [1, 2, 3]) expect(generate(tied, letters(), 'ab', { temperature: 1.5, topK: 1, seed, maxTokens: 8 }, referenceKernels).tokens).toEqual(greedy.tokens);
@@ -113,6 +134,25 @@ describe('generate', () => {
     expect(steps.map((s) => s.index)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(steps.map((s) => s.text)).toEqual(r.tokens.map((_, i) => letters().decode(r.tokens.slice(0, i + 1))));
     expect(steps[steps.length - 1].text).toBe(r.text);
+  });
+
+  it('streams the same tokens as the synchronous path, awaiting each token, and stops when asked', async () => {
+    const flat = tinyModel({}, 5, 1);
+    const o = { temperature: 1, maxTokens: 10, seed: 9 };
+    const sync = generate(flat, letters(), 'abc', o, referenceKernels);
+    const seen: number[] = [];
+    const streamed = await generateStreaming(flat, letters(), 'abc', o, referenceKernels, { onToken: async (s) => { seen.push(s.token); await new Promise((r) => setTimeout(r, 0)); } });
+    expect(streamed).toEqual(sync);
+    expect(seen).toEqual(sync.tokens);
+    // Asked to stop after 3 tokens: the first 3 tokens and their text, stoppedBy 'stopped'.
+    const before = tf.memory().numTensors;
+    let n = 0;
+    const stopped = await generateStreaming(flat, letters(), 'abc', o, referenceKernels, { onToken: () => void n++, shouldStop: () => n >= 3 });
+    expect(stopped).toEqual({ text: letters().decode(sync.tokens.slice(0, 3)), tokens: sync.tokens.slice(0, 3), stoppedBy: 'stopped' });
+    expect(tf.memory().numTensors).toBe(before);
+    // A stop before the first token gives no text.
+    expect(await generateStreaming(flat, letters(), 'abc', o, referenceKernels, { shouldStop: () => true })).toEqual({ text: '', tokens: [], stoppedBy: 'stopped' });
+    disposeModel(flat);
   });
 
   it('cuts the text before a stop string and stops there', () => {

@@ -1,10 +1,12 @@
 // Autoregressive text generation for the studio's Llama model: a KV cache so each new token costs
 // one position (every layer keeps its keys, after RoPE, and values for the positions so far; the
 // new position attends to them), seeded sampling (temperature, top-k, top-p) on the repo's RNG,
-// and stopping at EOS, a stop string, maxTokens or the model's context. The linear layers, norms,
-// RoPE and MLP run on the Kernels value the caller passes, like forward(); only the attention of
-// new positions against the cache is written here in stock ops (ModelOps.causalAttention takes
-// equal query and key lengths).
+// and stopping at EOS, a stop string, maxTokens, the model's context or the caller's stop. The
+// linear layers, norms, RoPE and MLP run on the Kernels value the caller passes, like forward();
+// only the attention of new positions against the cache is written here in stock ops
+// (ModelOps.causalAttention takes equal query and key lengths). One Generation holds the state of
+// a decode; generate() drives it synchronously, generateStreaming() asynchronously (reads logits
+// with data(), so a GPU backend is never read synchronously, and lets its caller stop between tokens).
 import * as tf from '@tensorflow/tfjs';
 import type { Kernels } from '../kernels';
 import { validateSettings, type SettingsOf, type Spec } from '../params';
@@ -40,7 +42,8 @@ export function generationOptions(config: Pick<LlamaConfig, 'vocab_size'>, input
   return { ...o, stop: stop === undefined ? [] : [...(stop as string[])] };
 }
 
-export type StoppedBy = 'eos' | 'stop' | 'maxTokens' | 'context';
+/** What ended a generation: EOS, a stop string, maxTokens, the end of the context, or the caller ('stopped'). */
+export type StoppedBy = 'eos' | 'stop' | 'maxTokens' | 'context' | 'stopped';
 
 export interface GenerationResult {
   /** The generated text (prompt not included), cut before the first stop string. */
@@ -90,12 +93,25 @@ function cachedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, offset:
   return headMajor(attn) as tf.Tensor4D;
 }
 
+/** RoPE tables for every position of the model's context. */
+function contextRope(model: LlamaModel) {
+  return ropeTables(model.config.max_position_embeddings, headDim(model.config), model.config.rope_theta);
+}
+
 /**
  * Runs `tokens` (the next positions after the cache) through the model, appends their keys and
  * values to `cache` (the old tensors are disposed) and returns the logits of the last new
- * position, (V). Costs the new positions only. `rope` holds tables for every position.
+ * position, (V), read synchronously. Costs the new positions only. `rope` holds tables for every position.
  */
-export function extend(model: LlamaModel, cache: KvCache, tokens: number[], kernels: Kernels, rope = ropeTables(model.config.max_position_embeddings, headDim(model.config), model.config.rope_theta)): Float32Array {
+export function extend(model: LlamaModel, cache: KvCache, tokens: number[], kernels: Kernels, rope = contextRope(model)): Float32Array {
+  const logits = extendLogits(model, cache, tokens, kernels, rope);
+  const values = Float32Array.from(logits.dataSync());
+  logits.dispose();
+  return values;
+}
+
+/** extend(), returning the logits (V) as a tensor the caller reads and disposes. */
+export function extendLogits(model: LlamaModel, cache: KvCache, tokens: number[], kernels: Kernels, rope: { cos: tf.Tensor2D; sin: tf.Tensor2D }): tf.Tensor1D {
   const { config: c, params: p } = model;
   const t = tokens.length;
   const offset = cache.length;
@@ -132,15 +148,13 @@ export function extend(model: LlamaModel, cache: KvCache, tokens: number[], kern
     const head = c.tie_word_embeddings ? p['model.embed_tokens.weight'] : p['lm_head.weight'];
     let logits = linear(ops, ops.rmsNorm(last, p['model.norm.weight'], c.rms_norm_eps), head);
     if (c.logit_scale !== 1) logits = tf.mul(logits, c.logit_scale);
-    return { logits: tf.reshape(logits, [-1]), keys, values };
+    return { logits: tf.reshape(logits, [-1]) as tf.Tensor1D, keys, values };
   });
   disposeCache(cache);
   cache.keys = out.keys;
   cache.values = out.values;
   cache.length = offset + t;
-  const logits = out.logits.dataSync() as Float32Array;
-  out.logits.dispose();
-  return Float32Array.from(logits);
+  return out.logits;
 }
 
 /** The index of the largest value; the first one on ties. */
@@ -175,43 +189,116 @@ export function sampleToken(logits: ArrayLike<number>, o: { temperature: number;
 }
 
 /**
- * Generates text after `prompt`. The model reads BOS then the prompt's tokens (as scoreTexts
- * does), so BOS + prompt must fit max_position_embeddings; new tokens come until EOS, a stop
- * string in the generated text, options.maxTokens, or the context is full (the last token needs
- * logits at position max_position_embeddings - 1). `onToken` sees every new token as it comes.
+ * One decode in progress. The model reads BOS then the prompt's tokens (as scoreTexts does), so
+ * BOS + prompt must fit max_position_embeddings (the constructor throws otherwise, and on bad
+ * options); new tokens come until EOS, a stop string in the generated text, options.maxTokens,
+ * the context is full (the last token needs logits at position max_position_embeddings - 1) or
+ * stop() is called. Each turn: logits() for the next position, then accept() them.
  */
-export function generate(model: LlamaModel, tokenizer: Tokenizer, prompt: string, options: unknown, kernels: Kernels, onToken?: (s: GenerationStep) => void): GenerationResult {
-  if (typeof prompt !== 'string') throw new Error('prompt must be a string');
-  const o = generationOptions(model.config, options);
-  const maxPos = model.config.max_position_embeddings;
-  const context = [tokenizer.bos, ...continuationTokens(tokenizer, prompt)];
-  if (context.length > maxPos) throw new Error(`the prompt is ${context.length - 1} tokens; at most ${maxPos - 1} fit before a new token (max_position_embeddings ${maxPos}, one for BOS)`);
-  const rand = mulberry32(o.seed);
-  const rope = ropeTables(maxPos, headDim(model.config), model.config.rope_theta);
-  const cache = emptyCache();
-  const tokens: number[] = [];
-  let text = '';
-  let stoppedBy: StoppedBy = 'maxTokens';
-  try {
-    let next = context;
-    for (;;) {
-      const logits = extend(model, cache, next, kernels, rope);
-      const token = sampleToken(logits, o, rand);
-      tokens.push(token);
-      const full = tokenizer.decode(tokens);
-      const cut = o.stop.map((s) => full.indexOf(s)).filter((i) => i >= 0);
-      text = cut.length ? full.slice(0, Math.min(...cut)) : full;
-      onToken?.({ token, index: tokens.length - 1, text });
-      if (token === tokenizer.eos) { stoppedBy = 'eos'; break; }
-      if (cut.length) { stoppedBy = 'stop'; break; }
-      if (tokens.length >= o.maxTokens) { stoppedBy = 'maxTokens'; break; }
-      if (cache.length >= maxPos) { stoppedBy = 'context'; break; }
-      next = [token];
-    }
-  } finally {
-    disposeCache(cache);
-    rope.cos.dispose();
-    rope.sin.dispose();
+export class Generation {
+  readonly options: GenerationOptions;
+  private readonly rand: () => number;
+  private readonly rope: { cos: tf.Tensor2D; sin: tf.Tensor2D };
+  private readonly cache = emptyCache();
+  /** Tokens the next logits() call feeds: BOS and the prompt first, then the last new token. */
+  private pending: number[];
+  private readonly tokens: number[] = [];
+  private text = '';
+  private stoppedBy?: StoppedBy;
+
+  constructor(private readonly model: LlamaModel, private readonly tokenizer: Tokenizer, prompt: string, options: unknown, private readonly kernels: Kernels) {
+    if (typeof prompt !== 'string') throw new Error('prompt must be a string');
+    this.options = generationOptions(model.config, options);
+    const maxPos = model.config.max_position_embeddings;
+    this.pending = [tokenizer.bos, ...continuationTokens(tokenizer, prompt)];
+    if (this.pending.length > maxPos) throw new Error(`the prompt is ${this.pending.length - 1} tokens; at most ${maxPos - 1} fit before a new token (max_position_embeddings ${maxPos}, one for BOS)`);
+    this.rand = mulberry32(this.options.seed);
+    this.rope = contextRope(model);
   }
-  return { text, tokens, stoppedBy };
+
+  get done(): boolean {
+    return this.stoppedBy !== undefined;
+  }
+
+  /** The logits (V) of the next position, one cached position per call after the prompt. */
+  logits(): tf.Tensor1D {
+    if (this.done) throw new Error(`the generation has ended (${this.stoppedBy})`);
+    return extendLogits(this.model, this.cache, this.pending, this.kernels, this.rope);
+  }
+
+  /** Samples the next token from `logits`, applies the stop rules, and says what came. */
+  accept(logits: ArrayLike<number>): GenerationStep {
+    const o = this.options;
+    const token = sampleToken(logits, o, this.rand);
+    this.tokens.push(token);
+    const full = this.tokenizer.decode(this.tokens);
+    const cut = o.stop.map((s) => full.indexOf(s)).filter((i) => i >= 0);
+    this.text = cut.length ? full.slice(0, Math.min(...cut)) : full;
+    if (token === this.tokenizer.eos) this.stoppedBy = 'eos';
+    else if (cut.length) this.stoppedBy = 'stop';
+    else if (this.tokens.length >= o.maxTokens) this.stoppedBy = 'maxTokens';
+    else if (this.cache.length >= this.model.config.max_position_embeddings) this.stoppedBy = 'context';
+    this.pending = [token];
+    return { token, index: this.tokens.length - 1, text: this.text };
+  }
+
+  /** Ends the generation before its next token; the text so far is the result. */
+  stop(): void {
+    this.stoppedBy ??= 'stopped';
+  }
+
+  result(): GenerationResult {
+    return { text: this.text, tokens: [...this.tokens], stoppedBy: this.stoppedBy ?? 'stopped' };
+  }
+
+  dispose(): void {
+    disposeCache(this.cache);
+    this.rope.cos.dispose();
+    this.rope.sin.dispose();
+  }
+}
+
+/** Generates text after `prompt` (see Generation for the limits); `onToken` sees every new token as it comes. */
+export function generate(model: LlamaModel, tokenizer: Tokenizer, prompt: string, options: unknown, kernels: Kernels, onToken?: (s: GenerationStep) => void): GenerationResult {
+  const g = new Generation(model, tokenizer, prompt, options, kernels);
+  try {
+    while (!g.done) {
+      const t = g.logits();
+      const logits = t.dataSync();
+      t.dispose();
+      const step = g.accept(logits);
+      onToken?.(step);
+    }
+    return g.result();
+  } finally {
+    g.dispose();
+  }
+}
+
+export interface StreamingHooks {
+  /** Sees every new token; awaited, so it may yield to the event loop (to let a stop request in). */
+  onToken?: (s: GenerationStep) => void | Promise<void>;
+  /** Asked before each new token; true ends the generation with stoppedBy 'stopped'. */
+  shouldStop?: () => boolean;
+}
+
+/** generate(), reading logits asynchronously and stopping when hooks.shouldStop says so: the same tokens for the same seed. */
+export async function generateStreaming(model: LlamaModel, tokenizer: Tokenizer, prompt: string, options: unknown, kernels: Kernels, hooks: StreamingHooks = {}): Promise<GenerationResult> {
+  const g = new Generation(model, tokenizer, prompt, options, kernels);
+  try {
+    while (!g.done) {
+      if (hooks.shouldStop?.()) {
+        g.stop();
+        break;
+      }
+      const t = g.logits();
+      const logits = await t.data();
+      t.dispose();
+      const step = g.accept(logits);
+      await hooks.onToken?.(step);
+    }
+    return g.result();
+  } finally {
+    g.dispose();
+  }
 }
