@@ -167,23 +167,30 @@ export function createEvaluationActions(s: Services, cache: EngineCache, lib: Su
       if (maxPairs !== undefined) checkSetting(specOf(EVALUATION_SETTINGS, 'maxPairs'), maxPairs, {});
       if (!Array.isArray(checkpoints) || checkpoints.length === 0) throw new Error('checkpoints must be a non-empty list of checkpoint ids');
       if (!Array.isArray(suites) || suites.length === 0) throw new Error('suites must be a non-empty list of suite ids; see studio.suites()');
-      const models = await Promise.all(checkpoints.map((id) => manifest(id)));
-      const infos = suites.map((id) => lib.byId(id));
-      const pairSets = (await Promise.all(infos.map((x) => lib.pairs(x)))).map((p) => (maxPairs ? samplePairs(p, maxPairs) : p));
+      const startedAt = Date.now();
+      const setProgress = (done: number, total: number, label: string) => useStudio.setState({ evaluationProgress: { done, total, label, startedAt } });
+      setProgress(0, 0, 'Loading the models and suites…'); // at once: loading suites and models can take seconds
+      let models: CheckpointManifest[], infos: SuiteInfo[], pairSets: MinimalPair[][];
+      try {
+        models = await Promise.all(checkpoints.map((id) => manifest(id)));
+        infos = suites.map((id) => lib.byId(id));
+        pairSets = (await Promise.all(infos.map((x) => lib.pairs(x)))).map((p) => (maxPairs ? samplePairs(p, maxPairs) : p));
+      } catch (e) {
+        useStudio.setState({ evaluationProgress: undefined });
+        throw e;
+      }
       const rules = infos.map((x) => rule ?? defaultRule(x.source));
       const st = useStudio.getState();
       const languages = [...new Set(infos.map((x) => x.language))];
       const valCorpora = validation ? languages.flatMap((l) => { const c = corpusForLanguage(l, st.corpora); return c ? [{ language: l, corpus: c }] : []; }) : [];
       const total = models.length * (pairSets.reduce((a, p) => a + 2 * p.length, 0) + valCorpora.length);
       let done = 0;
-      const progress = (n: number, label: string) => {
-        done += n;
-        useStudio.setState({ evaluationProgress: { done, total, label } });
-      };
+      const progress = (n: number, label: string) => setProgress((done += n), total, label);
       const rows: SuiteResultRow[] = [];
       const valRows: ValidationRow[] = [];
       try {
         for (const m of models) {
+          progress(0, `${m.name}: loading the model`);
           await cache.ensureModel(m.id);
           for (let k = 0; k < infos.length; k++) {
             const pairs = pairSets[k];

@@ -71,8 +71,9 @@ export function createInteropActions(s: Services, cache: EngineCache, manifest: 
     const id = newId('ckpt');
     const jobId = newId('import');
     const label = `Importing ${name}`;
-    const off = s.engine.onJobProgress(jobId, (done, total) => useStudio.setState({ importProgress: { done, total, label, unit: 'bytes' } }));
-    useStudio.setState({ importProgress: { done: 0, total: 0, label, unit: 'bytes' } });
+    const startedAt = Date.now();
+    const off = s.engine.onJobProgress(jobId, (done, total) => useStudio.setState({ importProgress: { done, total, label, unit: 'bytes', startedAt } }));
+    useStudio.setState({ importProgress: { done: 0, total: 0, label, unit: 'bytes', startedAt } });
     try {
       const sources = set.safetensors;
       const out = await s.engine.call('importWeights', { jobId, modelId: id, config, tokenizer: tokenizer.spec, sources, indexText: await set.index?.blob.text() });

@@ -53,8 +53,10 @@ export function createMergeActions(s: Services, cache: EngineCache, manifest: (i
     return { plan, base, models };
   }
 
+  /** A job's progress reporter; its elapsed and rate count from now. */
   function progress(label: string) {
-    return (done: number, total: number) => useStudio.setState({ mergeProgress: { done, total, label } });
+    const startedAt = Date.now();
+    return (done: number, total: number) => useStudio.setState({ mergeProgress: { done, total, label, startedAt } });
   }
 
   /** The expert's stored Fisher for these settings, computing and storing it the first time. */
@@ -101,8 +103,12 @@ export function createMergeActions(s: Services, cache: EngineCache, manifest: (i
 
   async function runInEngine(p: Awaited<ReturnType<typeof prepare>>, diagnosticsOnly: boolean) {
     const { plan, base, models } = p;
+    progress(`Preparing to ${diagnosticsOnly ? 'diagnose' : 'merge'} with ${plan.method.id}…`)(0, 0); // shown at once, before the first tensor
     const fisherBlobs = plan.method.id === 'fisher' && !diagnosticsOnly
-      ? await Promise.all(models.map((m) => fisherOf(m, plan.global.samples as number, plan.global.sampledLabels as boolean)))
+      ? await Promise.all(models.map((m) => fisherOf(m, plan.global.samples as number, plan.global.sampledLabels as boolean))).catch((e: unknown) => {
+        useStudio.setState({ mergeProgress: undefined });
+        throw e;
+      })
       : undefined;
     const jobId = newId('merge');
     const off = s.engine.onJobProgress(jobId, progress(`${diagnosticsOnly ? 'Diagnosing' : 'Merging'} with ${plan.method.id}`));

@@ -9,6 +9,7 @@ import type { RunRecord, RunStatus } from '../storage/runs';
 import type { BackendInfo } from '../worker/protocol';
 import type { EvaluationResult } from '../core/eval/report';
 import type { SuiteInfo } from '../core/eval/suites/types';
+import type { JobProgress } from '../core/jobProgress';
 
 export interface BackendSlice {
   backend: { info?: BackendInfo; starting: boolean; error?: string };
@@ -63,11 +64,11 @@ export interface EvaluationSlice {
   /** Saved evaluation results, newest first. */
   evaluations: EvaluationResult[];
   /** The evaluation in progress: texts scored so far of all it needs. */
-  evaluationProgress?: { done: number; total: number; label: string };
+  evaluationProgress?: JobProgress;
   /** The merge or Fisher estimate in progress: tensors or samples done. */
-  mergeProgress?: { done: number; total: number; label: string };
+  mergeProgress?: JobProgress;
   /** The Hugging Face import in progress: bytes of tensors read of all there are. */
-  importProgress?: { done: number; total: number; label: string; unit: 'bytes' };
+  importProgress?: JobProgress & { unit: 'bytes' };
 }
 
 export interface ExperimentsSlice {
@@ -96,8 +97,15 @@ export const useStudio = create<StudioState>()(() => ({
 
 let noticeId = 1;
 
+/** Notices kept (the toasts show the newest few and count the rest); older ones drop off. */
+export const MAX_NOTICES = 20;
+
 export function notify(kind: Notice['kind'], text: string): void {
-  useStudio.setState((s) => ({ notices: [...s.notices.slice(-4), { id: noticeId++, kind, text }] }));
+  useStudio.setState((s) => ({ notices: [...s.notices.slice(1 - MAX_NOTICES), { id: noticeId++, kind, text }] }));
+}
+
+export function dismissAllNotices(): void {
+  useStudio.setState({ notices: [] });
 }
 
 export function dismissNotice(id: number): void {

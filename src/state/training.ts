@@ -152,6 +152,7 @@ export class RunManager {
     let reject!: (e: Error) => void;
     const done = new Promise<string>((res, rej) => ((resolve = res), (reject = rej)));
     const run: ActiveRun = { record, chain: Promise.resolve(), resolve, reject, release };
+    const requested = performance.now(); // the run's wall clock starts here, before loading
     this.active.set(record.id, run);
     this.show(record, record.metrics.slice());
     useStudio.setState({ activeRunId: record.id });
@@ -180,6 +181,7 @@ export class RunManager {
           settings: record.settings,
           trainable: from.trainable,
           resume: state && record.snapshot ? { state, step: record.snapshot.step, tokens: record.snapshot.tokens, elapsed: record.snapshot.elapsed } : undefined,
+          loadSeconds: (performance.now() - requested) / 1000,
         },
         state ? [state] : [],
       );

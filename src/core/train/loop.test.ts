@@ -82,7 +82,7 @@ describe('runTrainingLoop', () => {
     expect(new Uint8Array(last.params)).toEqual(new Uint8Array(finished.params));
   });
 
-  it('pauses between steps without counting paused time, resumes, and stops early as "stopped" with a last evaluation', async () => {
+  it('pauses between steps, counting the pause in wall time and apart in `paused`, resumes, and stops early as "stopped" with a last evaluation', async () => {
     const t = trainer({ steps: 20 });
     const port = fakePort();
     const control = new RunControl();
@@ -93,7 +93,10 @@ describe('runTrainingLoop', () => {
       return r;
     });
     let evaluations = 0;
-    const evaluate = async () => ({ valid: { c: ++evaluations } });
+    const evaluate = async () => {
+      port.clock += 500; // each evaluation takes half a second
+      return { valid: { c: ++evaluations } };
+    };
     const done = runTrainingLoop(t, port, control, { ...options, evaluate, elapsed: 100 });
     await until(() => port.events.some((e) => e.type === 'trainStatus'));
     // Paused after step 2: the loop waits, whatever the clock does meanwhile.
@@ -106,14 +109,14 @@ describe('runTrainingLoop', () => {
     expect(kinds(port.events)).toEqual(['trainMetrics', 'trainMetrics', 'trainMetrics', 'trainStatus:paused', 'trainStatus:running', 'trainMetrics', 'trainMetrics', 'trainFinished']);
     expect(port.events.at(-1)).toMatchObject({ type: 'trainFinished', status: 'stopped', step: 4, tokens: 64 });
     const sent = points(port.events);
-    // Step 0 is evaluated before training, the stopped step 4 as the last; elapsed counts only the
-    // seconds the steps took (the minute paused is not training time) on top of the 100 resumed with.
-    expect(sent.map((p) => [p.step, p.elapsed, p.valid?.c])).toEqual([
-      [0, 0, 1],
-      [1, 101, undefined],
-      [2, 102, undefined],
-      [3, 103, undefined],
-      [4, 104, 2],
+    // Step 0 is evaluated before training, the stopped step 4 as the last; elapsed is wall time on
+    // top of the 100 s resumed with: steps, evaluations (timed in evalSeconds) and the minute paused.
+    expect(sent.map((p) => [p.step, p.elapsed, p.evalSeconds, p.paused, p.valid?.c])).toEqual([
+      [0, 100.5, 0.5, undefined, 1],
+      [1, 101.5, undefined, undefined, undefined],
+      [2, 102.5, undefined, undefined, undefined],
+      [3, 163.5, undefined, 60, undefined],
+      [4, 165, 0.5, 60, 2],
     ]);
   });
 

@@ -29,7 +29,7 @@ export type TrainLoopEvent =
 export interface TrainLoopPort {
   /** Called for every event; the buffers in `transfer` are the event's own and may be moved, not copied. */
   emit(event: TrainLoopEvent, transfer?: ArrayBuffer[]): void;
-  /** A monotonic clock in milliseconds (performance.now in the worker); elapsed training time is read from it. */
+  /** A monotonic clock in milliseconds (performance.now in the worker); elapsed wall time is read from it. */
   now(): number;
 }
 
@@ -40,7 +40,7 @@ export interface TrainLoopOptions {
   flopsPerStep: number;
   /** Scores the model on the run's watched corpora and suites; absent when the run watches nothing. */
   evaluate?: () => Promise<Evaluation>;
-  /** Seconds already trained before this loop started (a resumed run continues its clock). */
+  /** Wall seconds of the run before this loop started: its snapshot's elapsed on resume, plus the time loading took. */
   elapsed?: number;
 }
 
@@ -118,26 +118,30 @@ export async function runTrainingLoop(trainer: Trainer, port: TrainLoopPort, con
     pending = [];
     lastFlush = port.now();
   };
-  let elapsed = options.elapsed ?? 0;
-  let clock = port.now();
-  const tick = () => {
-    const now = port.now();
-    elapsed += (now - clock) / 1000;
-    clock = now;
+  // Wall clock from the run's start (options.elapsed seconds had passed before this loop began):
+  // evaluations and pauses count, so elapsed is the time the user waited; `paused` tells pauses apart.
+  const origin = port.now() - (options.elapsed ?? 0) * 1000;
+  const wall = () => (port.now() - origin) / 1000;
+  let paused = 0;
+  /** An evaluation with the seconds it took, which ETAs need apart from the steps' time. */
+  const timed = async (run: () => Promise<Evaluation>): Promise<Evaluation & { evalSeconds: number }> => {
+    const t0 = port.now();
+    const result = await run();
+    return { ...result, evalSeconds: (port.now() - t0) / 1000 };
   };
   try {
     if (trainer.step === 0 && evaluate) {
-      pending.push({ step: 0, tokens: 0, flops: 0, loss: null, lr: 0, gradNorm: 0, elapsed: 0, numTensors: tf.memory().numTensors, ...(await evaluate()) });
+      const start = await timed(evaluate);
+      pending.push({ step: 0, tokens: 0, flops: 0, loss: null, lr: 0, gradNorm: 0, elapsed: wall(), numTensors: tf.memory().numTensors, ...start });
       flush();
     }
-    tick();
     while (trainer.step < s.steps && !control.stopRequested) {
       if (control.pauseRequested) {
-        tick();
+        const pausedFrom = port.now();
         flush();
         port.emit({ type: 'trainStatus', status: 'paused' });
         await control.whilePaused();
-        clock = port.now(); // time spent paused is not training time
+        paused += (port.now() - pausedFrom) / 1000;
         port.emit({ type: 'trainStatus', status: 'running' });
         continue;
       }
@@ -147,13 +151,12 @@ export async function runTrainingLoop(trainer: Trainer, port: TrainLoopPort, con
       if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
         throw new Error(`training diverged at step ${r.step}: ${!Number.isFinite(r.loss) ? `loss is ${r.loss}` : `gradient norm is ${r.gradNorm}`}; nothing from this step was saved${lastSnapshot ? `, the run keeps its snapshot of step ${lastSnapshot}` : ''}; lower lr (${s.lr}) or keep clipping on`);
       }
-      tick();
-      const point: MetricPoint = { step: r.step, tokens: r.step * tokensPerStep, flops: r.step * options.flopsPerStep, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, elapsed, numTensors: tf.memory().numTensors };
+      const point: MetricPoint = { step: r.step, tokens: r.step * tokensPerStep, flops: r.step * options.flopsPerStep, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, elapsed: wall(), ...(paused > 0 ? { paused } : {}), numTensors: tf.memory().numTensors };
       const last = r.step === s.steps || control.stopRequested;
       const evaluated = evaluate !== undefined && ((s.evalEvery > 0 && r.step % s.evalEvery === 0) || last);
       if (evaluated) {
-        Object.assign(point, await evaluate());
-        clock = port.now(); // evaluation time is not training time
+        Object.assign(point, await timed(evaluate));
+        point.elapsed = wall(); // the point is complete once its evaluation is
       }
       pending.push(point);
       if (evaluated || last || port.now() - lastFlush > METRIC_FLUSH_MS) flush();
@@ -163,7 +166,7 @@ export async function runTrainingLoop(trainer: Trainer, port: TrainLoopPort, con
         flush();
         const state = await encodeRunState(trainer);
         lastSnapshot = r.step;
-        port.emit({ type: 'trainCheckpoint', step: r.step, tokens: r.step * tokensPerStep, elapsed, state }, [state]);
+        port.emit({ type: 'trainCheckpoint', step: r.step, tokens: r.step * tokensPerStep, elapsed: wall(), state }, [state]);
       }
     }
     flush();

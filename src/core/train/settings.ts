@@ -69,8 +69,17 @@ export interface MetricPoint {
   loss: number | null;
   lr: number;
   gradNorm: number;
-  /** Seconds since the run started (excluding pauses). */
+  /**
+   * Wall-clock seconds from the run's start (the user's request, model loading included) to when
+   * this point was complete, its evaluation included; pauses count too (see `paused`). A resumed
+   * run continues from its snapshot's elapsed. Records made before this was wall time counted
+   * training steps only (no `evalSeconds` or `paused` on their points).
+   */
   elapsed: number;
+  /** Seconds this point's evaluation took (evaluation points only); part of `elapsed`. */
+  evalSeconds?: number;
+  /** Seconds paused so far in the run (present once it has paused); part of `elapsed`. */
+  paused?: number;
   /** Live tensors in the engine after the step; flat across steps when nothing leaks. */
   numTensors: number;
   /** Training FLOPs spent after this step (6N + attention + head per token, see weights.ts). */

@@ -18,7 +18,8 @@ export interface ResumeState {
 }
 
 export interface TrainRequests {
-  train: { args: { runId: string; modelId: string; settings: TrainSettings; trainable?: string[]; resume?: ResumeState }; result: null };
+  /** `loadSeconds`: wall time from the user's request to this call (model and data loading), part of the run's elapsed. */
+  train: { args: { runId: string; modelId: string; settings: TrainSettings; trainable?: string[]; resume?: ResumeState; loadSeconds?: number }; result: null };
   control: { args: { runId: string; action: RunAction }; result: null };
 }
 
@@ -57,7 +58,7 @@ export function trainService(engine: Engine): Handlers<TrainRequests> {
       const options = {
         flopsPerStep: trainingFlopsPerToken(m.config, s.seqLen) * s.batchSize * s.seqLen,
         evaluate: watches ? () => evaluateRun(engine, trainer, m) : undefined,
-        elapsed: a.resume?.elapsed ?? 0,
+        elapsed: (a.resume?.elapsed ?? 0) + (a.loadSeconds ?? 0),
       };
       void runTrainingLoop(trainer, port, control, options).finally(() => {
         engine.runs.delete(a.runId);
