@@ -2,7 +2,10 @@
 // studio.adapt and studio.flopMatchedPair (which validate them and throw naming the bad one).
 // The grid's fields, labels, help and starting values come from ADAPT_SETTINGS (whose batch
 // shape and evaluation entries are training's own), the replay bounds from its replay entry.
-import { ADAPT_SETTINGS, type BudgetKind, REPLAY_SPEC } from '../../core/train/adapt';
+import { ADAPT_SETTINGS, budgetOf, type BudgetKind, REPLAY_SPEC, stepsForBudget } from '../../core/train/adapt';
+import type { LlamaConfig } from '../../core/model/config';
+import { settingErrors } from '../../core/params';
+import { type TrainContext, trainSchemaContext } from '../../core/train/settings';
 import { parseCount } from '../shared/format';
 import { isTextSpec, startText, type TextSpec } from '../shared/ParamForm';
 
@@ -49,4 +52,27 @@ export function adaptOptions(from: string, d: AdaptDraft): { from: string; targe
   }
   if (d.name.trim()) o.name = d.name.trim();
   return o;
+}
+
+/**
+ * Each field's problem as the form stands, by field name (the grid's setting names, `target`,
+ * `replay` in the form's percent, `budget`): the checks studio.adapt runs, all at once. Warmup is
+ * checked against the steps the budget buys, as the run will be.
+ */
+export function adaptDraftErrors(from: string, d: AdaptDraft, ctx: TrainContext, config: LlamaConfig): Record<string, string> {
+  const o = adaptOptions(from, d);
+  const errors: Record<string, string> = {};
+  let steps: number | undefined;
+  try {
+    const budget = budgetOf(o as { steps?: unknown; tokens?: unknown; flops?: unknown });
+    const batch = o.batchSize as number | undefined;
+    const seq = o.seqLen as number | undefined;
+    if (typeof batch === 'number' && typeof seq === 'number' && batch > 0 && seq > 0) steps = stepsForBudget(budget, config, batch, seq);
+  } catch (e) {
+    errors.budget = (e as Error).message.replace(/^(steps|tokens|flops) must/, 'the budget must');
+  }
+  const sc = trainSchemaContext(ctx);
+  const found = settingErrors(ADAPT_SETTINGS, o, { ...sc, limits: { ...sc.limits, ...(steps === undefined ? {} : { steps }) } });
+  if (found.replay) found.replay = `${REPLAY_SPEC.label} must be a number from ${REPLAY_SPEC.min * 100} to ${REPLAY_SPEC.max * 100} (% of each batch)`;
+  return { ...found, ...errors };
 }

@@ -12,6 +12,7 @@ import { GrowPreviewTable } from './GrowPreviewTable';
 import { GrowResult } from './GrowResult';
 import { defaultParams, ParamForm } from '../shared/ParamForm';
 import { useReport } from '../shared/report';
+import { ErrorText } from '../shared/ErrorText';
 import { useStudioApi } from '../shared/studioContext';
 import { pickGrowFrom, selectGrown, useGrowFromId } from '../shared/uiState';
 import { useGrowPreview } from './useGrowPreview';
@@ -31,7 +32,7 @@ export function GrowPanel() {
   const [params, setParams] = useState<ParamValues>(() => defaultParams(method.params));
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
-  const { error: runError, run, clear: clearRunError } = useReport();
+  const { error: runError, run, clear: clearRunError, near } = useReport();
   const [result, setResult] = useState<CheckpointManifest>();
   const { preview, parentId: previewOf, error, pending } = useGrowPreview(parent?.id, method.id, params);
   const previewParent = checkpoints.find((c) => c.id === previewOf);
@@ -76,7 +77,7 @@ export function GrowPanel() {
       <ParamForm specs={method.params} values={params} onChange={(v) => (setParams(v), clearRunError())} />
       {!method.functionPreserving && <p className="warn-text" data-testid="grow-not-preserving">{NOT_PRESERVING}</p>}
       {error ? (
-        <p className="error-text" data-testid="grow-error">{error}</p>
+        <ErrorText message={error} testId="grow-error" />
       ) : (
         preview && previewParent && (
           <>
@@ -85,7 +86,7 @@ export function GrowPanel() {
           </>
         )
       )}
-      <div className="actions">
+      <div className="actions" ref={near}>
         <Field grow label="name (optional)">
           <input data-testid="grow-name" placeholder="parent name, method and parameters" value={name} onChange={(e) => setName(e.target.value)} />
         </Field>
@@ -99,7 +100,7 @@ export function GrowPanel() {
           {busy ? 'Growing and checking…' : 'Grow'}
         </button>
       </div>
-      {runError && <p className="error-text" data-testid="grow-run-error">{runError}</p>}
+      {runError && <ErrorText message={runError} testId="grow-run-error" />}
       {result && <GrowResult manifest={result} />}
     </section>
   );

@@ -2,7 +2,7 @@
 // with its per-model parameters, the global parameters and a name) and the request they make for
 // studio.merge / studio.mergeDiagnostics, which validate it and throw naming what is wrong.
 import { useMemo, useState } from 'react';
-import type { ParamSpec, ParamValues } from '../../core/params';
+import { paramErrors, type ParamSpec, type ParamValues } from '../../core/params';
 import type { MergeMethodInfo } from '../../state/merge';
 import { useStudio } from '../../state/store';
 import { defaultParams } from '../shared/ParamForm';
@@ -63,5 +63,16 @@ export function mergeBlocker(method: MergeMethodInfo, base: string, expertCount:
   const need = method.expertCount;
   if (need ? expertCount !== need : expertCount < 2) return `check ${need ? `exactly ${need}` : 'at least 2'} experts`;
   if (method.base === 'required' && !base) return `${method.label} needs a base model`;
+  return undefined;
+}
+
+/** The first parameter the form marks invalid (global, then each expert's), as a blocker; undefined when all pass. */
+export function mergeParamProblem(method: MergeMethodInfo, global: ParamValues, experts: MergeExpertDraft[]): string | undefined {
+  const first = Object.values(paramErrors(method.globalParams, global))[0];
+  if (first) return `fix the method parameter: ${first}`;
+  for (const e of experts) {
+    const problem = Object.values(paramErrors(method.modelParams, e.params))[0];
+    if (problem) return `fix ${e.id}'s parameter: ${problem}`;
+  }
   return undefined;
 }

@@ -7,7 +7,8 @@ import type { TensorDiagnostics } from '../../core/merge/merge';
 import { useStudio } from '../../state/store';
 import { CheckpointSelect } from '../shared/CheckpointSelect';
 import { MergeDiagnosticsChart } from './MergeDiagnosticsChart';
-import { mergeBlocker, useMergeDraft } from './MergeDraft';
+import { mergeBlocker, mergeParamProblem, useMergeDraft } from './MergeDraft';
+import { ErrorText } from '../shared/ErrorText';
 import { MergeExperts } from './MergeExperts';
 import { MergeMethodInfo } from './MergeMethodInfo';
 import { MergeProgress } from './MergeProgress';
@@ -24,10 +25,10 @@ export function MergePanel() {
   const ready = useStudio((s) => !!s.backend.info);
   const working = useStudio((s) => s.mergeProgress !== undefined);
   const [busy, setBusy] = useState<'diagnose' | 'merge'>();
-  const { error, run } = useReport();
+  const { error, run, near } = useReport();
   const [diagnosis, setDiagnosis] = useState<{ key: string; rows: TensorDiagnostics[] }>();
   const [resultId, setResultId] = useState<string>();
-  const blocker = mergeBlocker(d.method, d.base, d.experts.length);
+  const blocker = mergeBlocker(d.method, d.base, d.experts.length) ?? mergeParamProblem(d.method, d.global, d.experts);
   const key = JSON.stringify(d.request);
 
   async function act(kind: 'diagnose' | 'merge') {
@@ -60,7 +61,7 @@ export function MergePanel() {
       <MergeExperts method={d.method} base={d.base} experts={d.experts} onToggle={d.toggleExpert} onParams={d.setExpertParams} />
       {d.method.globalParams.length > 0 && <h3>Method parameters</h3>}
       {d.method.globalParams.length > 0 && <ParamForm specs={d.method.globalParams} values={d.global} onChange={d.setGlobal} />}
-      <div className="actions">
+      <div className="actions" ref={near}>
         <Field grow label="name (optional)">
           <input data-testid="merge-name" placeholder="method(experts)" value={d.name} onChange={(e) => d.setName(e.target.value)} />
         </Field>
@@ -72,7 +73,7 @@ export function MergePanel() {
         </button>
       </div>
       {blocker && <p className="muted small-text" data-testid="merge-blocker">To merge: {blocker}.</p>}
-      {error && <p className="error-text" data-testid="merge-error">{error}</p>}
+      {error && <ErrorText message={error} testId="merge-error" />}
       <MergeProgress />
       {diagnosis && <MergeDiagnosticsChart diagnostics={diagnosis.rows} testId="merge-diagnostics" stale={diagnosis.key !== key} />}
       {resultId && <MergeResult key={resultId} id={resultId} />}

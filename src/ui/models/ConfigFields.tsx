@@ -1,19 +1,26 @@
 // Inputs for every LlamaConfig field, from its schema entry: Hugging Face names as labels, the
-// entry's help as the tooltip.
+// entry's help as the tooltip, each field's own problem under it as it is typed (the rules
+// between fields, such as heads dividing hidden_size, are validateConfig's message below).
+import { useId } from 'react';
 import { CONFIG_SETTINGS, type HiddenAct } from '../../core/model/config';
-import { type ConfigDraft, NUMERIC_FIELDS } from './configDraft';
+import { settingErrors } from '../../core/params';
+import { configFromDraft, type ConfigDraft, NUMERIC_FIELDS } from './configDraft';
+import { FieldError, invalidProps } from '../shared/ParamForm';
 
 const help = Object.fromEntries(CONFIG_SETTINGS.map((f) => [f.name, f.help])) as Record<string, string>;
 const ACTIVATIONS = CONFIG_SETTINGS.find((f) => f.name === 'hidden_act')!.values;
 
 export function ConfigFields({ draft, onChange }: { draft: ConfigDraft; onChange: (d: ConfigDraft) => void }) {
   const set = <K extends keyof ConfigDraft>(k: K, v: ConfigDraft[K]) => onChange({ ...draft, [k]: v });
+  const uid = useId();
+  const errors = settingErrors(CONFIG_SETTINGS, configFromDraft(draft), {});
   return (
     <div className="grid-form">
       {NUMERIC_FIELDS.map((f) => (
         <label key={f} className="field" title={help[f]}>
           <span>{f}</span>
-          <input inputMode="decimal" data-testid={`config-${f}`} value={draft[f]} onChange={(e) => set(f, e.target.value)} />
+          <input inputMode="decimal" data-testid={`config-${f}`} {...invalidProps(`${uid}-${f}`, errors[f])} value={draft[f]} onChange={(e) => set(f, e.target.value)} />
+          <FieldError id={`${uid}-${f}`} message={errors[f]} testId={`config-${f}-error`} />
         </label>
       ))}
       <label className="field" title={help.hidden_act}>

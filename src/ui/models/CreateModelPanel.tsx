@@ -1,6 +1,7 @@
 // Creates a freshly initialised model: a preset fills the config form, every field stays
-// editable, and the parameter counts and training FLOPs follow the form as it changes. Create
-// stays disabled while validateConfig rejects the config, whose message is shown inline.
+// editable, and the parameter counts, training FLOPs, memory and storage (ConfigCost) follow the
+// form as it changes. Create stays disabled while validateConfig rejects the config, whose
+// message is shown inline; a failure of Create itself is shown beside the button.
 import { useMemo, useState } from 'react';
 import { validateConfig } from '../../core/model/config';
 import { countParameters, trainingFlopsPerToken } from '../../core/model/weights';
@@ -8,7 +9,9 @@ import { BYTE_VOCAB_SIZE } from '../../core/tokenizer/byte';
 import { configFromDraft, type ConfigDraft, draftFromConfig } from './configDraft';
 import { ConfigFields } from './ConfigFields';
 import { formatCount, formatFlops } from '../shared/format';
-import { report } from '../shared/report';
+import { useReport } from '../shared/report';
+import { ErrorText } from '../shared/ErrorText';
+import { ConfigCost } from './ConfigCost';
 import { useStudioApi } from '../shared/studioContext';
 import { selectFrom } from '../shared/uiState';
 import { Field } from '../shared/Field';
@@ -21,6 +24,7 @@ export function CreateModelPanel() {
   const [name, setName] = useState(presets[0].id);
   const [seed, setSeed] = useState('0');
   const [busy, setBusy] = useState(false);
+  const { error, run, near } = useReport();
   const checked = useMemo(() => check(draft), [draft]);
   const preset = presets.find((p) => p.id === presetId);
 
@@ -35,7 +39,7 @@ export function CreateModelPanel() {
   async function create() {
     if (!checked.config) return;
     setBusy(true);
-    const id = await report(studio.createModel({ name, config: checked.config, seed: Number(seed) }));
+    const id = await run(() => studio.createModel({ name, config: checked.config, seed: Number(seed) }));
     setBusy(false);
     if (id) selectFrom(id);
   }
@@ -60,17 +64,23 @@ export function CreateModelPanel() {
       {preset && <p className="muted small-text">{preset.description}</p>}
       <ConfigFields draft={draft} onChange={(d) => (setDraft(d), setPresetId('custom'))} />
       {checked.error ? (
-        <p className="error-text" data-testid="config-error">{checked.error}</p>
+        <ErrorText message={checked.error} testId="config-error" />
       ) : (
-        checked.stats && (
-          <p className="stats" data-testid="model-stats">
-            <b>{formatCount(checked.stats.total)}</b> params · {formatCount(checked.stats.embedding)} embedding · {formatCount(checked.stats.nonEmbedding)} non-embedding · {formatFlops(checked.stats.flops)}/token to train at seq {checked.stats.seqLen}
-          </p>
+        checked.stats && checked.config && (
+          <>
+            <p className="stats" data-testid="model-stats">
+              <b>{formatCount(checked.stats.total)}</b> params · {formatCount(checked.stats.embedding)} embedding · {formatCount(checked.stats.nonEmbedding)} non-embedding · {formatFlops(checked.stats.flops)}/token to train at seq {checked.stats.seqLen}
+            </p>
+            <ConfigCost config={checked.config} />
+          </>
         )
       )}
-      <button className="primary" data-testid="create-model" disabled={!checked.config || !name.trim() || busy} onClick={() => void create()}>
-        {busy ? 'Creating…' : 'Create'}
-      </button>
+      <div className="actions" ref={near}>
+        <button className="primary" data-testid="create-model" disabled={!checked.config || !name.trim() || busy} onClick={() => void create()}>
+          {busy ? 'Creating…' : 'Create'}
+        </button>
+      </div>
+      {error && <ErrorText message={error} testId="create-error" />}
     </section>
   );
 }

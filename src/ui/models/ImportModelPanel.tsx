@@ -6,6 +6,7 @@ import type { ImportResult } from '../../state/interop';
 import { useStudio } from '../../state/store';
 import { ProgressBox } from '../shared/ProgressBox';
 import { useReport } from '../shared/report';
+import { ErrorText } from '../shared/ErrorText';
 import { useStudioApi } from '../shared/studioContext';
 
 /** Files of a drop, descending into dropped folders (one level of model folder is typical). */
@@ -34,7 +35,7 @@ export function ImportModelPanel() {
   const studio = useStudioApi();
   const progress = useStudio((s) => s.importProgress);
   const [result, setResult] = useState<ImportResult>();
-  const { error, run: attempt } = useReport();
+  const { error, run: attempt, near } = useReport();
   const [over, setOver] = useState(false);
 
   const run = async (files: File[]) => {
@@ -51,6 +52,7 @@ export function ImportModelPanel() {
       </p>
       <div
         className={`dropzone${over ? ' over' : ''}`}
+        ref={near}
         data-testid="import-drop"
         onDragOver={(e) => { e.preventDefault(); setOver(true); }}
         onDragLeave={() => setOver(false)}
@@ -64,7 +66,7 @@ export function ImportModelPanel() {
         </label>
       </div>
       {progress && <ProgressBox progress={progress} testId="import-progress" />}
-      {error && <p className="error-text" data-testid="import-error">{error}</p>}
+      {error && <ErrorText message={error} testId="import-error" />}
       {result && (
         <div data-testid="import-result">
           <p>Imported <strong>{result.name}</strong> <span className="muted">({result.id})</span></p>

@@ -1,7 +1,8 @@
 // The Train panel's form as typed text, its starting values, and the options object it hands to
 // studio.train (which validates them and throws naming the bad one). The fields, their labels,
 // help and starting values come from TRAIN_SETTINGS; a new setting there appears here.
-import { TRAIN_SETTINGS } from '../../core/train/settings';
+import { settingErrors } from '../../core/params';
+import { TRAIN_SETTINGS, type TrainContext, trainSchemaContext } from '../../core/train/settings';
 import { parseCount } from '../shared/format';
 import { isTextSpec, startText, textValue, type TextSpec } from '../shared/ParamForm';
 
@@ -43,4 +44,13 @@ export function trainOptions(from: string, d: TrainDraft): Record<string, unknow
   if (d.name.trim()) options.name = d.name.trim();
   for (const s of TRAIN_GRID_FIELDS) options[s.name] = textValue(s, d[s.name]);
   return options;
+}
+
+/**
+ * Each field's problem as the form stands, by setting name: the checks studio.train runs, all at
+ * once, so the form can say them as they are typed and keep Start disabled. Values are never
+ * fitted to the model: a seq len above its max_position_embeddings is an error naming that limit.
+ */
+export function trainDraftErrors(from: string, d: TrainDraft, ctx: TrainContext): Record<string, string> {
+  return settingErrors(TRAIN_SETTINGS, trainOptions(from, d), trainSchemaContext(ctx));
 }
