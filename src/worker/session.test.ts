@@ -43,6 +43,31 @@ describe('EngineSession training loop', () => {
     }
   });
 
+  it('writes a greedy sample per watched corpus at every evaluation point, the last one from the final weights', async () => {
+    const { events, session, config } = await loadedSession();
+    const ctx = { corpusIds: ['c'], maxPositionEmbeddings: 16 };
+    const settings = validateTrainSettings({ from: 'm', data: [{ corpus: 'c', weight: 1 }], steps: 4, batchSize: 2, seqLen: 8, lr: 1e-2, evalEvery: 2, watch: ['c'], evalTokens: 16, sampleTokens: 5 }, ctx);
+    await session.train({ runId: 'r', modelId: 'm', settings });
+    await ended(events);
+    const points = events.flatMap((e) => (e.type === 'trainMetrics' ? e.points : []));
+    const sampled = points.filter((p) => p.samples);
+    expect(sampled.map((p) => p.step)).toEqual([0, 2, 4]);
+    // "a dog ran." would take 11 of 16 positions with BOS: the prompt keeps the words that fit in half.
+    for (const p of sampled) expect(p.samples!.c.prompt).toBe('a dog');
+    const finished = events.find((e) => e.type === 'trainFinished');
+    if (finished?.type !== 'trainFinished') throw new Error('the run did not finish');
+    await session.loadModel({ modelId: 'final', config, tokenizer: { kind: 'byte' }, tensors: new Blob([finished.params]) });
+    const greedy = await session.generate({ modelId: 'final', prompt: 'a dog', options: { temperature: 0, maxTokens: 5 } });
+    expect(sampled[2].samples!.c.text).toBe(greedy.text);
+    // The untrained model at step 0 writes something else than the trained one.
+    expect(sampled[0].samples!.c.text).not.toBe(sampled[2].samples!.c.text);
+
+    const quiet = await loadedSession();
+    await quiet.session.train({ runId: 'q', modelId: 'm', settings: validateTrainSettings({ ...settings, sampleTokens: 0 }, ctx) });
+    await ended(quiet.events);
+    expect(quiet.events.flatMap((e) => (e.type === 'trainMetrics' ? e.points : [])).some((p) => p.samples)).toBe(false);
+  });
+
   it('stops a run whose loss turns non-finite, saving nothing from it', async () => {
     // One NaN in the final norm: every loss is NaN from the first step.
     const { events, session } = await loadedSession((name, data) => (name === 'model.norm.weight' ? Float32Array.from(data, (x, i) => (i === 0 ? NaN : x)) : data));

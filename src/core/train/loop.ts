@@ -33,7 +33,7 @@ export interface TrainLoopPort {
   now(): number;
 }
 
-export type Evaluation = Pick<MetricPoint, 'valid' | 'pairs'>;
+export type Evaluation = Pick<MetricPoint, 'valid' | 'pairs' | 'samples'>;
 
 export interface TrainLoopOptions {
   /** FLOPs of one optimizer step; metric points carry the cumulative count. */

@@ -38,6 +38,7 @@ export const TRAIN_SETTINGS = [
   { name: 'evalEvery', kind: 'int', default: 0, min: 0, label: 'eval every', help: 'steps between evaluations of the watched corpora (0: start and end only)', formDefault: 50 },
   { name: 'watch', kind: 'refs', ref: 'corpus', default: [], label: 'watch', help: 'corpora whose validation loss is plotted while training', formDefault: [ENGLISH_CORPUS] },
   { name: 'evalTokens', kind: 'int', default: 4096, min: 2, max: 10_000_000, label: 'eval tokens', help: 'validation tokens per watched corpus and evaluation' },
+  { name: 'sampleTokens', kind: 'int', default: 32, min: 0, max: 1024, label: 'sample tokens', help: 'tokens of greedy text written at every evaluation from a fixed prompt per watched corpus (its first words), saved with the run; 0: none' },
   { name: 'evalSuites', kind: 'refs', ref: 'suite', default: [], label: 'eval suites', help: 'minimal-pair suites scored at every evaluation (macro accuracy per suite)', form: false },
   { name: 'evalPairs', kind: 'int', default: 256, min: 2, max: 100_000, label: 'eval pairs', help: 'minimal pairs per suite and evaluation at most, spread over its paradigms', form: false },
   { name: 'checkpointEvery', kind: 'int', default: 0, min: 0, label: 'snapshot every', help: 'steps between resumable snapshots (0: only at the end)', formDefault: 100 },
@@ -88,6 +89,16 @@ export interface MetricPoint {
   pairs?: Record<string, number>;
   /** Validation loss per watched corpus, at evaluation steps. */
   valid?: Record<string, number>;
+  /** What the model writes per watched corpus at evaluation steps (settings.sampleTokens > 0; core/train/samples.ts). */
+  samples?: Record<string, RunSample>;
+}
+
+/** Greedy text after a corpus's fixed prompt, at one evaluation point. */
+export interface RunSample {
+  /** The first words of the corpus's validation text; the same at every point of a run. */
+  prompt: string;
+  /** The continuation (prompt not included). */
+  text: string;
 }
 
 export interface TrainContext {

@@ -4,6 +4,7 @@ import { continuationTokens, scoreTexts, validationLoss } from '../../core/eval/
 import { pairAccuracy, samplePairs, type PairRule } from '../../core/eval/minimalPairs';
 import type { MinimalPair } from '../../core/eval/suites/types';
 import type { Evaluation } from '../../core/train/loop';
+import { corpusSample } from '../../core/train/samples';
 import type { Trainer } from '../../core/train/trainer';
 import type { Engine, Handlers, LoadedModel } from '../engine';
 
@@ -41,14 +42,17 @@ export function evaluateService(engine: Engine): Handlers<EvaluateRequests> {
 }
 
 /**
- * The run's model as it trains, on its watched corpora (validation loss) and suites (pair
- * accuracy), computed with the kernels the run started with.
+ * The run's model as it trains, on its watched corpora (validation loss, and a greedy sample of
+ * sampleTokens after each corpus's fixed prompt) and suites (pair accuracy), computed with the
+ * kernels the run started with.
  */
 export async function evaluateRun(engine: Engine, trainer: Trainer, m: LoadedModel): Promise<Evaluation> {
   const s = trainer.settings;
   const out: Evaluation = {};
   if (s.watch.length) out.valid = {};
   for (const id of s.watch) out.valid![id] = await validationLoss(trainer.model, m.tokenizer.bos, engine.corpus(id, m).valid, { seqLen: s.seqLen, maxTokens: s.evalTokens }, trainer.kernels);
+  if (s.watch.length && s.sampleTokens > 0) out.samples = {};
+  for (const id of s.watch) if (out.samples) out.samples[id] = await corpusSample(trainer.model, m.tokenizer, engine.corpus(id, m).valid, s.sampleTokens, trainer.kernels);
   if (s.evalSuites.length) out.pairs = {};
   for (const id of s.evalSuites) {
     const suite = engine.suite(id);
