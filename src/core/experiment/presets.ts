@@ -31,7 +31,8 @@ const PAPER_MERGE = {
  * Sized for software WebGPU (about 1 GFLOP/s): the tiny model (d=32) learns English for 60
  * steps of 8 x 32 tokens (2.7 GFLOP), then each language gets 1.35 GFLOP, which is 30 steps of
  * the 1x model (44.4 MFLOP a step) and 9 of the x2 model (145.5 MFLOP a step). Whole experiment:
- * about 8 GFLOP of training plus evaluation: minutes on a GPU, 15–25 minutes on SwiftShader.
+ * about 8 GFLOP of training plus evaluation; the Experiments panel estimates its time from the
+ * device's measured rate (core/experiment/duration.ts).
  */
 const quickDemo: Recipe = {
   version: 1,
@@ -85,6 +86,6 @@ const paperBrowser: Recipe = {
 };
 
 export const RECIPE_PRESETS: RecipePreset[] = [
-  { id: 'quick-demo', label: 'Quick demo', description: 'Tiny model, Icelandic and Faroese, 1x and x2, two merges: a few minutes on a GPU, about 15–25 minutes on software WebGPU.', recipe: quickDemo },
+  { id: 'quick-demo', label: 'Quick demo', description: 'Tiny model, Icelandic and Faroese, 1x and x2, two merges: sized to run on software WebGPU.', recipe: quickDemo },
   { id: 'paper-browser', label: 'Paper, browser-scale', description: 'base-1m, the paper\'s five languages, 1x and x2, its five merge methods: needs a real GPU.', recipe: paperBrowser },
 ];

@@ -96,6 +96,12 @@ describe('runEta', () => {
     expect(runEta(points, { steps: 20, evalEvery: 0, tokensPerStep: 16, evalTokens: 0 })!.seconds).toBeCloseTo(2, 6);
   });
 
+  it("leaves the run's first step (kernel compilation) out of the step time once a later step is timed", () => {
+    const at = (step: number, elapsed: number): MetricPoint => ({ step, tokens: step, flops: step, loss: 1, lr: 0, gradNorm: 1, elapsed, numTensors: 0 });
+    expect(secondsPerStep([at(1, 5)])).toBeCloseTo(5, 6);
+    expect(secondsPerStep([at(1, 5), at(2, 5.5), at(3, 6)])).toBeCloseTo(0.5, 6);
+  });
+
   it('has no ETA before a training step is timed', () => {
     expect(runEta([], { steps: 5, evalEvery: 1, tokensPerStep: 1, evalTokens: 1 })).toBeUndefined();
     expect(runEta([{ step: 0, tokens: 0, flops: 0, loss: null, lr: 0, gradNorm: 0, elapsed: 3, evalSeconds: 3, numTensors: 0 }], { steps: 5, evalEvery: 1, tokensPerStep: 1, evalTokens: 1 })).toBeUndefined();

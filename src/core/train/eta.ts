@@ -51,12 +51,14 @@ export function evaluationsLeft(step: number, steps: number, evalEvery: number, 
 
 /**
  * Seconds per training step over the last RATE_WINDOW points: wall time between them less the
- * evaluations and pauses inside that span. One training point alone is timed from the run's start.
+ * evaluations and pauses inside that span. The run's first step (it compiles the kernels) is
+ * left out once a later one is timed; one training point alone is timed from the run's start.
  */
 export function secondsPerStep(metrics: MetricPoint[]): number | undefined {
   const last = metrics[metrics.length - 1];
   if (!last || last.step === 0) return undefined;
-  const refIndex = Math.max(0, metrics.length - 1 - RATE_WINDOW);
+  const firstStep = metrics.findIndex((p) => p.step > 0);
+  const refIndex = Math.max(firstStep < metrics.length - 1 ? firstStep : 0, metrics.length - 1 - RATE_WINDOW);
   const ref = refIndex < metrics.length - 1 ? metrics[refIndex] : undefined;
   let evals = 0;
   for (let i = refIndex + (ref ? 1 : 0); i < metrics.length; i++) evals += metrics[i].evalSeconds ?? 0;

@@ -23,10 +23,11 @@ export function SuiteImport() {
   async function importFiles(list: File[]) {
     const suiteName = name.trim() || baseName(list[0].name);
     const label = `Reading ${list.length === 1 ? list[0].name : `${list.length} files`}`;
-    setProgress({ done: 0, total: list.reduce((a, f) => a + f.size, 0), label, unit: 'bytes' });
+    const startedAt = Date.now();
+    setProgress({ done: 0, total: list.reduce((a, f) => a + f.size, 0), label, unit: 'bytes', startedAt });
     const res = await report(studio.importSuite(suiteName, list, format, {
       language: language.trim() || undefined,
-      onProgress: ({ done, total }) => setProgress({ done, total, label, unit: 'bytes' }),
+      onProgress: ({ done, total }) => setProgress({ done, total, label, unit: 'bytes', startedAt }),
     }));
     setProgress(undefined);
     if (input.current) input.current.value = '';
@@ -57,6 +58,7 @@ export function SuiteImport() {
         type="file"
         multiple
         accept={ACCEPT[format]}
+        aria-label="suite files to import"
         data-testid="suite-file"
         disabled={!!progress}
         onChange={(e) => e.target.files?.length && void importFiles([...e.target.files])}

@@ -7,6 +7,7 @@ import type { Problem } from '../../core/experiment/recipe';
 import { useStudio } from '../../state/store';
 import { useStudioApi } from '../shared/studioContext';
 import { Field } from '../shared/Field';
+import { DurationEstimate } from './DurationEstimate';
 
 type Outcome = { kind: 'problems'; head: string; problems: Problem[] } | { kind: 'plan'; plan: ExperimentPlan };
 
@@ -80,6 +81,7 @@ export function ExperimentEditor({ onStarted }: { onStarted: (id: string) => voi
         </Field>
       </div>
       {preset && <p className="muted small-text">{preset.description}</p>}
+      {preset && <DurationEstimate recipe={preset.recipe} />}
       <Field label="recipe (JSON)">
         <textarea data-testid="experiment-recipe" rows={16} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />
       </Field>
