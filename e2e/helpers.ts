@@ -53,5 +53,6 @@ export function fillQuota(page: Page): Promise<number> {
  */
 export async function showView(page: Page, view: string): Promise<void> {
   await page.evaluate((v) => { location.hash = `#/${v}`; }, view);
-  await page.waitForFunction((v) => !document.querySelector('[data-view]') || document.querySelector(`[data-view="${v}"]`) !== null, view);
+  // Views once shown stay in the page, hidden: wait for this one to be the one not hidden.
+  await page.waitForFunction((v) => document.querySelector(`[data-view="${v}"]:not([hidden])`) !== null, view);
 }

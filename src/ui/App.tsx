@@ -1,51 +1,44 @@
-// The studio's shell: header with the backend, notices, and the panels — models and corpora on
-// the left; model creation and growth, training and its live charts, adaptation with its
-// forgetting curves, run comparison, merging, evaluation, experiments and the GPU kernels in the
-// main area. Every panel is visible at once (no tabs), so each test id is on the first page.
+// The studio's shell: a skip link, the header with the backend, the navigation between views
+// by task, the checkpoint list as a sidebar on every view (it is what the views pick from, and a
+// click makes a checkpoint the Train panel's starting point), the view the URL hash names
+// (nav/views.tsx), and notices. A view is mounted the first time it is shown and then only
+// hidden, so a form being filled in or a job's progress is still there on coming back.
+import { useEffect, useRef, useState } from 'react';
 import type { StudioApi } from '../state/studio';
 import { BackendBar } from './gpu/BackendBar';
-import { AdaptPanel } from './adapt/AdaptPanel';
-import { CompareRunsPanel } from './train/CompareRunsPanel';
-import { CorporaPanel } from './models/CorporaPanel';
-import { CreateModelPanel } from './models/CreateModelPanel';
-import { EvaluatePanel } from './evaluate/EvaluatePanel';
-import { ExperimentsPanel } from './experiments/ExperimentsPanel';
-import { ImportModelPanel } from './models/ImportModelPanel';
-import { KernelsPanel } from './gpu/KernelsPanel';
-import { GrowPanel } from './grow/GrowPanel';
-import { MergePanel } from './merge/MergePanel';
 import { ModelsPanel } from './models/ModelsPanel';
+import { SkipLink } from './nav/SkipLink';
+import { useViewHash } from './nav/useViewHash';
+import { ViewNav } from './nav/ViewNav';
+import { DEFAULT_VIEW, VIEW_IDS, VIEWS } from './nav/views';
 import { Notices } from './shared/Notices';
 import { StudioContext } from './shared/studioContext';
-import { TrainingCharts } from './train/TrainingCharts';
-import { TrainPanel } from './train/TrainPanel';
+
+const TITLE = 'Grow Up and Merge Studio';
 
 export function App({ studio }: { studio: StudioApi }) {
+  const viewId = useViewHash(VIEW_IDS, DEFAULT_VIEW);
+  const view = VIEWS.find((v) => v.id === viewId)!;
+  const main = useRef<HTMLElement>(null);
+  const [visited, setVisited] = useState<ReadonlySet<string>>(() => new Set([viewId]));
+  if (!visited.has(viewId)) setVisited(new Set(visited).add(viewId));
+  useEffect(() => {
+    document.title = `${view.label} · ${TITLE}`;
+  }, [view]);
   return (
     <StudioContext.Provider value={studio}>
       <div className="app">
+        <SkipLink target={main} />
         <BackendBar />
+        <ViewNav views={VIEWS} current={view.id} />
         <div className="layout">
-          <aside className="sidebar">
+          <aside className="sidebar" aria-label="Checkpoints">
             <ModelsPanel />
-            <CorporaPanel />
           </aside>
-          <main className="main">
-            <div className="main-top">
-              <div className="stack">
-                <CreateModelPanel />
-                <ImportModelPanel />
-                <GrowPanel />
-              </div>
-              <TrainPanel />
-            </div>
-            <TrainingCharts />
-            <AdaptPanel />
-            <CompareRunsPanel />
-            <MergePanel />
-            <EvaluatePanel />
-            <ExperimentsPanel />
-            <KernelsPanel />
+          <main className="main" ref={main} tabIndex={-1} aria-label={view.label}>
+            {VIEWS.filter((v) => visited.has(v.id)).map((v) => (
+              <div className="view" data-view={v.id} key={v.id} hidden={v.id !== view.id}>{v.render()}</div>
+            ))}
           </main>
         </div>
         <Notices />

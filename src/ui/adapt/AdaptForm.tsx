@@ -75,7 +75,7 @@ export function AdaptForm() {
           <span>{REPLAY_SPEC.label} ({REPLAY_SPEC.min * 100}–{REPLAY_SPEC.max * 100} % of each batch)</span>
           <div className="replay-line">
             <input type="range" min={REPLAY_SPEC.min * 100} max={REPLAY_SPEC.max * 100} step={1} data-testid="adapt-replay-slider" value={Number(draft.replay) || 0} onChange={(e) => set('replay', e.target.value)} />
-            <input className="short" inputMode="decimal" data-testid="adapt-replay" {...invalidProps('adapt-replay-error', errors.replay)} value={draft.replay} onChange={(e) => set('replay', e.target.value)} />
+            <input className="short" inputMode="decimal" data-testid="adapt-replay" aria-label={`${REPLAY_SPEC.label}, % of each batch`} {...invalidProps('adapt-replay-error', errors.replay)} value={draft.replay} onChange={(e) => set('replay', e.target.value)} />
             <span className="muted">%</span>
           </div>
           <FieldError id="adapt-replay-error" message={errors.replay} testId="adapt-replay-error" />

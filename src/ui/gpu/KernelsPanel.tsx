@@ -47,7 +47,7 @@ export function KernelsPanel() {
           {status.kernels.map((k) => (
             <tr key={k.id} data-kernel={k.id} data-active={k.active ? 'true' : 'false'}>
               <th>{k.id}</th>
-              <td><input type="checkbox" data-testid={`kernel-on-${k.id}`} checked={!off.includes(k.id)} disabled={status.mode === 'stock'} onChange={(e) => void toggle(k.id, e.target.checked)} /></td>
+              <td><input type="checkbox" aria-label={`use the ${k.id} kernel`} data-testid={`kernel-on-${k.id}`} checked={!off.includes(k.id)} disabled={status.mode === 'stock'} onChange={(e) => void toggle(k.id, e.target.checked)} /></td>
               <td>{k.active ? 'yes' : 'no'}</td>
               <td style={{ textAlign: 'left', whiteSpace: 'normal' }}>{k.description}</td>
             </tr>
@@ -117,7 +117,7 @@ function StepProfile() {
   return (
     <div>
       <div className="actions">
-        <select data-testid="kernels-profile-preset" value={presetId} onChange={(e) => setPresetId(e.target.value)}>
+        <select aria-label="model to profile" data-testid="kernels-profile-preset" value={presetId} onChange={(e) => setPresetId(e.target.value)}>
           {presets.map((p) => <option key={p.id} value={p.id}>{p.id}</option>)}
         </select>
         <button data-testid="kernels-profile" disabled={busy} onClick={() => void run()}>{busy ? 'profiling…' : 'Profile one training step (8 × 64)'}</button>

@@ -31,7 +31,7 @@ export function GrowPreviewTable({ parent, preview, stale }: { parent: LlamaConf
     <table className={`compare${stale ? ' stale' : ''}`} data-testid="grow-preview">
       <caption className="muted small-text">FLOPs at seq {preview.after.seqLen} (max_position_embeddings)</caption>
       <thead>
-        <tr><th /><th>before</th><th /><th>after</th><th>×</th></tr>
+        <tr><td /><th>before</th><td /><th>after</th><th>×</th></tr>
       </thead>
       <tbody>
         {ROWS.map((r) => {

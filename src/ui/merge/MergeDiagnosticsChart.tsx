@@ -21,7 +21,7 @@ export function MergeDiagnosticsChart({ diagnostics, testId, stale }: { diagnost
           <YAxis {...PERCENT_AXIS} />
           <Tooltip isAnimationActive={false} formatter={(v) => `${Number(v).toFixed(1)} %`} labelFormatter={(l) => (l === 'emb' || l === 'head' ? String(l) : `layer ${l}`)} />
           <Legend wrapperStyle={{ fontSize: 11 }} />
-          <Bar dataKey="kept" name="kept" fill="#bfdbfe" isAnimationActive={false} />
+          <Bar dataKey="kept" name="kept" fill="#3b82f6" isAnimationActive={false} />
           <Line dataKey="before" name="disagree before" stroke={COLORS[1]} strokeWidth={1.5} isAnimationActive={false} />
           <Line dataKey="after" name="disagree after" stroke={COLORS[2]} strokeWidth={1.5} isAnimationActive={false} />
         </ComposedChart>

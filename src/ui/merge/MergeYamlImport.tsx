@@ -46,9 +46,9 @@ export function MergeYamlImport({ onMerged }: { onMerged: (id: string) => void }
   return (
     <div className="merge-yaml-import subsection">
       <h3>Run a mergekit YAML</h3>
-      <textarea data-testid="merge-yaml-input" rows={8} spellCheck={false} placeholder={'merge_method: ties\nbase_model: …\nmodels:\n  - model: …\n    parameters: {weight: 1, density: 0.5}'} value={text} onChange={(e) => edit(e.target.value)} />
+      <textarea aria-label="mergekit YAML" data-testid="merge-yaml-input" rows={8} spellCheck={false} placeholder={'merge_method: ties\nbase_model: …\nmodels:\n  - model: …\n    parameters: {weight: 1, density: 0.5}'} value={text} onChange={(e) => edit(e.target.value)} />
       <div className="actions">
-        <input type="file" accept=".yaml,.yml" data-testid="merge-yaml-file" onChange={(e) => void e.target.files?.[0]?.text().then(edit)} />
+        <input type="file" accept=".yaml,.yml" aria-label="mergekit YAML file" data-testid="merge-yaml-file" onChange={(e) => void e.target.files?.[0]?.text().then(edit)} />
         <button data-testid="merge-yaml-parse" disabled={!text.trim()} onClick={parse}>Parse</button>
       </div>
       {error && <p className="error-text" data-testid="merge-yaml-error">{error}</p>}

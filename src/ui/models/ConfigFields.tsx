@@ -1,7 +1,7 @@
 // Inputs for every LlamaConfig field, from its schema entry: Hugging Face names as labels, the
 // entry's help as the tooltip, each field's own problem under it as it is typed (the rules
 // between fields, such as heads dividing hidden_size, are validateConfig's message below).
-import { useId } from 'react';
+import { Fragment, useId } from 'react';
 import { CONFIG_SETTINGS, type HiddenAct } from '../../core/model/config';
 import { settingErrors } from '../../core/params';
 import { configFromDraft, type ConfigDraft, NUMERIC_FIELDS } from './configDraft';
@@ -18,7 +18,7 @@ export function ConfigFields({ draft, onChange }: { draft: ConfigDraft; onChange
     <div className="grid-form">
       {NUMERIC_FIELDS.map((f) => (
         <label key={f} className="field" title={help[f]}>
-          <span>{f}</span>
+          <span><SnakeName name={f} /></span>
           <input inputMode="decimal" data-testid={`config-${f}`} {...invalidProps(`${uid}-${f}`, errors[f])} value={draft[f]} onChange={(e) => set(f, e.target.value)} />
           <FieldError id={`${uid}-${f}`} message={errors[f]} testId={`config-${f}-error`} />
         </label>
@@ -31,8 +31,13 @@ export function ConfigFields({ draft, onChange }: { draft: ConfigDraft; onChange
       </label>
       <label className="field check" title={help.tie_word_embeddings}>
         <input type="checkbox" data-testid="config-tie_word_embeddings" checked={draft.tie_word_embeddings} onChange={(e) => set('tie_word_embeddings', e.target.checked)} />
-        <span>tie_word_embeddings</span>
+        <span><SnakeName name="tie_word_embeddings" /></span>
       </label>
     </div>
   );
+}
+
+/** A snake_case name that may wrap after an underscore (max_position_/embeddings) in a narrow cell. */
+function SnakeName({ name }: { name: string }) {
+  return <>{name.split('_').map((part, i) => <Fragment key={i}>{i > 0 && <>_<wbr /></>}{part}</Fragment>)}</>;
 }

@@ -15,7 +15,7 @@ export function CorporaPanel() {
   return (
     <section className="panel" data-testid="corpora-panel">
       <h2>Corpora <span className="muted">({corpora.length})</span></h2>
-      <input type="search" placeholder="search all by name, language, id…" data-testid="corpus-search" value={query} onChange={(e) => setQuery(e.target.value)} />
+      <input type="search" aria-label="search corpora" placeholder="search all by name, language, id…" data-testid="corpus-search" value={query} onChange={(e) => setQuery(e.target.value)} />
       <ul className="rows corpora">
         {shown.map((c) => <CorpusRow key={c.id} corpus={c} />)}
         {shown.length === 0 && <li className="muted">No corpus matches “{query}”.</li>}

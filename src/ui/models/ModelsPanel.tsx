@@ -1,24 +1,25 @@
-// The checkpoints in this browser, newest first: one row each, the storage they use (whether it is
-// persistent, and the workspace backup), and any manifests that failed validation. Clicking a row makes it the Train panel's starting point.
+// The checkpoints in this browser, newest first: one row each, and any manifests that failed
+// validation. Clicking a row makes it the Train panel's starting point. The list is one tab stop
+// (a roving focus: arrow keys move between rows), so a long list costs the keyboard nothing on
+// the way to a view's forms. The storage they use is in StoragePanel.
 import { useStudio } from '../../state/store';
-import { BackupSection, PersistenceNote } from './BackupSection';
 import { CheckpointRow } from './CheckpointRow';
-import { formatBytes, formatMB } from '../shared/format';
+import { useRovingFocus } from '../shared/rovingFocus';
+import { useUi } from '../shared/uiState';
 
 export function ModelsPanel() {
   const checkpoints = useStudio((s) => s.checkpoints);
   const damaged = useStudio((s) => s.damaged);
+  const selected = useUi((s) => s.fromId);
+  const roving = useRovingFocus(checkpoints.map((c) => c.id), selected);
   return (
     <section className="panel" data-testid="models-panel">
       <h2>Models <span className="muted">({checkpoints.length})</span></h2>
-      <StorageUsed />
-      <PersistenceNote />
-      <BackupSection />
       {checkpoints.length === 0 ? (
-        <p className="muted">No checkpoints yet: create a model.</p>
+        <p className="muted">No checkpoints yet: <a href="#/models">create a model</a>.</p>
       ) : (
-        <ul className="rows">
-          {checkpoints.map((c) => <CheckpointRow key={c.id} manifest={c} />)}
+        <ul className="rows" aria-label="checkpoints" onKeyDown={roving.onKeyDown}>
+          {checkpoints.map((c) => <CheckpointRow key={c.id} manifest={c} tabbable={c.id === roving.active} onFocus={() => roving.focusRow(c.id)} />)}
         </ul>
       )}
       {damaged.length > 0 && (
@@ -28,16 +29,5 @@ export function ModelsPanel() {
         </div>
       )}
     </section>
-  );
-}
-
-function StorageUsed() {
-  const bytes = useStudio((s) => s.checkpoints.reduce((a, c) => a + c.bytes, 0));
-  const storage = useStudio((s) => s.storage);
-  return (
-    <div className="muted small-text" data-testid="storage-used">
-      checkpoints {formatMB(bytes)}
-      {storage && storage.quota > 0 && ` · browser storage ${formatBytes(storage.usage)} of ${formatBytes(storage.quota)} (${((100 * storage.usage) / storage.quota).toFixed(1)}%)`}
-    </div>
   );
 }

@@ -10,9 +10,9 @@ export function DataMixEditor({ rows, onChange }: { rows: MixRow[]; onChange: (r
       <span className="label">data mix</span>
       {rows.map((r, i) => (
         <div className="mix-row" key={i} data-testid="mix-row">
-          <CorpusSelect value={r.corpus} testId="mix-corpus" exclude={used} onChange={(corpus) => set(i, { ...r, corpus })} />
-          <input className="short" inputMode="decimal" data-testid="mix-weight" title="sampling weight" value={r.weight} onChange={(e) => set(i, { ...r, weight: e.target.value })} />
-          <button className="icon" data-testid="mix-remove" disabled={rows.length === 1} title="remove" onClick={() => onChange(rows.filter((_, j) => j !== i))}>×</button>
+          <CorpusSelect value={r.corpus} label={`data mix corpus ${i + 1}`} testId="mix-corpus" exclude={used} onChange={(corpus) => set(i, { ...r, corpus })} />
+          <input className="short" inputMode="decimal" data-testid="mix-weight" aria-label={`sampling weight of corpus ${i + 1}`} title="sampling weight" value={r.weight} onChange={(e) => set(i, { ...r, weight: e.target.value })} />
+          <button className="icon" data-testid="mix-remove" disabled={rows.length === 1} title="remove" aria-label={`remove corpus ${i + 1} from the mix`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>×</button>
         </div>
       ))}
       <button className="link" data-testid="mix-add" onClick={() => onChange([...rows, { corpus: '', weight: '1' }])}>+ add corpus</button>

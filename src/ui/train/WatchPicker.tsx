@@ -15,7 +15,7 @@ export function WatchPicker({ value, onChange }: { value: string[]; onChange: (i
             <button className="icon" title="stop watching" onClick={() => onChange(value.filter((w) => w !== id))}>×</button>
           </span>
         ))}
-        <CorpusSelect value="" placeholder="+ watch…" testId="watch-add" exclude={value} onChange={(id) => id && onChange([...value, id])} />
+        <CorpusSelect value="" placeholder="+ watch…" label="add a corpus to watch" testId="watch-add" exclude={value} onChange={(id) => id && onChange([...value, id])} />
       </div>
     </div>
   );
