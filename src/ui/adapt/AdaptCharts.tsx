@@ -1,6 +1,7 @@
 // Live adaptation charts of the run shown, when it is an adaptation run (settings.adapt): gain
 // on the target and forgetting of English, and minimal-pair accuracy, against steps, tokens or
-// FLOPs. The metrics array grows in place, so the curves follow the run's `version`.
+// FLOPs, and what the model writes in each language at each evaluation (RunSamples). The
+// metrics array grows in place, so the curves follow the run's `version`.
 import { useMemo, useState } from 'react';
 import { adaptationCurves } from '../../core/train/adapt';
 import type { MetricPoint } from '../../core/train/settings';
@@ -10,6 +11,7 @@ import { CurveGainChart } from './CurveGainChart';
 import { CurvePairsChart } from '../shared/CurvePairsChart';
 import { CurveXSelect } from '../shared/CurveXSelect';
 import { useShownRunId } from '../shared/uiState';
+import { RunSamples } from '../shared/RunSamples';
 
 const EMPTY: MetricPoint[] = [];
 
@@ -43,6 +45,7 @@ export function AdaptCharts() {
           <p className="curve-note">Each suite shows how often the model prefers the grammatical sentence of a minimal pair; 50 % is guessing, and proxy suites only swap word order.</p>
         </div>
       </div>
+      <RunSamples key={id} points={metrics} version={version} testId="adapt-samples" />
     </div>
   );
 }

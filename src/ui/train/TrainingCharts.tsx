@@ -1,6 +1,7 @@
 // Live charts of the run shown: training loss per step, and validation loss per watched corpus at
-// each evaluation. The metrics array grows in place, so the charts follow the run's `version` and
-// draw a thinned copy (downsample.ts) rather than every point.
+// each evaluation, with what the model writes at each evaluation beside them (RunSamples). The
+// metrics array grows in place, so the charts follow the run's `version` and draw a thinned copy
+// (downsample.ts) rather than every point.
 import { useMemo } from 'react';
 import type { MetricPoint } from '../../core/train/settings';
 import { useStudio } from '../../state/store';
@@ -9,6 +10,7 @@ import { formatLoss } from '../shared/format';
 import { LossChart } from './LossChart';
 import { useShownRunId } from '../shared/uiState';
 import { ValidChart } from './ValidChart';
+import { RunSamples } from '../shared/RunSamples';
 
 const EMPTY: MetricPoint[] = [];
 
@@ -36,6 +38,7 @@ export function TrainingCharts() {
         <LossChart points={loss} steps={steps} empty={id ? 'waiting for the first step…' : 'no run yet'} />
         <ValidChart points={valid} steps={steps} watch={record?.settings.watch ?? []} empty={!id ? 'no run yet' : record?.settings.watch.length ? 'waiting for the first evaluation…' : 'this run watches no corpus'} />
       </div>
+      <RunSamples key={id} points={metrics} version={version} testId="train-samples" />
     </section>
   );
 }
