@@ -3,7 +3,7 @@
 // feature's actions live in its own module (models, corpora, train, grow, adapt, merge,
 // evaluate, interop, experiments, backup, gpu), validate their arguments there or in the core
 // validators, and reject a bad one with an Error naming it and what is allowed.
-import { startForgetDemo, type ForgetDemoHandle } from './educatorPresets';
+import { startForgetDemo, type ForgetDemoHandle, type ForgetSize } from './educatorPresets';
 import { type AdaptActions, createAdaptActions } from './adapt';
 import { type BackupActions, createBackupActions } from './backup';
 import { type CorpusActions, createCorpusActions } from './corpora';
@@ -26,8 +26,12 @@ export type { RunHandle } from './training';
 export interface StudioApi extends ModelActions, CorpusActions, TrainActions, GrowthActions, AdaptActions, MergeActions, EvaluationActions, InteropActions, ExperimentActions, BackupActions, GpuActions {
   /** Resolves when the backend, corpora, checkpoints and runs are loaded. */
   ready: Promise<void>;
-  /** The educator's demonstration: English first, then Icelandic without replay (see educatorPresets.ts). */
-  watchAModelForget(size?: 'tiny' | 'gpu'): ForgetDemoHandle;
+  /**
+   * The educator's story (the #/forget view): a new model learns English, then Icelandic without
+   * replay, with greedy samples after each stage; handle.replayPass(share) repeats the Icelandic
+   * phase from the same English checkpoint with English replay (see educatorPresets.ts).
+   */
+  watchAModelForget(size?: ForgetSize): ForgetDemoHandle;
 }
 
 export function createStudio(services: Services = createServices()): StudioApi {
@@ -73,7 +77,7 @@ export function createStudio(services: Services = createServices()): StudioApi {
     ...experimentActions,
     ...createBackupActions(s, { ready, refresh: refreshAll }),
     ...gpuActions,
-    watchAModelForget: (size) => startForgetDemo(api.createModel, runs, adaptActions.adapt, size),
+    watchAModelForget: (size) => startForgetDemo({ createModel: api.createModel, runs, adapt: adaptActions.adapt, generate: api.generate }, size),
   };
   return api;
 }

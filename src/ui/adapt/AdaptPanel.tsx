@@ -1,9 +1,8 @@
-// Adapting a model to a new language: the form (with English replay and FLOP-matched pairs), the
-// educator's "Watch a model forget" card, and the live gain / forgetting / grammar charts of the
-// run shown when it is an adaptation run.
+// Adapting a model to a new language: the form (with English replay and FLOP-matched pairs) and
+// the live gain / forgetting / grammar charts of the run shown when it is an adaptation run. The
+// educator's "Watch a model forget" is a view of its own (ui/story, #/forget).
 import { AdaptCharts } from './AdaptCharts';
 import { AdaptForm } from './AdaptForm';
-import { ForgetDemoCard } from './ForgetDemoCard';
 
 export function AdaptPanel() {
   return (
@@ -11,7 +10,6 @@ export function AdaptPanel() {
       <h2>Adapt to a new language</h2>
       <div className="adapt-top">
         <AdaptForm />
-        <ForgetDemoCard />
       </div>
       <AdaptCharts />
     </section>

@@ -16,6 +16,7 @@ import { StoragePanel } from '../models/StoragePanel';
 import { CompareRunsPanel } from '../train/CompareRunsPanel';
 import { TrainingCharts } from '../train/TrainingCharts';
 import { TrainPanel } from '../train/TrainPanel';
+import { ForgettingStory } from '../story/ForgettingStory';
 
 export interface StudioView {
   /** The hash (`#/<id>`) and the view root's `data-view`. */
@@ -51,6 +52,7 @@ export const VIEWS: readonly StudioView[] = [
   { id: 'evaluate', label: 'Evaluate', render: () => <EvaluatePanel /> },
   { id: 'experiments', label: 'Experiments', render: () => <ExperimentsPanel /> },
   { id: 'gpu', label: 'GPU', render: () => <KernelsPanel /> },
+  { id: 'forget', label: 'Watch a model forget', story: true, render: () => <ForgettingStory /> },
 ];
 
 /** The view an empty or unknown hash opens: where a new user starts, creating a model. */

@@ -1,0 +1,27 @@
+// What the model writes at one stage of the story: each fixed prompt (muted) and its greedy
+// continuation, marked in the prompt language's colour.
+import type { StageSamples } from '../../core/train/forgetStory';
+import { useStudio } from '../../state/store';
+import { corpusColor } from '../shared/languageColors';
+import { languageName } from './storyText';
+
+export function StorySamples({ stage, writing }: { stage?: StageSamples; writing: boolean }) {
+  const corpora = useStudio((s) => s.corpora);
+  if (!stage) return writing ? <p className="muted small-text">writing samples…</p> : null;
+  return (
+    <ul className="story-samples">
+      {stage.samples.map((s) => {
+        const language = languageName(s.corpus, corpora);
+        return (
+          <li key={s.corpus} data-testid="story-sample" data-stage={stage.stage} data-corpus={s.corpus} style={{ borderLeftColor: corpusColor(s.corpus, corpora) }}>
+            <span className="story-sample-lang">{language} prompt</span>
+            <span className="story-sample-text">
+              <span className="muted">{s.prompt}</span>
+              <b>{s.text || '∅'}</b>
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
