@@ -17,6 +17,7 @@ import { CompareRunsPanel } from '../train/CompareRunsPanel';
 import { TrainingCharts } from '../train/TrainingCharts';
 import { TrainPanel } from '../train/TrainPanel';
 import { ForgettingStory } from '../story/ForgettingStory';
+import { GeneratePanel } from '../generate/GeneratePanel';
 
 export interface StudioView {
   /** The hash (`#/<id>`) and the view root's `data-view`. */
@@ -50,6 +51,7 @@ export const VIEWS: readonly StudioView[] = [
   { id: 'adapt', label: 'Adapt', render: () => <AdaptPanel /> },
   { id: 'merge', label: 'Merge', render: () => <MergePanel /> },
   { id: 'evaluate', label: 'Evaluate', render: () => <EvaluatePanel /> },
+  { id: 'generate', label: 'Generate', render: () => <GeneratePanel /> },
   { id: 'experiments', label: 'Experiments', render: () => <ExperimentsPanel /> },
   { id: 'gpu', label: 'GPU', render: () => <KernelsPanel /> },
   { id: 'forget', label: 'Watch a model forget', story: true, render: () => <ForgettingStory /> },
