@@ -274,7 +274,8 @@ export function validateParams(specs: ParamSpec[], raw: Record<string, unknown>,
 
 /**
  * Every problem of a form's values at once, by setting name, for validation as the user types:
- * the same checkSetting the API runs, in the schema's order, so a bound that names an earlier
+ * the same checks the API runs (a number's message without its label, which the field shows
+ * above it; other kinds in checkSetting's words), in the schema's order, so a bound that names an earlier
  * setting (warmupSteps ≤ steps) or the context (seqLen ≤ max_position_embeddings) reads the same
  * message. A setting left out (undefined) is skipped when it has a default, the API filling it;
  * an earlier invalid setting leaves later bounds that name it unchecked rather than wrong.
@@ -303,13 +304,14 @@ export function settingErrors(specs: readonly Spec[], values: Record<string, unk
 }
 
 /**
- * A form's message for a number out of its rule, naming a limit that comes from elsewhere
- * ("seq len must be an integer from 2 to 32; 32 is the model's max_position_embeddings").
+ * A form's message for a number out of its rule, shown under the field its label names, so the
+ * message starts at "must"; a limit that comes from elsewhere is named ("must be an integer from
+ * 2 to 32 (the model's max_position_embeddings)").
  */
 function numberProblem(s: NumSpec, v: unknown, scope: Scope): string {
-  if (typeof v !== 'number' || Number.isNaN(v)) return `${s.label} must be ${rangeRule(s, scope)}; type a number`;
-  const named = [s.min, s.max].flatMap((b) => (typeof b === 'object' && resolve(b, scope) !== undefined ? [`${resolve(b, scope)} is ${b.label}`] : []));
-  return `${s.label} must be ${rangeRule(s, scope)}${named.length ? `; ${named.join(', ')}` : ''}`;
+  if (typeof v !== 'number' || Number.isNaN(v)) return `type ${rangeRule(s, scope)}`;
+  const named = [s.min, s.max].flatMap((b) => (typeof b === 'object' && resolve(b, scope) !== undefined ? [b.label] : []));
+  return `must be ${rangeRule(s, scope)}${named.length ? ` (${named.join(' and ')})` : ''}`;
 }
 
 /** The problem of each method parameter's value, by name (checkParam's message without its prefix). */

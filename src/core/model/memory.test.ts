@@ -53,14 +53,14 @@ describe('memoryWarnings: what the device cannot hold', () => {
 
   it('names the buffer and the tighter GPU limit', () => {
     const w = memoryWarnings(e, { maxBufferBytes: 2 ** 30, maxBindingBytes: 2 ** 18 });
-    expect(w).toEqual([{ what: 'buffer', message: 'logits [8, 64, 259] needs one 0.5 MiB GPU buffer; this GPU allows at most 0.3 MiB (maxStorageBufferBindingSize)' }]);
+    expect(w).toEqual([{ what: 'buffer', message: 'logits [8, 64, 259] needs one 0.53 MB GPU buffer; this GPU allows at most 0.26 MB (maxStorageBufferBindingSize)' }]);
   });
 
   it('compares training against the device memory, or the stated tab budget when unknown', () => {
     expect(memoryWarnings(e, { memoryBytes: 2 ** 20 }).map((w) => w.what)).toEqual(['training']);
     const big = estimateMemory({ ...DEFAULT_CONFIG, hidden_size: 4096, intermediate_size: 11008, num_hidden_layers: 8, num_attention_heads: 32, num_key_value_heads: 8 }, 8, 128);
     expect(big.training.total).toBeGreaterThan(DEFAULT_MEMORY_BUDGET_BYTES);
-    expect(memoryWarnings(big, {})[0].message).toMatch(/more than 4\.00 GiB, the studio's budget for one browser tab/);
+    expect(memoryWarnings(big, {})[0].message).toMatch(/more than 4\.3 GB, the studio's budget for one browser tab/);
   });
 
   it('warns when the checkpoint does not fit the storage left', () => {

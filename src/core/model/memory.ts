@@ -92,7 +92,8 @@ export interface MemoryWarning {
   message: string;
 }
 
-const size = (bytes: number): string => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
+/** Bytes in decimal MB or GB, as the studio shows sizes and browsers report storage quotas. */
+const size = (bytes: number): string => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`);
 
 /** The budget a training step is compared against, and where it comes from. */
 export function memoryBudget(limits: DeviceLimits): { bytes: number; source: string } {

@@ -69,10 +69,10 @@ export function adaptDraftErrors(from: string, d: AdaptDraft, ctx: TrainContext,
     const seq = o.seqLen as number | undefined;
     if (typeof batch === 'number' && typeof seq === 'number' && batch > 0 && seq > 0) steps = stepsForBudget(budget, config, batch, seq);
   } catch (e) {
-    errors.budget = (e as Error).message.replace(/^(steps|tokens|flops) must/, 'the budget must');
+    errors.budget = (e as Error).message.replace(/^(steps|tokens|flops) must/, 'must').replace(/, got .*$/, '');
   }
   const sc = trainSchemaContext(ctx);
   const found = settingErrors(ADAPT_SETTINGS, o, { ...sc, limits: { ...sc.limits, ...(steps === undefined ? {} : { steps }) } });
-  if (found.replay) found.replay = `${REPLAY_SPEC.label} must be a number from ${REPLAY_SPEC.min * 100} to ${REPLAY_SPEC.max * 100} (% of each batch)`;
+  if (found.replay) found.replay = `must be from ${REPLAY_SPEC.min * 100} to ${REPLAY_SPEC.max * 100} (% of each batch)`;
   return { ...found, ...errors };
 }

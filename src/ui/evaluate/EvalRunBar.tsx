@@ -4,7 +4,8 @@
 import { useState } from 'react';
 import { PAIR_RULES, type PairRule } from '../../core/eval/minimalPairs';
 import { useStudio } from '../../state/store';
-import { report } from '../shared/report';
+import { useReport } from '../shared/report';
+import { ErrorText } from '../shared/ErrorText';
 import { useStudioApi } from '../shared/studioContext';
 import { ProgressBox } from '../shared/ProgressBox';
 
@@ -14,16 +15,17 @@ export function EvalRunBar({ checkpoints, suites }: { checkpoints: string[]; sui
   const [validation, setValidation] = useState(true);
   const [rule, setRule] = useState<PairRule | ''>('');
   const [busy, setBusy] = useState(false);
+  const { error, run: attempt, near } = useReport();
 
   async function run() {
     setBusy(true);
-    await report(studio.evaluate({ checkpoints, suites, validation, ...(rule ? { rule } : {}) }));
+    await attempt(() => studio.evaluate({ checkpoints, suites, validation, ...(rule ? { rule } : {}) }));
     setBusy(false);
   }
 
   return (
     <div>
-      <div className="actions">
+      <div className="actions" ref={near}>
         <button className="primary" data-testid="eval-run" disabled={busy || running || checkpoints.length === 0 || suites.length === 0} onClick={() => void run()}>
           Evaluate {checkpoints.length} × {suites.length}
         </button>
@@ -40,6 +42,7 @@ export function EvalRunBar({ checkpoints, suites }: { checkpoints: string[]; sui
         </label>
         {(checkpoints.length === 0 || suites.length === 0) && <span className="muted small-text">choose at least one checkpoint and one suite</span>}
       </div>
+      {error && <ErrorText message={error} testId="eval-error" />}
       <EvalProgress />
     </div>
   );

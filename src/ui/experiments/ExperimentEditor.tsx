@@ -1,6 +1,8 @@
 // The recipe editor of the Experiments panel: pick a preset, edit its JSON, check it (every
 // problem with its JSON path, or the plan's stages and FLOPs) and run it; the schema in prose below.
-import { useState } from 'react';
+// The recipe is checked as it is typed (a pause of CHECK_DELAY_MS after the last key), the box
+// marked invalid and described by its problems, and Run disabled while it has any.
+import { useEffect, useRef, useState } from 'react';
 import type { ExperimentPlan } from '../../core/experiment/plan';
 import { formatFlops } from '../shared/format';
 import type { Problem } from '../../core/experiment/recipe';
@@ -12,6 +14,9 @@ import { DurationEstimate } from './DurationEstimate';
 type Outcome = { kind: 'problems'; head: string; problems: Problem[] } | { kind: 'plan'; plan: ExperimentPlan };
 
 const pretty = (v: unknown) => JSON.stringify(v, null, 2);
+
+/** The pause after typing before the recipe is checked (a check plans every stage: not per key). */
+const CHECK_DELAY_MS = 400;
 
 /** The recipe text as JSON, or the parse error as a problem at the root. */
 function parse(text: string): { recipe: unknown } | { problems: Problem[] } {
@@ -41,6 +46,22 @@ export function ExperimentEditor({ onStarted }: { onStarted: (id: string) => voi
   const [busy, setBusy] = useState<'check' | 'run'>();
   const running = useStudio((s) => s.experiments.some((x) => x.status === 'running'));
   const preset = presets.find((p) => p.id === presetId);
+  const latest = useRef(text);
+  latest.current = text;
+
+  // Check as the user types: the outcome of an older text is dropped if the text moved on.
+  useEffect(() => {
+    const t = setTimeout(() => {
+      const parsed = parse(text);
+      if ('problems' in parsed) return setOutcome({ kind: 'problems', head: 'The recipe is not valid JSON:', problems: parsed.problems, text });
+      studio.experiments.validate(parsed.recipe).then(
+        (v) => latest.current === text && setOutcome(v.ok ? { kind: 'plan', plan: v.plan, text } : { kind: 'problems', head: `The recipe has ${v.problems.length} problem${v.problems.length === 1 ? '' : 's'}:`, problems: v.problems, text }),
+        (e: Error) => latest.current === text && setOutcome({ kind: 'problems', ...problemsOf(e.message), text }),
+      );
+    }, CHECK_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [text, studio]);
+  const invalid = outcome?.kind === 'problems' && outcome.text === text;
 
   function pick(id: string) {
     const p = presets.find((x) => x.id === id);
@@ -83,11 +104,11 @@ export function ExperimentEditor({ onStarted }: { onStarted: (id: string) => voi
       {preset && <p className="muted small-text">{preset.description}</p>}
       {preset && <DurationEstimate recipe={preset.recipe} />}
       <Field label="recipe (JSON)">
-        <textarea data-testid="experiment-recipe" rows={16} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />
+        <textarea data-testid="experiment-recipe" {...(invalid ? { 'aria-invalid': true, 'aria-describedby': 'experiment-problems' } : {})} rows={16} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />
       </Field>
       <div className="actions">
         <button data-testid="experiment-validate" disabled={!!busy} onClick={() => void act('check')}>{busy === 'check' ? 'Checking…' : 'Check'}</button>
-        <button className="primary" data-testid="experiment-run" disabled={!!busy || running} title={running ? 'one experiment runs at a time' : undefined} onClick={() => void act('run')}>
+        <button className="primary" data-testid="experiment-run" disabled={!!busy || running || invalid} title={running ? 'one experiment runs at a time' : invalid ? 'fix the problems listed below first' : undefined} onClick={() => void act('run')}>
           {busy === 'run' ? 'Starting…' : 'Run'}
         </button>
         {running && <span className="muted small-text">an experiment is running; one runs at a time</span>}
@@ -104,7 +125,7 @@ export function ExperimentEditor({ onStarted }: { onStarted: (id: string) => voi
 function CheckOutcome({ outcome: o, stale }: { outcome: Outcome; stale: boolean }) {
   if (o.kind === 'problems') {
     return (
-      <div className={`experiment-problems${stale ? ' stale' : ''}`} data-testid="experiment-problems">
+      <div className={`experiment-problems${stale ? ' stale' : ''}`} id="experiment-problems" data-testid="experiment-problems">
         {o.head && <p>{o.head}</p>}
         <ul>
           {o.problems.map((p, i) => (

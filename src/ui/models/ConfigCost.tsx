@@ -41,7 +41,7 @@ export function ConfigCost({ config }: { config: LlamaConfig }) {
           {formatBytes(e.largestBuffer.bytes)} <span className="muted">({e.largestBuffer.name}{limits.maxBindingBytes !== undefined ? `; this GPU binds up to ${formatBytes(limits.maxBindingBytes)}` : ''})</span>
         </dd>
       </dl>
-      <p className="muted small-text">Compared against {budget.source}: {formatBytes(budget.bytes)}.</p>
+      <p className="muted small-text">Training memory is compared against {budget.source}: {formatBytes(budget.bytes)}.</p>
       {warnings.map((w) => (
         <p key={w.what} className="warn-text" data-testid="config-warning" data-what={w.what}>⚠ {w.message}</p>
       ))}

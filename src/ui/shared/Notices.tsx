@@ -8,6 +8,8 @@ import { dismissAllNotices, dismissNotice, type Notice, useStudio } from '../../
 import { ErrorText } from './ErrorText';
 
 const INFO_MS = 6000;
+/** A toast's line at most (summarizeMessage): about two lines of the stack's width; the rest under "details". */
+const TOAST_CHARS = 100;
 /** Toasts shown at once; the rest are counted. */
 export const SHOWN = 3;
 
@@ -62,7 +64,7 @@ function Toast({ notice }: { notice: Notice }) {
   }, [notice]);
   return (
     <div className={`notice ${notice.kind}`} data-testid="notice" data-kind={notice.kind}>
-      <ErrorText message={notice.text} className="notice-text" />
+      <ErrorText message={notice.text} className="notice-text" max={TOAST_CHARS} />
       <button className="icon" aria-label="dismiss notice" data-testid="notice-dismiss" onClick={() => dismissNotice(notice.id)}>×</button>
     </div>
   );

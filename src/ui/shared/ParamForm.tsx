@@ -12,7 +12,10 @@ import { parseCount } from './format';
 
 /** A field's message under its control; `id` is what the control's aria-describedby names. */
 export function FieldError({ id, message, testId }: { id: string; message?: string; testId?: string }) {
-  return message ? <small className="field-error" id={id} data-testid={testId}>{message}</small> : null;
+  if (!message) return null;
+  // A narrow field breaks a long schema name (max_position_embeddings) after an underscore, not mid-word.
+  const parts = message.split('_');
+  return <small className="field-error" id={id} data-testid={testId}>{parts.map((p, i) => (i ? <span key={i}>_<wbr />{p}</span> : p))}</small>;
 }
 
 /** The attributes that tie a control to its message: aria-invalid and aria-describedby while it has one. */

@@ -1,8 +1,8 @@
 // A long failure message as one line and its parts. The studio's errors list what is wrong in
 // one sentence ("model.safetensors does not match its config: a has shape [..]; b is missing;
 // and 10 more"), which in a toast or beside a button buries the first line under the list. The
-// line keeps the message's head and its first problem, with the count of the rest; the details
-// are every listed problem, for a <details> beneath.
+// line keeps the message's head with the count of its problems (or, without a head, the first
+// problem and the count of the rest); the details are every listed problem, for a <details>.
 
 /** A message's first line and, when it was cut, the problems it lists. */
 export interface MessageSummary {
@@ -30,7 +30,8 @@ export function summarizeMessage(text: string, max = SUMMARY_CHARS): MessageSumm
   const listed = tail ? parts.slice(0, -1) : parts;
   const total = listed.length + (tail ? Number(tail[1]) : 0);
   if (total <= 1) return { line: clip(flat, max), details: [flat] };
+  // With a head, the head and the count read as one line in a narrow column; the problems follow.
+  if (head) return { line: clip(`${head} (${total} problems)`, max), details: parts };
   const rest = ` (and ${total - 1} more)`;
-  const first = head ? `${head}: ${listed[0]}` : listed[0];
-  return { line: `${clip(first, max - rest.length)}${rest}`, details: parts };
+  return { line: `${clip(listed[0], max - rest.length)}${rest}`, details: parts };
 }
