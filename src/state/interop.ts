@@ -1,5 +1,7 @@
 // Hugging Face interop actions: importFiles (config.json + safetensors, one file or shards, +
-// tokenizer.json) and exportCheckpoint. Small files are checked here before anything is stored;
+// tokenizer.json), importArchive (the same files in one .zip, read as hostile input), and
+// exportCheckpoint / exportCheckpointArchive (the files under transformers' names, with
+// generation_config.json, studio.json and a README model card, or all of them in one zip). Small files are checked here before anything is stored;
 // the tokenizer is probed in a worker of its own under a time limit; the engine then reads the
 // tensors slice by slice onto the GPU. The tokenizer files are stored only once the weights are
 // in, then the tensors, then the manifest, so a failure at any point leaves nothing behind.
@@ -7,6 +9,9 @@ import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { newId } from '../core/checkpoint/manifest';
 import { classifyImportFiles, configFromHf, type ImportSource } from '../core/checkpoint/hfImport';
 import { type ExportDtype, type ExportFile, exportCheckpointFiles } from '../core/checkpoint/hfExport';
+import { bundleFiles, bundleFolder, zipBundle } from '../core/checkpoint/exportBundle';
+import { modelCard } from '../core/checkpoint/modelCard';
+import { openModelArchive } from '../core/checkpoint/modelArchive';
 import { importTokenizer, type TokenizerImport } from '../core/tokenizer/hf';
 import { probeTokenizer } from '../worker/tokenizerProbe';
 import { storeTokenizerWith } from './tokenizerFiles';
@@ -29,8 +34,31 @@ export interface ImportResult {
 export interface InteropActions {
   /** Imports a Hugging Face Llama/Mistral checkpoint from local files; resolves to the new checkpoint. */
   importFiles(files: ImportFileInput[], options?: { name?: string }): Promise<ImportResult>;
-  /** model.safetensors (F32, or F16/BF16), config.json, tokenizer files and studio.json. */
+  /**
+   * Imports a model archive (.zip): the files of a model folder at its top level or in one
+   * folder, as exportCheckpointArchive writes them. Refused, with nothing stored, when the
+   * archive is damaged, hostile (paths, overlaps, sizes that lie, too large inflated) or lacks
+   * config.json or the safetensors.
+   */
+  importArchive(file: ImportFileInput, options?: { name?: string }): Promise<ImportResult>;
+  /**
+   * The files a transformers model folder holds, under their names: model.safetensors (F32, or
+   * F16/BF16), config.json, generation_config.json, tokenizer.json, tokenizer_config.json, plus
+   * studio.json (the studio's record) and README.md (the model card).
+   */
   exportCheckpoint(id: string, options?: { dtype?: ExportDtype }): Promise<ExportFile[]>;
+  /** The same files in one zip, under one folder named after the checkpoint: `{name: 'ties-fao-isl.zip', folder: 'ties-fao-isl', bytes}`. */
+  exportCheckpointArchive(id: string, options?: { dtype?: ExportDtype }): Promise<ExportArchive>;
+  /** The README.md model card an export of this checkpoint carries. */
+  modelCard(id: string, options?: { dtype?: ExportDtype }): Promise<string>;
+}
+
+export interface ExportArchive {
+  /** The archive's file name: the checkpoint's name as a slug, `.zip`. */
+  name: string;
+  /** The one folder the files sit in (what from_pretrained is given once unzipped). */
+  folder: string;
+  bytes: Uint8Array;
 }
 
 function toSource(f: unknown, i: number): ImportSource {
@@ -53,18 +81,37 @@ export function createInteropActions(s: Services, cache: EngineCache, manifest: 
     throw new Error('tokenizer.json is missing: choose it together with config.json and the safetensors files (the model can only read text through its own tokenizer)');
   }
 
+  function checkName(options: { name?: string }): void {
+    if (typeof options !== 'object' || options === null) throw new Error(`options must be an object {name?}, got ${JSON.stringify(options)}`);
+    if (options.name !== undefined && (typeof options.name !== 'string' || !options.name.trim())) throw new Error('name must be a non-empty string');
+  }
+
   async function importFiles(files: ImportFileInput[], options: { name?: string } = {}): Promise<ImportResult> {
     await ready;
     if (!Array.isArray(files) || !files.length) throw new Error('importFiles needs a non-empty list of files: config.json, model.safetensors (or shards + model.safetensors.index.json), tokenizer.json');
-    if (options.name !== undefined && (typeof options.name !== 'string' || !options.name.trim())) throw new Error('name must be a non-empty string');
-    const set = classifyImportFiles(files.map(toSource));
+    checkName(options);
+    const sources = files.map(toSource);
+    const folder = sources.map((f) => f.name.split(/[\\/]/).slice(-2, -1)[0]).find(Boolean);
+    return importSources(sources, options, folder);
+  }
+
+  async function importArchive(file: ImportFileInput, options: { name?: string } = {}): Promise<ImportResult> {
+    await ready;
+    checkName(options);
+    const source = toSource(file, 0);
+    const archive = await openModelArchive(source.blob, source.name);
+    return importSources(archive.files, options, archive.folder ?? source.name.replace(/\.zip$/i, ''));
+  }
+
+  /** The import proper: checks, tokenizer probe, weights onto the GPU, then storage (manifest last). */
+  async function importSources(files: ImportSource[], options: { name?: string }, folder: string | undefined): Promise<ImportResult> {
+    const set = classifyImportFiles(files);
     if (!set.config) throw new Error(`config.json is missing among ${set.safetensors.length + set.ignored.length} files; choose the model's config.json, its .safetensors files and tokenizer.json`);
     const { config, architecture, specialIds, notes } = configFromHf(await set.config.blob.text());
     checkFitsDevice(config, await currentDeviceLimits(), set.config.name);
     const tokenizer = await tokenizerOf(set, specialIds, config.vocab_size);
     notes.push(...tokenizer.notes);
     const studioJson = set.studio ? (parseJsonObject(await set.studio.blob.text(), 'studio.json') as { id?: string; name?: string; origin?: { method?: string } }) : undefined;
-    const folder = files.map((f) => f.name.split(/[\\/]/).slice(-2, -1)[0]).find(Boolean);
     const name = options.name?.trim() || studioJson?.name || folder || `${architecture} ${(countParameters(config).total / 1e6).toFixed(1)}M`;
 
     if (tokenizer.spec.kind === 'hf') await cache.ensureTokenizer(tokenizer.spec, tokenizer.files);
@@ -103,13 +150,31 @@ export function createInteropActions(s: Services, cache: EngineCache, manifest: 
     }
   }
 
+  /** The model card of `m` from the studio's checkpoints, corpora and stored evaluations. */
+  async function cardOf(m: CheckpointManifest, dtype: ExportDtype): Promise<string> {
+    const { checkpoints } = await s.checkpoints.list();
+    return modelCard({ manifest: m, checkpoints, corpora: useStudio.getState().corpora, evaluations: await s.evaluations.list(), dtype, folder: bundleFolder(m.name) });
+  }
+
+  async function exportCheckpoint(id: string, options: { dtype?: ExportDtype } = {}): Promise<ExportFile[]> {
+    const m = await manifest(id);
+    const dtype = options?.dtype ?? 'F32';
+    const files = m.tokenizer.kind === 'hf' ? await s.tokenizers.get(m.tokenizer.id) : undefined;
+    if (m.tokenizer.kind === 'hf' && !files) throw new Error(`the tokenizer files of ${m.name} are missing from storage`);
+    return bundleFiles(exportCheckpointFiles(m, await s.checkpoints.tensors(id), dtype, files), await cardOf(m, dtype));
+  }
+
   return {
     importFiles,
-    async exportCheckpoint(id, options = {}) {
+    importArchive,
+    exportCheckpoint,
+    async exportCheckpointArchive(id, options = {}) {
       const m = await manifest(id);
-      const files = m.tokenizer.kind === 'hf' ? await s.tokenizers.get(m.tokenizer.id) : undefined;
-      if (m.tokenizer.kind === 'hf' && !files) throw new Error(`the tokenizer files of ${m.name} are missing from storage`);
-      return exportCheckpointFiles(m, await s.checkpoints.tensors(id), options.dtype ?? 'F32', files);
+      const folder = bundleFolder(m.name);
+      return { name: `${folder}.zip`, folder, bytes: zipBundle(folder, await exportCheckpoint(id, options), new Date(m.createdAt)) };
+    },
+    async modelCard(id, options = {}) {
+      return cardOf(await manifest(id), options?.dtype ?? 'F32');
     },
   };
 }

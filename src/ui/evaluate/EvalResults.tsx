@@ -5,6 +5,7 @@ import { useMemo, useState } from 'react';
 import { accuracyMatrix, type EvaluationResult } from '../../core/eval/report';
 import { useStudio } from '../../state/store';
 import { downloadText } from '../shared/download';
+import { evaluationFileName } from '../../core/fileNames';
 import { EvalCompare } from './EvalCompare';
 import { EvalParadigmChart } from './EvalParadigmChart';
 import { EvalTable } from './EvalTable';
@@ -30,7 +31,7 @@ export function EvalResults() {
             {evaluations.map((e) => <option key={e.id} value={e.id}>{describe(e)}</option>)}
           </select>
         </Field>
-        <ExportButtons id={result.id} />
+        <ExportButtons result={result} />
       </div>
       <ResultView key={result.id} result={result} />
     </div>
@@ -49,11 +50,12 @@ function ResultView({ result }: { result: EvaluationResult }) {
   );
 }
 
-function ExportButtons({ id }: { id: string }) {
+function ExportButtons({ result }: { result: EvaluationResult }) {
   const studio = useStudioApi();
   const save = async (format: 'csv' | 'json') => {
-    const text = await report(studio.exportEvaluation(id, format));
-    if (text !== undefined) downloadText(`${id}.${format}`, text, format === 'csv' ? 'text/csv' : 'application/json');
+    const text = await report(studio.exportEvaluation(result.id, format));
+    // Named after what it holds: eval-<models>-on-<suites>-<day>.csv.
+    if (text !== undefined) downloadText(evaluationFileName(result, format), text, format === 'csv' ? 'text/csv' : 'application/json');
   };
   return (
     <div className="actions">

@@ -2,6 +2,7 @@
 // the HTML report, JSON, CSV, the chart PNGs, and the scale-out configs (mergekit, nanotron).
 import { useState } from 'react';
 import { downloadBlob } from '../shared/download';
+import { slugify } from '../../core/fileNames';
 import { report } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
 
@@ -22,17 +23,19 @@ const GROUPS: Group[] = [
 
 const TYPES: Record<string, string> = { html: 'text/html', json: 'application/json', csv: 'text/csv', png: 'image/png', svg: 'image/svg+xml', yaml: 'text/yaml', md: 'text/markdown' };
 
-export function ExperimentExport({ id }: { id: string }) {
+/** `name` (the experiment's) prefixes every file, so ten downloaded reports are not ten report.html. */
+export function ExperimentExport({ id, name }: { id: string; name?: string }) {
   const studio = useStudioApi();
   const [busy, setBusy] = useState<Group['id']>();
   const save = async (g: Group) => {
     setBusy(g.id);
     const files = await report(studio.experiments.exportReport(id));
     setBusy(undefined);
-    // Folders flatten into the name: charts/forgetting.png downloads as charts-forgetting.png.
+    // Folders flatten into the name: charts/forgetting.png of "Quick demo" downloads as quick-demo-charts-forgetting.png.
+    const prefix = slugify(name ?? '', 'experiment');
     for (const f of (files ?? []).filter((x) => g.pick(x.name))) {
       const type = TYPES[f.name.split('.').pop() ?? ''] ?? 'application/octet-stream';
-      downloadBlob(f.name.replace(/\//g, '-'), new Blob([f.bytes as Uint8Array<ArrayBuffer>], { type }));
+      downloadBlob(`${prefix}-${f.name.replace(/\//g, '-')}`, new Blob([f.bytes as Uint8Array<ArrayBuffer>], { type }));
     }
   };
   return (

@@ -42,7 +42,7 @@ export function ExperimentReportView({ id }: { id: string }) {
     <div className="experiment-report" data-testid="experiment-report" data-id={id} data-loaded={r ? 'true' : 'false'}>
       <div className="report-head">
         <h3>Report <span className="muted">{r ? `${r.stages.filter((s) => s.status === 'reuse').length}/${r.stages.length} stages done` : 'loading…'}</span></h3>
-        <ExperimentExport id={id} />
+        <ExperimentExport id={id} name={r?.name} />
       </div>
       <Section id="forgetting" title="Forgetting and learning against training FLOPs" missing={!r ? 'loading…' : r.curves.length ? undefined : `No adaptation curves yet: they appear once an adaptation run has evaluated its target and English loss; ${waiting}.`}>
         {r && <ExperimentCharts report={r} />}

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { useStudio } from '../../state/store';
 import { downloadText } from '../shared/download';
+import { slugify } from '../../core/fileNames';
 import { useReport } from '../shared/report';
 import { MergeDiagnosticsChart } from './MergeDiagnosticsChart';
 import { MergeEvaluate } from './MergeEvaluate';
@@ -21,7 +22,7 @@ export function MergeResult({ id }: { id: string }) {
     void run(() => {
       const text = studio.mergekit.export(m.id);
       setYaml(text);
-      downloadText(`${m.name}.yaml`, text, 'application/yaml');
+      downloadText(`${slugify(m.name)}-mergekit.yaml`, text, 'application/yaml');
     });
   }
 

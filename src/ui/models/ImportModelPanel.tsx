@@ -1,5 +1,5 @@
-// Imports a Hugging Face Llama/Mistral checkpoint from local files: a file picker (several files)
-// or a drop of files or a whole model folder. Progress in MB read; the import's notes (what was
+// Imports a Hugging Face Llama/Mistral checkpoint from local files: a file picker (several files,
+// or one .zip archive such as the studio's export) or a drop of files, a whole model folder or a .zip. Progress in MB read; the import's notes (what was
 // adapted or skipped) and any error stay visible under the panel.
 import { useState, type DragEvent } from 'react';
 import type { ImportResult } from '../../state/interop';
@@ -41,14 +41,19 @@ export function ImportModelPanel() {
   const run = async (files: File[]) => {
     if (!files.length) return;
     setResult(undefined);
-    setResult(await attempt(() => studio.importFiles(files)));
+    const zips = files.filter((f) => /\.zip$/i.test(f.name));
+    setResult(await attempt(() => {
+      if (!zips.length) return studio.importFiles(files);
+      if (files.length > 1) throw new Error(`choose one .zip archive on its own, or the model's files without it (chosen: ${files.map((f) => f.name).slice(0, 6).join(', ')})`);
+      return studio.importArchive(zips[0]);
+    }));
   };
 
   return (
     <section className="panel" data-testid="import-panel">
       <h2>Import a Hugging Face model</h2>
       <p className="muted small-text">
-        LlamaForCausalLM or MistralForCausalLM: config.json, model.safetensors (or its shards with model.safetensors.index.json; F32, F16 or BF16) and tokenizer.json (+ tokenizer_config.json). Nothing leaves this machine.
+        LlamaForCausalLM or MistralForCausalLM: config.json, model.safetensors (or its shards with model.safetensors.index.json; F32, F16 or BF16) and tokenizer.json (+ tokenizer_config.json), or one .zip holding them (as the studio's export writes). Nothing leaves this machine.
       </p>
       <div
         className={`dropzone${over ? ' over' : ''}`}
@@ -58,9 +63,9 @@ export function ImportModelPanel() {
         onDragLeave={() => setOver(false)}
         onDrop={(e) => { e.preventDefault(); setOver(false); void droppedFiles(e).then(run); }}
       >
-        Drop the model's files or folder here, or{' '}
+        Drop the model's files, folder or .zip here, or{' '}
         <label className="link-label">
-          choose files
+          choose files or a .zip
           <input type="file" multiple hidden data-testid="import-files" disabled={!!progress}
             onChange={(e) => { const files = [...(e.target.files ?? [])]; e.target.value = ''; void run(files); }} />
         </label>
