@@ -54,7 +54,7 @@ describe('adaptationCurves', () => {
     const curves = adaptationCurves([p(0, { isl: 4, eng: 2 }, { 'agreement-eng': 0.8 }), p(1), p(5, { isl: 3, eng: 2.5 }, { 'agreement-eng': 0.7 })], ['isl']);
     expect(curves).toHaveLength(2);
     expect(curves[0].gain).toEqual({ isl: 0 });
-    expect(curves[1]).toMatchObject({ step: 5, flops: 5000, gain: { isl: 1 }, forgetting: { eng: 0.5 }, accuracy: { 'agreement-eng': 0.7 } });
+    expect(curves[1]).toMatchObject({ step: 5, flops: 5000, elapsed: 5, gain: { isl: 1 }, forgetting: { eng: 0.5 }, accuracy: { 'agreement-eng': 0.7 } });
     expect(curves[1].accuracyDrop!['agreement-eng']).toBeCloseTo(0.1, 12);
   });
 });

@@ -115,6 +115,8 @@ export interface CurvePoint {
   step: number;
   tokens: number;
   flops: number;
+  /** Wall-clock seconds since the run started, as the metric point has it. */
+  elapsed: number;
   /** Parent's validation loss minus the current one: positive = learnt. */
   gain?: Record<string, number>;
   /** Current validation loss minus the parent's: positive = forgotten. */
@@ -135,7 +137,7 @@ export function adaptationCurves(metrics: MetricPoint[], targets: string[]): Cur
   const out: CurvePoint[] = [];
   for (const m of metrics) {
     if (!m.valid && !m.pairs) continue;
-    const p: CurvePoint = { step: m.step, tokens: m.tokens, flops: m.flops };
+    const p: CurvePoint = { step: m.step, tokens: m.tokens, flops: m.flops, elapsed: m.elapsed };
     for (const [corpus, loss] of Object.entries(m.valid ?? {})) {
       const ref = base.valid?.[corpus];
       if (ref === undefined) continue;

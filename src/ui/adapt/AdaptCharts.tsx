@@ -9,7 +9,7 @@ import { useStudio } from '../../state/store';
 import type { XKind } from '../shared/chartStyle';
 import { CurveGainChart } from './CurveGainChart';
 import { CurvePairsChart } from '../shared/CurvePairsChart';
-import { CurveXSelect } from '../shared/CurveXSelect';
+import { useRunLossUnit } from '../shared/lossUnit';
 import { useShownRunId } from '../shared/uiState';
 import { RunSamples } from '../shared/RunSamples';
 
@@ -20,7 +20,9 @@ export function AdaptCharts() {
   const version = useStudio((s) => (id ? s.runs[id]?.version : undefined));
   const metrics = useStudio((s) => (id ? s.runs[id]?.metrics : undefined)) ?? EMPTY;
   const settings = useStudio((s) => (id ? s.runs[id]?.record.settings : undefined));
+  // One x axis for both charts: each chart's toolbar switches it.
   const [x, setX] = useState<XKind>('step');
+  const unit = useRunLossUnit(id);
   const target = settings?.adapt?.target;
   // `metrics` stays the same array as it grows; `version` is what changes.
   const curves = useMemo(() => (target ? adaptationCurves(metrics, [target]) : []), [metrics, version, target]);
@@ -33,15 +35,14 @@ export function AdaptCharts() {
         <h3>
           {settings.name} <span className="muted">— {replay ? `${Math.round(replay * 100)} % English replay` : 'no replay'}</span>
         </h3>
-        <CurveXSelect testId="curve-x" value={x} onChange={setX} />
       </div>
       <div className="chart-grid">
         <div className="curve-block">
-          <CurveGainChart points={curves} x={x} steps={settings.steps} target={target} watch={settings.watch} />
-          <p className="curve-note">Gain is how much the loss on the new language has fallen since the start; forgetting is how much the loss on English has risen — both in nats per character.</p>
+          <CurveGainChart points={curves} x={x} onX={setX} steps={settings.steps} target={target} watch={settings.watch} unit={unit} subject={settings.name} />
+          <p className="curve-note" data-testid="gain-note">Gain is how much the loss on the new language has fallen since the start; forgetting is how much the loss on English has risen — both in {unit.long}.</p>
         </div>
         <div className="curve-block">
-          <CurvePairsChart points={curves} x={x} steps={settings.steps} suites={settings.evalSuites ?? []} />
+          <CurvePairsChart points={curves} x={x} onX={setX} steps={settings.steps} suites={settings.evalSuites ?? []} subject={settings.name} />
           <p className="curve-note">Each suite shows how often the model prefers the grammatical sentence of a minimal pair; 50 % is guessing, and proxy suites only swap word order.</p>
         </div>
       </div>

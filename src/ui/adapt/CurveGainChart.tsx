@@ -6,16 +6,17 @@ import type { CurvePoint } from '../../core/train/adapt';
 import { useStudio } from '../../state/store';
 import type { XKind } from '../shared/chartStyle';
 import { corpusColor } from '../shared/languageColors';
+import type { LossUnit } from '../shared/lossUnit';
 import { type ChartLine, MetricChart } from '../shared/MetricChart';
 
-export function CurveGainChart({ points, x, steps, target, watch }: { points: CurvePoint[]; x: XKind; steps: number; target: string; watch: string[] }) {
+export function CurveGainChart({ points, x, onX, steps, target, watch, unit, subject }: { points: CurvePoint[]; x: XKind; onX?: (x: XKind) => void; steps: number; target: string; watch: string[]; unit: LossUnit; subject?: string }) {
   const corpora = useStudio((s) => s.corpora);
   const lines: ChartLine<CurvePoint>[] = [
     { id: `gain:${target}`, name: `gain: ${target}`, value: (p) => p.gain?.[target], color: corpusColor(target, corpora), sparse: true },
     ...watch.filter((w) => w !== target).map((w) => ({ id: `forgetting:${w}`, name: `forgetting: ${w}`, value: (p: CurvePoint) => p.forgetting?.[w], color: corpusColor(w, corpora), dash: '6 3', sparse: true })),
   ];
   return (
-    <MetricChart testId="chart-forgetting" title="gain and forgetting (nats vs the parent)" points={points} steps={steps} x={x} lines={lines} empty="waiting for the first evaluation…">
+    <MetricChart testId="chart-forgetting" title="gain and forgetting (vs the parent)" chart="gain and forgetting" subject={subject} yTitle={`loss change (${unit.short})`} valueName="loss_change" points={points} steps={steps} x={x} onX={onX} lines={lines} empty="waiting for the first evaluation…">
       <ReferenceLine y={0} stroke="#9ca3af" />
     </MetricChart>
   );

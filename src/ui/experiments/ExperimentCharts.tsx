@@ -1,60 +1,41 @@
-// The report's adaptation curves against training FLOPs: English loss minus its step-0 value
-// (forgetting) and the target language's loss, one line per language and scale (solid for the
-// base size, dashed for grown models), coloured by language (languageColors.ts) as everywhere in the studio.
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatFlops } from '../shared/format';
+// The report's adaptation curves against training FLOPs (or steps, tokens): English loss minus
+// its step-0 value (forgetting) and the target language's loss, one line per language and scale
+// (solid for the base size, dashed for grown models), coloured by language (languageColors.ts) as
+// everywhere in the studio, in the shared SeriesChart (smoothing, log y, zoom, export). Recipes
+// use the byte-level tokenizer, so losses are in nats per byte.
+import { useState } from 'react';
+import { ReferenceLine } from 'recharts';
 import type { ExperimentReport, ReportPoint } from '../../core/experiment/report';
-import { CHART_HEIGHT, CHART_MARGIN, LOSS_AXIS, LOSS_TOOLTIP } from '../shared/chartStyle';
+import type { ChartSeries } from '../shared/chartData';
+import type { XKind } from '../shared/chartStyle';
 import { languageColor } from '../shared/languageColors';
+import { lossUnit } from '../shared/lossUnit';
+import { SeriesChart } from '../shared/SeriesChart';
 
-interface Series {
-  id: string;
-  name: string;
-  color: string;
-  dashed: boolean;
-  points: { x: number; y: number }[];
-}
+/** Reports record steps, tokens and FLOPs of each evaluation, not wall time. */
+const REPORT_X: XKind[] = ['step', 'tokens', 'flops'];
+const UNIT = lossUnit({ kind: 'byte' });
 
-/** "1.35 G" on the axis, "1.35 GFLOP" in the tooltip. */
-const flopTick = (v: number) => (v === 0 ? '0' : formatFlops(v).replace('FLOP', ''));
-
-function series(r: ExperimentReport, y: (p: ReportPoint, first: ReportPoint) => number): Series[] {
+function series(r: ExperimentReport, y: (p: ReportPoint, first: ReportPoint) => number): ChartSeries[] {
   return r.curves.map((c) => ({
     id: c.stageId,
     name: `${c.language} x${c.scale}`,
     color: languageColor(c.language),
-    dashed: c.scale > 1,
-    points: c.points.map((p) => ({ x: p.flops, y: y(p, c.points[0]) })),
+    dash: c.scale > 1 ? '6 3' : undefined,
+    sparse: true,
+    points: c.points.map((p) => ({ step: p.step, tokens: p.tokens, flops: p.flops, y: y(p, c.points[0]) })),
   }));
 }
 
-function FlopChart({ testId, title, lines, yLabel, zeroLine }: { testId: string; title: string; lines: Series[]; yLabel: string; zeroLine?: boolean }) {
-  return (
-    <div className="chart" data-testid={testId} data-lines={lines.length}>
-      <h3>{title} <span className="muted">({yLabel})</span></h3>
-      <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <LineChart margin={CHART_MARGIN}>
-          <CartesianGrid stroke="#e5e7eb" />
-          <XAxis dataKey="x" type="number" domain={[0, 'dataMax']} tick={{ fontSize: 11 }} tickFormatter={flopTick} allowDuplicatedCategory={false} />
-          <YAxis {...LOSS_AXIS} />
-          <Tooltip {...LOSS_TOOLTIP} labelFormatter={(v) => `${formatFlops(Number(v))} of training`} />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
-          {zeroLine && <ReferenceLine y={0} stroke="#9ca3af" strokeDasharray="4 3" />}
-          {lines.map((l) => (
-            <Line key={l.id} data={l.points} dataKey="y" name={l.name} stroke={l.color} strokeDasharray={l.dashed ? '6 3' : undefined} dot={{ r: 2 }} strokeWidth={1.5} isAnimationActive={false} />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
-      {lines.length === 0 && <div className="chart-empty muted">no evaluations yet</div>}
-    </div>
-  );
-}
-
 export function ExperimentCharts({ report: r }: { report: ExperimentReport }) {
+  const [x, setX] = useState<XKind>('flops');
+  const common = { x, onX: setX, xKinds: REPORT_X, subject: r.name, empty: 'no evaluations yet' };
   return (
     <div className="chart-grid">
-      <FlopChart testId="report-chart-forgetting" title="English forgetting" yLabel="English loss − its step-0 value, nats" lines={series(r, (p, first) => p.english - first.english)} zeroLine />
-      <FlopChart testId="report-chart-target" title="Target-language loss" yLabel="validation loss, nats" lines={series(r, (p) => p.target)} />
+      <SeriesChart {...common} testId="report-chart-forgetting" title="English forgetting" chart="English forgetting" yTitle={`English loss − step 0 (${UNIT.short})`} valueName="forgetting" series={series(r, (p, first) => p.english - first.english)}>
+        <ReferenceLine y={0} stroke="#9ca3af" strokeDasharray="4 3" />
+      </SeriesChart>
+      <SeriesChart {...common} testId="report-chart-target" title="Target-language loss" chart="target-language loss" yTitle={`validation loss (${UNIT.short})`} valueName="loss" series={series(r, (p) => p.target)} />
     </div>
   );
 }

@@ -13,7 +13,7 @@ export const PERCENT_AXIS = { domain: [0, 100] as [number, number], ticks: [0, 2
 /** Dash patterns for a language's first, second, third… suite. */
 const SUITE_DASHES = [undefined, '6 3', '2 2', '8 3 2 3'];
 
-export function CurvePairsChart({ points, x, steps, suites }: { points: CurvePoint[]; x: XKind; steps: number; suites: string[] }) {
+export function CurvePairsChart({ points, x, onX, steps, suites, subject }: { points: CurvePoint[]; x: XKind; onX?: (x: XKind) => void; steps: number; suites: string[]; subject?: string }) {
   const info = useStudio((s) => s.suites);
   const perLanguage = new Map<string, number>();
   const lines: ChartLine<CurvePoint>[] = suites.map((id) => {
@@ -25,7 +25,7 @@ export function CurvePairsChart({ points, x, steps, suites }: { points: CurvePoi
   });
   const shown = points.filter((p) => p.accuracy);
   return (
-    <MetricChart testId="chart-pairs" title="minimal-pair accuracy" points={shown} steps={steps} x={x} lines={lines} yAxis={PERCENT_AXIS} empty={suites.length ? 'waiting for the first evaluation…' : 'this run scores no suite'}>
+    <MetricChart testId="chart-pairs" title="minimal-pair accuracy" chart="minimal-pair accuracy" subject={subject} yTitle="accuracy (% of pairs)" valueName="accuracy_percent" points={shown} steps={steps} x={x} onX={onX} lines={lines} yAxis={PERCENT_AXIS} empty={suites.length ? 'waiting for the first evaluation…' : 'this run scores no suite'}>
       <ReferenceLine y={50} stroke="#9ca3af" strokeDasharray="4 3" label={{ value: 'chance', position: 'insideTopRight', fontSize: 10, fill: '#6b7280' }} />
     </MetricChart>
   );

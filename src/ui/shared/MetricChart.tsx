@@ -1,13 +1,15 @@
-// One line chart of metric points against step (or tokens or FLOPs), shared by every training
-// chart: the frame, axes, grid and tooltip are the same; callers choose the lines and the heading,
-// and may swap the y axis and add reference lines.
+// One chart of metric points (a run's training loss, validation loss, adaptation curves): the
+// caller names its lines as accessors of a point, and MetricChart turns them into series for the
+// shared SeriesChart (smoothing, log y, zoom, axis titles, x axis, PNG and CSV export).
 import type { ComponentProps, ReactNode } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { YAxis } from 'recharts';
 import type { MetricPoint } from '../../core/train/settings';
-import { CHART_HEIGHT, CHART_MARGIN, LOSS_AXIS, LOSS_TOOLTIP, xAxis, xLabel, type XKind } from './chartStyle';
+import type { ChartSeries, ValuePoint, XValues } from './chartData';
+import type { XKind } from './chartStyle';
+import { SeriesChart } from './SeriesChart';
 
 /** What a chart needs of a point: where it lies on each kind of x axis. */
-export type XPoint = Pick<MetricPoint, 'step' | 'tokens' | 'flops'>;
+export type XPoint = XValues;
 
 export interface ChartLine<P extends XPoint = MetricPoint> {
   id: string;
@@ -27,33 +29,32 @@ export interface MetricChartProps<P extends XPoint> {
   steps?: number;
   lines: ChartLine<P>[];
   empty: string;
-  /** The x axis; 'step' unless given. */
+  /** The x axis, when several charts share one pick; else the chart's own (steps to start). */
   x?: XKind;
+  onX?: (x: XKind) => void;
+  /** The y axis' title with its unit, and the value's CSV column. */
+  yTitle?: string;
+  valueName?: string;
+  /** What the chart is about (the run's name) and what it shows, for export file names. */
+  subject?: string;
+  chart?: string;
+  defaultSmoothing?: number;
   /** Replaces the loss axis (a percent axis, say); the tooltip then shows values as formatted here. */
   yAxis?: ComponentProps<typeof YAxis>;
   /** Extra chart elements drawn over the grid, such as a ReferenceLine. */
   children?: ReactNode;
 }
 
-export function MetricChart<P extends XPoint = MetricPoint>({ testId, title, points, steps, lines, empty, x = 'step', yAxis, children }: MetricChartProps<P>) {
-  const format = yAxis?.tickFormatter as ((v: number) => string) | undefined;
-  return (
-    <div className="chart" data-testid={testId} data-x={x}>
-      <h3>{title}</h3>
-      <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <LineChart data={points} margin={CHART_MARGIN}>
-          <CartesianGrid stroke="#e5e7eb" />
-          <XAxis {...xAxis(x, steps)} />
-          <YAxis {...(yAxis ?? LOSS_AXIS)} />
-          <Tooltip {...LOSS_TOOLTIP} {...(format ? { formatter: (v) => format(Number(v)) } : {})} labelFormatter={(v) => xLabel(x, v)} />
-          {lines.length > 1 && <Legend wrapperStyle={{ fontSize: 11 }} />}
-          {children}
-          {lines.map((l) => (
-            <Line key={l.id} dataKey={l.value} name={l.name} stroke={l.color} strokeDasharray={l.dash} dot={l.sparse ? { r: 2 } : false} strokeWidth={1.5} connectNulls={l.sparse} isAnimationActive={false} />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
-      {points.length === 0 && <div className="chart-empty muted">{empty}</div>}
-    </div>
-  );
+/** The points of `line` where it has a value, with their x values. */
+export function lineSeries<P extends XPoint>(points: P[], line: ChartLine<P>): ChartSeries {
+  const out: ValuePoint[] = [];
+  for (const p of points) {
+    const y = line.value(p);
+    if (y !== null && y !== undefined && Number.isFinite(y)) out.push({ step: p.step, tokens: p.tokens, flops: p.flops, elapsed: p.elapsed, y });
+  }
+  return { id: line.id, name: line.name, color: line.color, dash: line.dash, sparse: line.sparse, points: out };
+}
+
+export function MetricChart<P extends XPoint = MetricPoint>({ points, lines, ...rest }: MetricChartProps<P>) {
+  return <SeriesChart {...rest} series={lines.map((l) => lineSeries(points, l))} />;
 }

@@ -8,6 +8,7 @@ import { useStudio } from '../../state/store';
 import { lossPoints, validPoints } from '../shared/downsample';
 import { formatLoss } from '../shared/format';
 import { LossChart } from './LossChart';
+import { useRunLossUnit } from '../shared/lossUnit';
 import { useShownRunId } from '../shared/uiState';
 import { ValidChart } from './ValidChart';
 import { RunSamples } from '../shared/RunSamples';
@@ -24,6 +25,8 @@ export function TrainingCharts() {
   const valid = useMemo(() => validPoints(metrics), [metrics, version]);
   const last = loss[loss.length - 1];
   const steps = record?.settings.steps;
+  const unit = useRunLossUnit(id);
+  const subject = record?.settings.name;
 
   return (
     <section className="panel charts" data-testid="charts-panel">
@@ -35,8 +38,8 @@ export function TrainingCharts() {
         </span>
       </h2>
       <div className="chart-grid">
-        <LossChart points={loss} steps={steps} empty={id ? 'waiting for the first step…' : 'no run yet'} />
-        <ValidChart points={valid} steps={steps} watch={record?.settings.watch ?? []} empty={!id ? 'no run yet' : record?.settings.watch.length ? 'waiting for the first evaluation…' : 'this run watches no corpus'} />
+        <LossChart points={loss} steps={steps} unit={unit} subject={subject} empty={id ? 'waiting for the first step…' : 'no run yet'} />
+        <ValidChart points={valid} steps={steps} unit={unit} subject={subject} watch={record?.settings.watch ?? []} empty={!id ? 'no run yet' : record?.settings.watch.length ? 'waiting for the first evaluation…' : 'this run watches no corpus'} />
       </div>
       <RunSamples key={id} points={metrics} version={version} testId="train-samples" />
     </section>
