@@ -13,8 +13,8 @@ const replay = [point(0, { eng: 3.1, isl: 4.1 }), point(4, { eng: 3.3, isl: 3.2 
 
 describe('the forgetting story on one axis', () => {
   it('offsets phase 2 by the last point of phase 1, in steps, tokens and FLOPs', () => {
-    expect(phaseOffset(english)).toEqual({ step: 12, tokens: 1200, flops: 12000 });
-    expect(phaseOffset([])).toEqual({ step: 0, tokens: 0, flops: 0 });
+    expect(phaseOffset(english)).toEqual({ step: 12, tokens: 1200, flops: 12000, elapsed: 12 });
+    expect(phaseOffset([])).toEqual({ step: 0, tokens: 0, flops: 0, elapsed: 0 });
   });
 
   it('puts every evaluation on the story axis, phase 2 after phase 1, one line per pass and corpus', () => {
@@ -22,6 +22,7 @@ describe('the forgetting story on one axis', () => {
     expect(points.map((p) => p.step)).toEqual([0, 10, 12, 16, 20]);
     expect(points.map((p) => p.tokens)).toEqual([0, 1000, 1200, 1600, 2000]);
     expect(points.map((p) => p.flops)).toEqual([0, 10000, 12000, 16000, 20000]);
+    expect(points.map((p) => p.elapsed)).toEqual([0, 10, 12, 16, 20]);
     expect(points[1].values).toEqual({ [seriesKey('main', 'eng')]: 3.0, [seriesKey('main', 'isl')]: 4.0 });
     expect(points[4].values[seriesKey('main', 'eng')]).toBe(4.2);
   });

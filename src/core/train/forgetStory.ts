@@ -1,7 +1,7 @@
 // The "Watch a model forget" story as data: a model learns English (phase 1), then only the
 // target language (phase 2, no replay); a second pass repeats phase 2 from the same English
 // checkpoint with the same settings and budget but some English replayed. Every run counts its
-// steps from 0; the story draws them on one axis, phase 2's steps (tokens, FLOPs) offset by
+// steps from 0; the story draws them on one axis, phase 2's steps (tokens, FLOPs, seconds) offset by
 // where phase 1 ended, so both passes start at the same x. The comparison reads, for each pass,
 // how much English loss rose and target loss fell between the start and the end of phase 2.
 import type { MetricPoint } from './settings';
@@ -14,6 +14,8 @@ export interface StoryX {
   step: number;
   tokens: number;
   flops: number;
+  /** Wall-clock seconds of training and evaluation (the pauses between runs left out). */
+  elapsed: number;
 }
 
 export interface StoryPoint extends StoryX {
@@ -33,10 +35,12 @@ export function seriesKey(pass: StoryPass, corpus: string): string {
   return `${pass}:${corpus}`;
 }
 
+const ORIGIN: StoryX = { step: 0, tokens: 0, flops: 0, elapsed: 0 };
+
 /** Where phase 2 starts on the story's axis: the last point of phase 1 (zero before it has one). */
 export function phaseOffset(english: MetricPoint[]): StoryX {
   const last = english[english.length - 1];
-  return last ? { step: last.step, tokens: last.tokens, flops: last.flops } : { step: 0, tokens: 0, flops: 0 };
+  return last ? { step: last.step, tokens: last.tokens, flops: last.flops, elapsed: last.elapsed } : ORIGIN;
 }
 
 /**
@@ -53,12 +57,12 @@ export function storyPoints(runs: StoryRuns): StoryPoint[] {
     for (const m of metrics ?? []) {
       if (!m.valid) continue;
       const step = at.step + m.step;
-      const point = byStep.get(step) ?? { step, tokens: at.tokens + m.tokens, flops: at.flops + m.flops, values: {} };
+      const point = byStep.get(step) ?? { step, tokens: at.tokens + m.tokens, flops: at.flops + m.flops, elapsed: at.elapsed + m.elapsed, values: {} };
       for (const [corpus, loss] of Object.entries(m.valid)) point.values[seriesKey(pass, corpus)] = loss;
       byStep.set(step, point);
     }
   };
-  add(runs.english, 'main', { step: 0, tokens: 0, flops: 0 });
+  add(runs.english, 'main', ORIGIN);
   add(runs.adapt, 'main', offset);
   add(runs.replay, 'replay', offset);
   return [...byStep.values()].sort((a, b) => a.step - b.step);

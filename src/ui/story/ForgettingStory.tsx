@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'react';
 import { passNumbers, phaseOffset, storyPoints } from '../../core/train/forgetStory';
 import { wordOrderSuite } from '../../core/data/corpusIds';
-import { type ForgetSize, REPLAY_CHOICES, useForgetStory } from '../../state/educatorPresets';
+import { type ForgetSize, REPLAY_CHOICES, type ReplayPassState, useForgetStory } from '../../state/educatorPresets';
 import { notify, useStudio } from '../../state/store';
 import { report } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
@@ -40,7 +40,8 @@ export function ForgettingStory() {
     return {
       points: storyPoints({ english, adapt, replay: replayed }),
       // Before phase 2 the marker stands where phase 1 is planned to end.
-      offset: adapt ? phaseOffset(english) : { step: plan.englishRun.steps, tokens: 0, flops: 0 },
+      offset: adapt ? phaseOffset(english) : undefined,
+      plannedChange: plan.englishRun.steps,
       phase1: numbers(english, 0),
       pass1: numbers(adapt, 0),
       pass2: lastReplay ? numbers(replayed, lastReplay.replay) : undefined,
@@ -88,14 +89,14 @@ export function ForgettingStory() {
         {running && <button className="danger" data-testid="story-stop" onClick={() => handle?.stop()}>Stop</button>}
         {plan && data && (
           <span className="muted small-text" data-testid="story-progress">
-            {plan.size === 'tiny' ? 'tiny model' : 'larger model'} · {story.error ? `stopped: ${story.error}` : progressText(story.phase, data.at, plan, lastReplay?.status === 'running', story.sampling !== undefined)}
+            {plan.size === 'tiny' ? 'tiny model' : 'larger model'} · {story.error ? `stopped: ${story.error}` : progressText(story.phase, data.at, plan, lastReplay?.status, story.sampling !== undefined)}
           </span>
         )}
       </div>
       {plan && data && story && (
         <div className="story-body">
           <div className="story-figure">
-            <StoryChart points={data.points} offset={data.offset} steps={plan.englishRun.steps + plan.adapt.steps} corpora={[plan.english, plan.target]} replay={lastReplay?.runId ? lastReplay.replay : undefined} />
+            <StoryChart points={data.points} offset={data.offset} plannedChange={data.plannedChange} steps={plan.englishRun.steps + plan.adapt.steps} corpora={[plan.english, plan.target]} replay={lastReplay?.runId ? lastReplay.replay : undefined} />
             <StoryComparison passes={[data.pass1, data.pass2].filter((p) => p !== undefined)} englishName={nameOf(plan.english)} targetName={nameOf(plan.target)} wordOrderSuite={wordOrderSuite(plan.english)} />
             <div className="story-replay" data-testid="story-replay">
               <span className="label">Pass 2: the same Icelandic phase with English replay</span>
@@ -122,9 +123,11 @@ export function ForgettingStory() {
 
 const lastStep = (m: { step: number }[] | undefined) => m?.[m.length - 1]?.step ?? 0;
 
-function progressText(phase: string, at: { english: number; adapt: number; replay: number }, plan: { englishRun: { steps: number }; adapt: { steps: number } }, replaying: boolean, sampling: boolean): string {
+function progressText(phase: string, at: { english: number; adapt: number; replay: number }, plan: { englishRun: { steps: number }; adapt: { steps: number } }, replay: ReplayPassState['status'] | undefined, sampling: boolean): string {
   if (sampling) return 'writing samples…';
-  if (replaying) return `replay pass: step ${at.replay} of ${plan.adapt.steps}`;
+  if (replay === 'running') return `replay pass: step ${at.replay} of ${plan.adapt.steps}`;
+  if (replay === 'done') return 'both passes done';
+  if (replay === 'failed') return 'pass 1 done; the replay pass stopped';
   switch (phase) {
     case 'create': return 'creating the model…';
     case 'english': return `phase 1, English only: step ${at.english} of ${plan.englishRun.steps}`;

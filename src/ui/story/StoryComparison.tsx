@@ -36,7 +36,7 @@ export function StoryComparison({ passes, englishName, targetName, wordOrderSuit
         </tbody>
       </table>
       {avoided !== undefined && (
-        <p className="curve-note" data-testid="story-avoided" data-avoided={avoided}>
+        <p className="help story-avoided" data-testid="story-avoided" data-avoided={avoided}>
           {avoided > 0 ? `Replay avoided ${Math.round(avoided * 100)} % of the forgetting, in the same steps.` : 'Replay did not reduce the forgetting in this pass.'} Losses in nats per byte, from the first to the last evaluation of phase 2.
         </p>
       )}

@@ -3,7 +3,7 @@
 import type { StageSamples } from '../../core/train/forgetStory';
 import { useStudio } from '../../state/store';
 import { corpusColor } from '../shared/languageColors';
-import { languageName } from './storyText';
+import { languageName, printable } from './storyText';
 
 export function StorySamples({ stage, writing }: { stage?: StageSamples; writing: boolean }) {
   const corpora = useStudio((s) => s.corpora);
@@ -17,7 +17,7 @@ export function StorySamples({ stage, writing }: { stage?: StageSamples; writing
             <span className="story-sample-lang">{language} prompt</span>
             <span className="story-sample-text">
               <span className="muted">{s.prompt}</span>
-              <b>{s.text || '∅'}</b>
+              <b>{printable(s.text) || '∅'}</b>
             </span>
           </li>
         );

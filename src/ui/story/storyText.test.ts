@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PassNumbers } from '../../core/train/forgetStory';
-import { by, englishText, languageName, movement, replayText, targetText } from './storyText';
+import { by, englishText, languageName, movement, printable, replayText, targetText } from './storyText';
 
 const names = { english: 'English', target: 'Icelandic' };
 const pass = (englishStart: number, englishEnd: number, targetStart: number, targetEnd: number, replay = 0): PassNumbers => ({
@@ -34,6 +34,10 @@ describe('the story says what the chart shows', () => {
     expect(text).toMatch(/English loss rose by 0.24 \(without replay it rose by 0.75\)/);
     expect(text).toMatch(/Icelandic loss fell by 1.22 \(without replay it fell by 1.29\)/);
     expect(text).toMatch(/Replay avoided 68 % of the forgetting/);
+  });
+
+  it('shows bytes that are no text as dots, keeping line breaks and tabs', () => {
+    expect(printable('a\ufffd\u0001b\nc\td')).toBe('a··b\nc\td');
   });
 
   it('reads a corpus by its language', () => {

@@ -14,6 +14,14 @@ export function languageName(corpusId: string, corpora: { id: string; name: stri
   return corpora.find((c) => c.id === corpusId)?.name.replace(/ \(.*\)$/, '') ?? corpusId;
 }
 
+/**
+ * Text as the story shows it: control characters and the replacement character (bytes that are
+ * no UTF-8, as an untrained byte model writes) become a middle dot, so noise reads as noise.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g, '·');
+}
+
 export interface StoryNames {
   english: string;
   target: string;
