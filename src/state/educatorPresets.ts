@@ -120,12 +120,13 @@ export function startForgetDemo(deps: ForgetDemoDeps, size?: ForgetSize): Forget
   let current: RunHandle | undefined;
   let stopped = false;
   const ids: string[] = [];
+  let state: ForgetStoryState = { plan, phase: 'create', runs: {}, checkpoints: {}, samples: [], replays: [] };
   const update = (change: (s: ForgetStoryState) => Partial<ForgetStoryState>) => {
-    if (useForgetStory.getState().handle !== handle) return; // a newer story replaced this one
-    useForgetStory.setState((st) => (st.story ? { story: { ...st.story, ...change(st.story) } } : st));
+    state = { ...state, ...change(state) };
+    // A newer story replaced this one in the view: it keeps its own state only.
+    if (useForgetStory.getState().handle === handle) useForgetStory.setState({ story: state });
   };
-  const story = (): ForgetStoryState => (useForgetStory.getState().handle === handle ? useForgetStory.getState().story! : initial);
-  const initial: ForgetStoryState = { plan, phase: 'create', runs: {}, checkpoints: {}, samples: [], replays: [] };
+  const story = (): ForgetStoryState => state;
 
   async function sample(stage: SampleStage, checkpoint: string): Promise<void> {
     update(() => ({ sampling: stage }));
@@ -213,6 +214,6 @@ export function startForgetDemo(deps: ForgetDemoDeps, size?: ForgetSize): Forget
       }
     },
   };
-  useForgetStory.setState({ story: initial, handle });
+  useForgetStory.setState({ story: state, handle });
   return handle;
 }
