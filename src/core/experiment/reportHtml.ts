@@ -3,7 +3,8 @@
 // <script type="application/json" id="report-data"> element so the file can be loaded back.
 import { formatFlops } from '../numeric/formatFlops';
 import { type ExperimentReport, formatAccuracyDifference, type ReportModel } from './report';
-import { escapeXml as esc, heatmapSvg, lineChartSvg, PALETTE } from './reportSvg';
+import { languageColor } from '../languageColors';
+import { escapeXml as esc, heatmapSvg, lineChartSvg } from './reportSvg';
 
 export interface ReportChart {
   id: 'forgetting' | 'target-loss' | 'merge-heatmap';
@@ -32,7 +33,7 @@ export function modelLabel(m: ReportModel): string {
 function curveSeries(r: ExperimentReport, y: (p: { target: number; english: number }, first: { english: number }) => number) {
   return r.curves.map((c) => ({
     name: `${c.language} x${c.scale}`,
-    color: PALETTE[Math.max(0, r.languages.indexOf(c.language)) % PALETTE.length],
+    color: languageColor(c.language),
     dashed: c.scale > 1,
     points: c.points.map((p) => ({ x: p.flops, y: y(p, c.points[0]) })),
   }));
