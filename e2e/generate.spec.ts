@@ -121,13 +121,32 @@ test('a short training run writes a sample at each evaluation point, kept with t
   await showView(page, 'train');
   const samples = page.getByTestId('train-samples');
   await expect(samples).toBeVisible();
+  const shownText = () => samples.getByTestId('train-samples-text').textContent();
   await expect(samples.getByTestId('train-samples-step')).toContainText('step 4');
-  await expect(samples.getByTestId('train-samples-sample')).toContainText(`Vincent G.${run.samples[2].text}`);
+  await expect(samples.getByTestId('train-samples-sample')).toContainText('Vincent G.');
+  expect(await shownText()).toBe(run.samples[2].text);
   await samples.getByTestId('train-samples-earlier').click();
   await expect(samples.getByTestId('train-samples-step')).toContainText('step 2');
-  await expect(samples.getByTestId('train-samples-sample')).toContainText(`Vincent G.${run.samples[1].text}`);
+  expect(await shownText()).toBe(run.samples[1].text);
+  await samples.getByTestId('train-samples-earlier').click();
+  await expect(samples.getByTestId('train-samples-step')).toContainText('step 0');
+  expect(await shownText()).toBe(run.samples[0].text);
+  await expect(samples.getByTestId('train-samples-earlier')).toBeDisabled();
   await samples.getByTestId('train-samples-latest').click();
   await expect(samples.getByTestId('train-samples-step')).toContainText('step 4');
+
+  // Adaptation: a sample in each watched language, beside the adaptation curves.
+  const adapted = await page.evaluate(async (from) => {
+    const h = window.studio.adapt({ from, target: 'udhr-isl', steps: 2, batchSize: 2, seqLen: 16, lr: 1e-2, evalEvery: 2, evalTokens: 64, evalPairs: 8, sampleTokens: 8 });
+    await h.done;
+    return h.metrics().filter((p) => p.samples).map((p) => Object.keys(p.samples!).sort());
+  }, (await page.evaluate(() => window.studio.checkpoints.list())).find((c) => c.name === 'sampled run')!.id);
+  expect(adapted).toEqual([['eng-brown', 'udhr-isl'], ['eng-brown', 'udhr-isl']]);
+  await showView(page, 'adapt');
+  const adaptSamples = page.getByTestId('adapt-samples');
+  await expect(adaptSamples).toBeVisible();
+  await expect(adaptSamples.getByTestId('adapt-samples-sample')).toHaveCount(2);
+  await expect(adaptSamples.getByTestId('adapt-samples-step')).toContainText('step 2');
   expect(errors).toEqual([]);
 });
 

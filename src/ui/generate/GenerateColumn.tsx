@@ -2,6 +2,7 @@
 // before it, writing, or why it ended), and the prompt followed by the text as it streams in.
 import type { StoppedBy } from '../../core/model/generate';
 import { ErrorText } from '../shared/ErrorText';
+import { SampleText } from '../shared/SampleText';
 import type { GenerationColumn } from './useGenerations';
 
 const ENDED: Record<StoppedBy, string> = {
@@ -36,7 +37,7 @@ export function GenerateColumn({ column: c, prompt }: { column: GenerationColumn
       {c.error ? (
         <ErrorText message={c.error} testId="generate-error" />
       ) : (
-        <p className="sample-text generate-output"><span className="sample-prompt">{prompt}</span><span data-testid="generate-output">{c.text}</span></p>
+        <SampleText prompt={prompt} text={c.text} testId="generate-output" empty={c.status === 'done' ? '(nothing)' : ''} />
       )}
     </article>
   );

@@ -2,7 +2,7 @@
 // and any number of checkpoints side by side on the same prompt and seed, each column streaming
 // its tokens as the engine makes them (studio.generate with onToken), one model after another;
 // Stop ends the one writing and skips the rest. Settings are checked as they are typed.
-import { useId, useState } from 'react';
+import { useCallback, useId, useRef, useState } from 'react';
 import { useStudio } from '../../state/store';
 import { SpecFields } from '../shared/ParamForm';
 import { useStudioApi } from '../shared/studioContext';
@@ -17,7 +17,8 @@ export function GeneratePanel() {
   const [draft, setDraft] = useState<GenerateDraft>(INITIAL_GENERATE);
   /** The checkpoints picked; until the user picks, the newest one writes. */
   const [picked, setPicked] = useState<string[]>();
-  const { columns, running, start, stop } = useGenerations(studio);
+  const panel = useRef<HTMLElement>(null);
+  const { columns, running, start, stop } = useGenerations(studio, useCallback(() => panel.current, []));
   const [shownPrompt, setShownPrompt] = useState('');
   const uid = useId();
   const chosen = picked ? checkpoints.filter((c) => picked.includes(c.id)) : checkpoints.slice(0, 1);
@@ -31,7 +32,7 @@ export function GeneratePanel() {
   }
 
   return (
-    <section className="panel generate-panel" data-testid="generate-panel" aria-labelledby={`${uid}-title`}>
+    <section ref={panel} className="panel generate-panel" data-testid="generate-panel" aria-labelledby={`${uid}-title`}>
       <h2 id={`${uid}-title`}>Generate</h2>
       <div className="generate-inputs">
         <div className="generate-prompt">

@@ -4,6 +4,7 @@
 import { useCallback, useRef, useState } from 'react';
 import type { StoppedBy } from '../../core/model/generate';
 import type { StudioApi } from '../../state/studio';
+import { report } from '../shared/report';
 
 export interface GenerationColumn {
   checkpointId: string;
@@ -15,7 +16,8 @@ export interface GenerationColumn {
   error?: string;
 }
 
-export function useGenerations(studio: StudioApi) {
+/** `near`: the element the columns sit in (see report()). */
+export function useGenerations(studio: StudioApi, near: () => Element | null) {
   const [columns, setColumns] = useState<GenerationColumn[]>([]);
   const [running, setRunning] = useState(false);
   const controller = useRef<AbortController | undefined>(undefined);
@@ -36,15 +38,15 @@ export function useGenerations(studio: StudioApi) {
         continue;
       }
       update(i, { status: 'writing' });
-      try {
-        const r = await studio.generate(checkpoints[i].id, prompt, options, { signal: abort.signal, onToken: (s) => update(i, { text: s.text, tokens: s.index + 1 }) });
-        update(i, { status: 'done', text: r.text, tokens: r.tokens.length, stoppedBy: r.stoppedBy });
-      } catch (e) {
-        update(i, { status: 'failed', error: (e as Error).message });
-      }
+      // A failure shows in its column (and as a notice while the columns are off screen); the next model still writes.
+      const r = await report(() => studio.generate(checkpoints[i].id, prompt, options, { signal: abort.signal, onToken: (s) => update(i, { text: s.text, tokens: s.index + 1 }) }), {
+        show: (message) => update(i, { status: 'failed', error: message }),
+        near,
+      });
+      if (r) update(i, { status: 'done', text: r.text, tokens: r.tokens.length, stoppedBy: r.stoppedBy });
     }
     if (controller.current === abort) setRunning(false);
-  }, [studio]);
+  }, [studio, near]);
 
   const stop = useCallback(() => controller.current?.abort(), []);
 

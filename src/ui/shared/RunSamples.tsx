@@ -8,6 +8,7 @@ import { samplePoints } from '../../core/train/samples';
 import type { MetricPoint } from '../../core/train/settings';
 import { useStudio } from '../../state/store';
 import { corpusColor } from './languageColors';
+import { SampleText } from './SampleText';
 
 export function RunSamples({ points, version, testId = 'run-samples' }: {
   points: readonly MetricPoint[];
@@ -43,11 +44,11 @@ export function RunSamples({ points, version, testId = 'run-samples' }: {
         {Object.entries(point.samples).map(([corpus, s]) => (
           <li key={corpus} data-testid={`${testId}-sample`} data-corpus={corpus}>
             <span className="run-samples-corpus" style={{ borderColor: corpusColor(corpus, corpora) }}>{name(corpus)}</span>
-            <p className="sample-text"><span className="sample-prompt">{s.prompt}</span>{s.text || <i className="muted"> (nothing: the model ended at once)</i>}</p>
+            <SampleText prompt={s.prompt} text={s.text} testId={`${testId}-text`} empty="(nothing: it ended at once)" />
           </li>
         ))}
       </ul>
-      <p className="curve-note">Greedy text after the first words of each corpus's validation text, written at every evaluation.</p>
+      <p className="muted small-text">Greedy text after the first words of each corpus's validation text, written at every evaluation.</p>
     </div>
   );
 }
