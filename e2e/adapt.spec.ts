@@ -1,7 +1,7 @@
 // Adaptation in the browser: a tiny English model continues on Icelandic; the target loss falls
 // and the English forgetting curve is drawn; a FLOP-matched pair spends equal compute.
 import { expect, test } from '@playwright/test';
-import { openStudio, TINY_CONFIG, watchConsole } from './helpers';
+import { openStudio, showView, TINY_CONFIG, watchConsole } from './helpers';
 
 test('adapting to Icelandic: target loss falls, English is tracked from the parent value', async ({ page }) => {
   const errors = watchConsole(page);
@@ -24,7 +24,9 @@ test('adapting to Icelandic: target loss falls, English is tracked from the pare
   expect(settings.data).toEqual([{ corpus: 'udhr-isl', weight: 0.75 }, { corpus: 'eng-brown', weight: 0.25 }]);
   expect(r.metrics[r.metrics.length - 1].flops).toBe(16 * settings.adapt!.flopsPerStep);
 
+  await showView(page, 'train');
   await page.locator(`[data-testid=run-row][data-id="${r.runId}"]`).click();
+  await showView(page, 'adapt');
   await expect(page.getByTestId('chart-forgetting')).toBeVisible();
   await expect(page.getByTestId('chart-forgetting')).toContainText('eng');
   await expect(page.getByTestId('chart-pairs')).toBeVisible();

@@ -5,7 +5,7 @@
 // truncated or altered backup is refused naming what is wrong, with nothing added.
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { fillQuota, openStudio, TINY_CONFIG, watchConsole } from './helpers';
+import { fillQuota, openStudio, showView, TINY_CONFIG, watchConsole } from './helpers';
 
 const TEXTS = ['The cat sat on the mat.', 'Colorless green ideas sleep furiously.'];
 
@@ -25,6 +25,7 @@ test('back up, delete everything, restore: same lists, same scores; identical sk
 
   // The first save asked for persistence once; the panel shows the browser's answer.
   await expect.poll(() => page.evaluate(() => localStorage.getItem('gums-persist-asked'))).not.toBeNull();
+  await showView(page, 'models');
   const storage = await page.evaluate(() => window.studio.storage());
   await expect(page.getByTestId('persistence')).toContainText(storage.persisted ? 'Persistent storage granted' : 'the browser may evict the studio\'s data under storage pressure; keep a backup');
 
@@ -95,7 +96,7 @@ test('back up, delete everything, restore: same lists, same scores; identical sk
   await expect(page.getByTestId('backup-clash')).toContainText('model “backup B”');
   for (const width of [1440, 1024]) {
     await page.setViewportSize({ width, height: 900 });
-    await page.getByTestId('models-panel').screenshot({ path: `/tmp/backup-shots/backup-clash-${width}.png` });
+    await page.getByTestId('storage-panel').screenshot({ path: `/tmp/backup-shots/backup-clash-${width}.png` });
   }
   await page.getByTestId('clash-rename').click();
   await expect(page.getByTestId('backup-status')).toContainText('Restored 1 item');
@@ -117,7 +118,7 @@ test('back up, delete everything, restore: same lists, same scores; identical sk
 
   for (const width of [1440, 1024]) {
     await page.setViewportSize({ width, height: 900 });
-    await page.getByTestId('models-panel').screenshot({ path: `/tmp/backup-shots/backup-section-${width}.png` });
+    await page.getByTestId('storage-panel').screenshot({ path: `/tmp/backup-shots/backup-section-${width}.png` });
   }
   console.log(`backup: ${bytes.length} bytes (storage used ${storage.usage} before, ${after.usage} after restore; checkpoints ${storage.checkpointBytes} bytes); backup ${backupMs} ms, restore ${restoreMs} ms (UI, click to status)`);
   expect(errors).toEqual([]);

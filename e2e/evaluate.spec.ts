@@ -2,7 +2,7 @@
 // two checkpoints in the Evaluate panel, and find the API's numbers (scored by lm-eval's BLiMP
 // rule, with their intervals) in the table, the heatmap and the paired comparison.
 import { expect, test } from '@playwright/test';
-import { openStudio, TINY_CONFIG, watchConsole } from './helpers';
+import { openStudio, showView, TINY_CONFIG, watchConsole } from './helpers';
 
 const SUITE = [
   { sentence_good: 'The dogs are here.', sentence_bad: 'The dogs is here.', UID: 'agr_be' },
@@ -22,6 +22,7 @@ test('import a JSONL suite, evaluate two checkpoints, table and heatmap match th
     return [base, await run.done];
   }, TINY_CONFIG);
 
+  await showView(page, 'evaluate');
   await page.getByTestId('suite-format').selectOption('blimp');
   await page.getByTestId('suite-name').fill('tiny agreement');
   await page.getByTestId('suite-file').setInputFiles({ name: 'tiny_agreement.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(SUITE) });

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { openStudio, watchConsole } from './helpers';
+import { openStudio, showView, watchConsole } from './helpers';
 import { RECIPE_PRESETS } from '../src/core/experiment/recipe';
 
 const quickDemo = RECIPE_PRESETS.find((p) => p.id === 'quick-demo')!.recipe;
@@ -27,6 +27,7 @@ test('the Quick demo runs from the Experiments panel and its report holds every 
   test.setTimeout(40 * 60_000);
   const errors = watchConsole(page);
   await openStudio(page);
+  await showView(page, 'experiments');
   await page.getByTestId('experiment-preset').selectOption('quick-demo');
   await page.getByTestId('experiment-run').click();
   const row = page.getByTestId('experiment-row').first();
@@ -45,6 +46,10 @@ test('the Quick demo runs from the Experiments panel and its report holds every 
   const view = page.getByTestId('experiment-report');
   for (const section of ['forgetting', 'gains', 'merges', 'findings']) await expect(view.getByTestId(`report-section-${section}`)).toBeVisible();
   await expect(view.getByTestId('finding')).toHaveCount(5);
+  // The report with all its tables fits a 1024 px window: nothing scrolls the page sideways.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  if (process.env.A11Y_SHOTS) await page.screenshot({ path: `${process.env.A11Y_SHOTS}/experiments-report-1024.png`, fullPage: true });
   const files = await page.evaluate(async (id) => (await window.studio.experiments.exportReport(id!)).map((f) => ({ name: f.name, size: f.bytes.length, head: new TextDecoder().decode(f.bytes.slice(0, 16)) })), id);
   const names = files.map((f) => f.name);
   expect(names).toEqual(expect.arrayContaining(['report.html', 'report.json', 'report.csv', 'charts/forgetting.png', 'charts/target-loss.png', 'charts/merge-heatmap.png']));
@@ -80,6 +85,7 @@ test('a reloaded experiment resumes at its stage, reusing what was done; bad rec
   const before = await page.evaluate(async (id) => (await window.studio.experiments.list()).find((e) => e.id === id)!.progress, started);
   await page.reload();
   await page.evaluate(() => window.studio.ready);
+  await showView(page, 'experiments');
   const row = page.locator(`[data-testid=experiment-row][data-id="${started}"]`);
   await expect(row).toHaveAttribute('data-status', 'interrupted');
   await row.getByTestId('experiment-resume').click();

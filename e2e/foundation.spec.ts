@@ -1,7 +1,7 @@
 // The foundation's user flow in headless Chromium with WebGPU: create a tiny model in the UI,
 // train it on English, watch the loss fall, reload, and find the checkpoint unchanged.
 import { expect, test } from '@playwright/test';
-import { openStudio, TINY_CONFIG, watchConsole } from './helpers';
+import { openStudio, showView, TINY_CONFIG, watchConsole } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -24,6 +24,7 @@ test('create in the UI, train 20 steps, loss falls, checkpoint survives a reload
   await openStudio(page);
 
   // Create the tiny preset from the Create model panel.
+  await showView(page, 'models');
   await page.getByTestId('model-name').fill('e2e tiny');
   await page.getByTestId('create-model').click();
   const row = page.getByTestId('checkpoint-row').filter({ hasText: 'e2e tiny' });
@@ -49,6 +50,7 @@ test('create in the UI, train 20 steps, loss falls, checkpoint survives a reload
   expect(new Set(counts).size).toBe(1);
 
   await expect(page.getByTestId('checkpoint-row').filter({ hasText: 'e2e trained' })).toHaveCount(1);
+  await showView(page, 'train');
   await expect(page.getByTestId('chart-loss')).toBeVisible();
   const before = await page.evaluate((id) => window.studio.validationLoss(id, 'eng-brown'), result.id);
   expect(before).toBeLessThan(5);
@@ -82,6 +84,7 @@ test('an interrupted run continues from its last snapshot without gaps or duplic
   const interrupted = await page.evaluate(async (id) => (await window.studio.runs.list()).find((r) => r.id === id), runId);
   expect(interrupted?.status).toBe('interrupted');
   expect(interrupted!.snapshot!.step).toBeGreaterThanOrEqual(8);
+  await showView(page, 'train');
   await expect(page.getByTestId('run-continue')).toBeVisible();
 
   const resumed = await page.evaluate(async (id) => {

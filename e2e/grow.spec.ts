@@ -1,7 +1,7 @@
 // Growth in the browser: grow a trained tiny model in the Grow panel, read the preservation
 // figure, and train the grown model further.
 import { expect, test } from '@playwright/test';
-import { openStudio, TINY_CONFIG, watchConsole } from './helpers';
+import { openStudio, showView, TINY_CONFIG, watchConsole } from './helpers';
 
 test('hyperclone a trained model in the UI: function preserved, the grown model trains', async ({ page }) => {
   const errors = watchConsole(page);
@@ -12,6 +12,7 @@ test('hyperclone a trained model in the UI: function preserved, the grown model 
     return run.done;
   }, TINY_CONFIG);
 
+  await showView(page, 'grow');
   await page.getByTestId('grow-from').selectOption(trained);
   await page.getByTestId('grow-method').selectOption('hyperclone');
   await page.getByTestId('param-factor').fill('2');

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { openStudio, TINY_CONFIG, watchConsole } from './helpers';
+import { openStudio, showView, TINY_CONFIG, watchConsole } from './helpers';
 import { bpeTokenizerFiles } from '../src/core/testing/bpeFixture';
 import { encodeSafetensors } from '../src/core/checkpoint/safetensors';
 import { initialWeights } from '../src/core/model/init';
@@ -31,6 +31,7 @@ test('export a trained tiny model, import the files through the file input: same
     writeFileSync(p, Uint8Array.from(f.bytes));
     return p;
   });
+  await showView(page, 'models');
   await page.getByTestId('import-files').setInputFiles(paths);
   await expect(page.getByTestId('import-result')).toContainText('interop trained', { timeout: 120_000 });
   const back = await page.evaluate(async ({ trained, texts }) => {

@@ -2,7 +2,7 @@
 // the stock tfjs ops and on our kernels: equal losses to float rounding; with the linear layers'
 // operands stored as f16, losses within f16 rounding.
 import { expect, test } from '@playwright/test';
-import { openStudio, TINY_CONFIG, watchConsole } from './helpers';
+import { openStudio, showView, TINY_CONFIG, watchConsole } from './helpers';
 
 test('every kernel matches its reference; stock and studio kernels train the same model alike', async ({ page }) => {
   const errors = watchConsole(page);
@@ -82,6 +82,7 @@ test('every kernel matches its reference; stock and studio kernels train the sam
 test('the GPU kernels panel switches paths and kernels, checks parity and profiles a step', async ({ page }) => {
   const errors = watchConsole(page);
   await openStudio(page);
+  await showView(page, 'gpu');
   const panel = page.getByTestId('kernels-panel');
   const row = (id: string) => panel.locator(`[data-testid="kernels-table"] tr[data-kernel="${id}"]`);
   await expect(row('matmul')).toHaveAttribute('data-active', 'true');

@@ -1,7 +1,7 @@
 // Merging in the browser: two tiny experts grown from one base on two languages, merged with
 // TIES; the merged checkpoint lists its lineage and sits next to its experts in the heatmap.
 import { expect, test } from '@playwright/test';
-import { openStudio, TINY_CONFIG, watchConsole } from './helpers';
+import { openStudio, showView, TINY_CONFIG, watchConsole } from './helpers';
 
 test('TIES-merge two language experts: lineage, diagnostics, mergekit YAML, heatmap', async ({ page }) => {
   const errors = watchConsole(page);
@@ -42,6 +42,7 @@ test('TIES-merge two language experts: lineage, diagnostics, mergekit YAML, heat
   // The merged model next to its experts on every expert's language and English.
   const result = await page.evaluate(async (ids) => window.studio.evaluate({ checkpoints: ids, suites: ['wordorder-udhr-isl', 'wordorder-udhr-fao', 'wordorder-eng-brown'], maxPairs: 6, validation: false }), [r.merged, r.isl, r.fao]);
   expect(result.rows).toHaveLength(9);
+  await showView(page, 'evaluate');
   for (const id of [r.merged, r.isl, r.fao]) {
     for (const lang of ['isl', 'fao', 'eng']) {
       await expect(page.locator(`[data-testid=heat-cell][data-checkpoint="${id}"][data-language="${lang}"]`)).toBeVisible();

@@ -3,7 +3,7 @@
 // a run whose final save does not fit keeps its snapshot and saves again once space is freed;
 // the studio starts and lists everything under the full quota.
 import { expect, test, type Page } from '@playwright/test';
-import { fillQuota, openStudio, TINY_CONFIG, watchConsole } from './helpers';
+import { fillQuota, openStudio, showView, TINY_CONFIG, watchConsole } from './helpers';
 
 const ORIGIN = 'http://localhost:4173';
 const MB = 1e6;
@@ -87,6 +87,7 @@ test('under a full quota every write says what did not fit; nothing is lost; the
   expect(new Set(counts).size).toBe(1);
   expect(run.message).toMatch(/^The run's final checkpoint was not saved\. Not enough browser storage to save/);
   expect(run.message).toMatch(/Save again/);
+  await showView(page, 'train');
   const row = page.locator(`[data-testid=run-row][data-id="${run.id}"]`);
   await expect(row).toHaveAttribute('data-status', 'interrupted');
   await expect(row.getByTestId('run-save-again')).toBeVisible();

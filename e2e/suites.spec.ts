@@ -4,7 +4,7 @@
 // file input with a progress bar in MB and evaluates on a tiny model.
 import { expect, test } from '@playwright/test';
 import { blimpJsonl } from '../src/core/testing/largeSuites';
-import { openStudio, TINY_CONFIG, watchConsole } from './helpers';
+import { openStudio, showView, TINY_CONFIG, watchConsole } from './helpers';
 
 const SHORTER_GOOD = [
   { sentence_good: 'The dog is here.', sentence_bad: 'The dog are here.', UID: 'agr_be' },
@@ -19,6 +19,7 @@ test('the suite picker shows each suite\'s length-only accuracy', async ({ page 
   expect(builtIn.length).toBeGreaterThan(400);
   for (const s of builtIn) expect(Math.abs(s.lengthOnlyAccuracy! - 0.5), s.id).toBeLessThanOrEqual(0.03);
 
+  await showView(page, 'evaluate');
   const row = (id: string) => page.locator('li.eval-item', { has: page.locator(`[data-testid=eval-suite][data-id="${id}"]`) });
   await expect(row('agreement-eng').getByTestId('suite-length-only')).toHaveText('length-only 50.0 %');
   await expect(row('wordorder-udhr-isl').getByTestId('suite-length-only')).toHaveText('length-only 50.0 %');
@@ -54,6 +55,7 @@ test('a 150,000-pair BLiMP file streams in with progress and evaluates on a tiny
       if (bar) w.shown.push({ now: Number(bar.getAttribute('aria-valuenow')), max: Number(bar.getAttribute('aria-valuemax')) });
     }).observe(document.body, { subtree: true, childList: true, attributes: true });
   });
+  await showView(page, 'evaluate');
   await page.getByTestId('suite-format').selectOption('blimp');
   await page.getByTestId('suite-name').fill('blimp 150k');
   const started = Date.now();

@@ -4,7 +4,7 @@
 // takes them over once the owning tab is closed. The start-up sweep of a second tab keeps a blob
 // whose record is not yet written.
 import { expect, test } from '@playwright/test';
-import { openStudio, TINY_CONFIG, watchConsole } from './helpers';
+import { openStudio, showView, TINY_CONFIG, watchConsole } from './helpers';
 import { RECIPE_PRESETS } from '../src/core/experiment/recipe';
 
 const quickDemo = RECIPE_PRESETS.find((p) => p.id === 'quick-demo')!.recipe;
@@ -25,6 +25,7 @@ test('a run belongs to its tab: the other tab follows it live, cannot take it, a
   }, TINY_CONFIG);
 
   await openStudio(other);
+  await showView(other, 'train');
   const row = other.locator(`[data-testid=run-row][data-id="${runId}"]`);
   await expect(row).toHaveAttribute('data-elsewhere', 'true');
   await expect(row).toHaveAttribute('data-status', 'running');
@@ -107,6 +108,7 @@ test("a second tab's start-up sweep keeps a blob another tab is linking; an expe
   // An experiment running in the writer's tab is shown as such in the other and cannot be resumed there.
   const recipe = { ...quickDemo, name: 'tab study', base: { ...quickDemo.base, budget: { kind: 'steps', value: 100000 } }, scales: [1], merges: [{ ...quickDemo.merges[1], scales: [1] }] };
   const expId = await writer.evaluate(async (recipe) => (await window.studio.experiments.run(recipe)).id, recipe);
+  await showView(other, 'experiments');
   const row = other.locator(`[data-testid=experiment-row][data-id="${expId}"]`);
   await expect(row).toHaveAttribute('data-elsewhere', 'true');
   await expect(row.getByTestId('experiment-resume')).toHaveCount(0);
