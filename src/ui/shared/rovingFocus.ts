@@ -13,6 +13,13 @@ const MOVES: Record<string, (at: number, n: number) => number> = {
   End: (_, n) => n - 1,
 };
 
+/** The row a key moves focus to from `active` (clamped at the ends), or undefined for any other key. */
+export function rovingTarget(ids: readonly string[], active: string | undefined, key: string): string | undefined {
+  const move = MOVES[key];
+  if (!move || ids.length === 0) return undefined;
+  return ids[move(Math.max(0, active === undefined ? 0 : ids.indexOf(active)), ids.length)];
+}
+
 export interface RovingFocus {
   /** The row whose controls are in the tab order. */
   active: string | undefined;
@@ -26,10 +33,10 @@ export function useRovingFocus(ids: readonly string[], preferred?: string): Rovi
   const [focused, setFocused] = useState<string>();
   const active = focused !== undefined && ids.includes(focused) ? focused : preferred !== undefined && ids.includes(preferred) ? preferred : ids[0];
   const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
-    const move = MOVES[e.key];
     // Arrow keys inside a text field or a select belong to that control.
-    if (!move || ids.length === 0 || (e.target as HTMLElement).closest('input, textarea, select')) return;
-    const next = ids[move(Math.max(0, ids.indexOf(active!)), ids.length)];
+    if ((e.target as HTMLElement).closest('input, textarea, select')) return;
+    const next = rovingTarget(ids, active, e.key);
+    if (next === undefined) return;
     const target = e.currentTarget.querySelector<HTMLElement>(`[data-roving="${CSS.escape(next)}"]`);
     if (!target) return;
     e.preventDefault();
