@@ -1,7 +1,7 @@
 // How long a recipe takes on this device, from what this device measured rather than fixed text:
-// the wall-clock FLOP rate of its latest training runs (training FLOPs over wall seconds, their
-// loading and evaluations included) applied to the plan's training FLOPs. Runs differ in speed,
-// so the slowest and fastest of the runs measured give the range; with none, it says so.
+// whole experiments that ran here (wall seconds per planned training FLOP, every stage included)
+// give the whole time; failing those, the wall-clock FLOP rate of the latest training runs
+// (their loading and evaluations included) gives the training part; with neither, it says so.
 import { formatFlops } from '../numeric/formatFlops';
 import type { MetricPoint } from '../train/settings';
 
@@ -9,10 +9,8 @@ import type { MetricPoint } from '../train/settings';
 export const RATE_RUNS = 5;
 
 export interface DeviceRate {
-  /** FLOP/s of the latest runs: all of them together (the figure quoted), slowest, fastest. */
+  /** FLOP/s of the latest runs together: their FLOPs over their wall seconds. */
   flopsPerSecond: number;
-  slowest: number;
-  fastest: number;
   runs: number;
 }
 
@@ -36,13 +34,7 @@ export function measuredRate(runs: TimedRun[]): DeviceRate | undefined {
     .sort((a, b) => b.at.localeCompare(a.at))
     .slice(0, RATE_RUNS);
   if (rates.length === 0) return undefined;
-  const each = rates.map((r) => r.flops / r.seconds);
-  return {
-    flopsPerSecond: rates.reduce((a, r) => a + r.flops, 0) / rates.reduce((a, r) => a + r.seconds, 0),
-    slowest: Math.min(...each),
-    fastest: Math.max(...each),
-    runs: rates.length,
-  };
+  return { flopsPerSecond: rates.reduce((a, r) => a + r.flops, 0) / rates.reduce((a, r) => a + r.seconds, 0), runs: rates.length };
 }
 
 /** Seconds to "45 s", "3 min", "1.5 h": a rough figure, as an estimate should read. */
@@ -67,19 +59,75 @@ export function formatRate(flopsPerSecond: number): string {
   return `${formatFlops(flopsPerSecond)}/s`;
 }
 
+/** A stored experiment as the estimate reads it. */
+export interface TimedExperiment {
+  name: string;
+  createdAt: string;
+  finishedAt?: string;
+  status: string;
+  /** Training FLOPs of its plan. */
+  trainingFlops: number;
+}
+
+export interface ExperimentRate {
+  /** Wall seconds per training FLOP of whole experiments (every stage: loading, growth, merges, evaluation). */
+  secondsPerFlop: number;
+  slowest: number;
+  fastest: number;
+  experiments: number;
+  /** Measured on experiments of the same recipe name (else of any recipe). */
+  sameRecipe: boolean;
+}
+
 /**
- * What a plan with `trainingFlops` takes on this device, in words: "about 1–2 min on this device
- * (8.02 GFLOP of training at the measured 0.9 GFLOP/s of the last 3 runs, ...)", or, without
- * a measured run, that it has not been measured and how to measure it.
+ * Wall seconds per planned training FLOP of the newest RATE_RUNS completed experiments, of the
+ * recipe `name` when any ran here (stages other than training cost alike then), else of any.
  */
-export function describeDuration(trainingFlops: number, rate: DeviceRate | undefined): { text: string; seconds?: { low: number; high: number } } {
+export function measuredExperimentRate(experiments: TimedExperiment[], name: string): ExperimentRate | undefined {
+  const done = experiments
+    .flatMap((e) => {
+      const seconds = e.finishedAt ? (Date.parse(e.finishedAt) - Date.parse(e.createdAt)) / 1000 : NaN;
+      return e.status === 'completed' && seconds > 0 && e.trainingFlops > 0 ? [{ ...e, perFlop: seconds / e.trainingFlops }] : [];
+    })
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const same = done.filter((e) => e.name === name);
+  const chosen = (same.length ? same : done).slice(0, RATE_RUNS);
+  if (chosen.length === 0) return undefined;
+  const each = chosen.map((e) => e.perFlop);
+  return { secondsPerFlop: each.reduce((a, x) => a + x, 0) / each.length, slowest: Math.max(...each), fastest: Math.min(...each), experiments: chosen.length, sameRecipe: same.length > 0 };
+}
+
+export interface DurationEstimate {
+  text: string;
+  /** Seconds, lowest and highest of the measurements; absent when nothing is measured. */
+  seconds?: { low: number; high: number };
+  /** What the figure rests on: whole experiments, training runs alone, or nothing yet. */
+  basis: 'experiments' | 'runs' | 'none';
+}
+
+/**
+ * What a plan with `trainingFlops` takes on this device, in words. Whole experiments measured
+ * here give the whole time; training runs alone give the training part, and say the other stages
+ * come on top; with neither, it says it has not been measured and how to measure it.
+ */
+export function describeDuration(trainingFlops: number, measured: { runs?: DeviceRate; experiments?: ExperimentRate }): DurationEstimate {
   const work = `${formatFlops(trainingFlops)} of training`;
-  if (!rate) return { text: `${work}; not measured on this device yet: train any run (Train view) and the time it takes here is estimated from its speed.` };
-  const low = trainingFlops / rate.fastest;
-  const high = trainingFlops / rate.slowest;
-  const runs = rate.runs === 1 ? 'the last run' : `the last ${rate.runs} runs`;
-  return {
-    text: `about ${roughRange(low, high)} on this device (${work} at the measured ${formatRate(rate.flopsPerSecond)} of ${runs}, their loading and evaluations included)`,
-    seconds: { low, high },
-  };
+  const e = measured.experiments;
+  if (e) {
+    const low = trainingFlops * e.fastest;
+    const high = trainingFlops * e.slowest;
+    const which = `${e.experiments === 1 ? 'the last experiment' : `the last ${e.experiments} experiments`}${e.sameRecipe ? ' of this recipe' : ''}`;
+    return { text: `about ${roughRange(low, high)} on this device, every stage included (${work}; measured on ${which} here)`, seconds: { low, high }, basis: 'experiments' };
+  }
+  const r = measured.runs;
+  if (r) {
+    const seconds = trainingFlops / r.flopsPerSecond;
+    const runs = r.runs === 1 ? 'the last run' : `the last ${r.runs} runs`;
+    return {
+      text: `training alone about ${roughDuration(seconds)} on this device (${work} at the measured ${formatRate(r.flopsPerSecond)} of ${runs}, their loading and evaluations included); growth, merges and the final evaluation come on top, measured once an experiment has run here`,
+      seconds: { low: seconds, high: seconds },
+      basis: 'runs',
+    };
+  }
+  return { text: `${work}; not measured on this device yet: train any run (Train view) and the time it takes here is estimated from its speed.`, basis: 'none' };
 }

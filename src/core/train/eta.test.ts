@@ -49,7 +49,8 @@ async function fakeRun(r: FakeRun): Promise<{ points: MetricPoint[]; end: number
   return { points, end: port.clock };
 }
 
-const shape = (r: FakeRun, evalTokens = 1000): RunShape => ({ steps: r.steps, evalEvery: r.evalEvery, tokensPerStep: 16, evalTokens });
+/** Many eval tokens by default: the estimate from tokens stays above every timed evaluation, so these runs use measurements. */
+const shape = (r: FakeRun, evalTokens = 1e6): RunShape => ({ steps: r.steps, evalEvery: r.evalEvery, tokensPerStep: 16, evalTokens });
 
 describe('runEta', () => {
   it('includes the evaluations still to come: an evaluation-heavy run is predicted to the second', async () => {
@@ -65,7 +66,7 @@ describe('runEta', () => {
     expect(eta.seconds).toBeCloseTo(end / 1000 - points[at10].elapsed, 6);
     expect(eta.seconds).toBeCloseTo(5, 6);
     // After every point (complete at its elapsed, the loop's clock) the ETA is the time the run really had left.
-    for (let i = 1; i < points.length; i++) {
+    for (let i = 2; i < points.length; i++) {
       expect(runEta(points.slice(0, i + 1), shape(r))!.seconds).toBeCloseTo(end / 1000 - points[i].elapsed, 6);
     }
   });
@@ -96,10 +97,21 @@ describe('runEta', () => {
     expect(runEta(points, { steps: 20, evalEvery: 0, tokensPerStep: 16, evalTokens: 0 })!.seconds).toBeCloseTo(2, 6);
   });
 
-  it("leaves the run's first step (kernel compilation) out of the step time once a later step is timed", () => {
+  it("leaves the run's first step (kernel compilation) out: no step time until a second step is timed", () => {
     const at = (step: number, elapsed: number): MetricPoint => ({ step, tokens: step, flops: step, loss: 1, lr: 0, gradNorm: 1, elapsed, numTensors: 0 });
-    expect(secondsPerStep([at(1, 5)])).toBeCloseTo(5, 6);
+    expect(secondsPerStep([at(0, 2), at(1, 5)])).toBeUndefined();
     expect(secondsPerStep([at(1, 5), at(2, 5.5), at(3, 6)])).toBeCloseTo(0.5, 6);
+  });
+
+  it("takes the run's first evaluation (it compiles kernels too) as an upper bound until a later one is timed", () => {
+    // 10 steps of 16 tokens at 0.2 s: 80 tokens/s, so 240 eval tokens are estimated at 1 s.
+    const at = (step: number, elapsed: number, evalSeconds?: number): MetricPoint => ({ step, tokens: 16 * step, flops: step, loss: 1, lr: 0, gradNorm: 1, elapsed, numTensors: 0, ...(evalSeconds ? { evalSeconds } : {}) });
+    const steps = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((s) => at(s, 5 + 0.2 * s));
+    const run = { steps: 20, evalEvery: 0, tokensPerStep: 16, evalTokens: 240 };
+    expect(runEta([at(0, 5, 5), ...steps], run)).toMatchObject({ evalSeconds: 1, evalEstimated: true });
+    expect(runEta([at(0, 0.5, 0.5), ...steps.map((p) => ({ ...p, elapsed: p.elapsed - 4.5 }))], run)).toMatchObject({ evalSeconds: 0.5, evalEstimated: false });
+    const later = [...steps.slice(0, 9), at(10, 7 + 3, 3)];
+    expect(runEta([at(0, 5, 5), ...later], run)!.evalSeconds).toBeCloseTo(3, 6);
   });
 
   it('has no ETA before a training step is timed', () => {

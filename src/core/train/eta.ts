@@ -1,7 +1,8 @@
 // Time left of a training run, from what its own metric points measured: the remaining steps at
 // the recent seconds per training step, plus the remaining evaluation points at the seconds the
-// last evaluation took. Before any evaluation is timed (a run resumed from an older record), its
-// cost is estimated from the tokens it scores and the training throughput, and says so.
+// last evaluation took. Before an evaluation is timed (a run resumed from an older record), or
+// while only the first one is (it compiles kernels too) and the estimate is lower, its cost is
+// estimated from the tokens it scores and the training throughput, and says so.
 import type { MetricPoint, TrainSettings } from './settings';
 
 /** Step time is measured over this many recent points, so it follows speed changes. */
@@ -51,26 +52,34 @@ export function evaluationsLeft(step: number, steps: number, evalEvery: number, 
 
 /**
  * Seconds per training step over the last RATE_WINDOW points: wall time between them less the
- * evaluations and pauses inside that span. The run's first step (it compiles the kernels) is
- * left out once a later one is timed; one training point alone is timed from the run's start.
+ * evaluations and pauses inside that span. The first step of the points (it compiles the
+ * kernels, several times a later step on software WebGPU) only starts the span, so there is no
+ * step time until a second step is reported.
  */
 export function secondsPerStep(metrics: MetricPoint[]): number | undefined {
-  const last = metrics[metrics.length - 1];
-  if (!last || last.step === 0) return undefined;
   const firstStep = metrics.findIndex((p) => p.step > 0);
-  const refIndex = Math.max(firstStep < metrics.length - 1 ? firstStep : 0, metrics.length - 1 - RATE_WINDOW);
-  const ref = refIndex < metrics.length - 1 ? metrics[refIndex] : undefined;
+  if (firstStep < 0 || firstStep === metrics.length - 1) return undefined;
+  const last = metrics[metrics.length - 1];
+  const refIndex = Math.max(firstStep, metrics.length - 1 - RATE_WINDOW);
+  const ref = metrics[refIndex];
   let evals = 0;
-  for (let i = refIndex + (ref ? 1 : 0); i < metrics.length; i++) evals += metrics[i].evalSeconds ?? 0;
-  const seconds = last.elapsed - (ref?.elapsed ?? 0) - (pausedAt(last) - (ref ? pausedAt(ref) : 0)) - evals;
-  const steps = last.step - (ref?.step ?? 0);
+  for (let i = refIndex + 1; i < metrics.length; i++) evals += metrics[i].evalSeconds ?? 0;
+  const seconds = last.elapsed - ref.elapsed - (pausedAt(last) - pausedAt(ref)) - evals;
+  const steps = last.step - ref.step;
   return steps > 0 && seconds > 0 ? seconds / steps : undefined;
 }
 
-/** The last evaluation's duration, if any point of the run carries one. */
-export function lastEvalSeconds(metrics: MetricPoint[]): number | undefined {
-  for (let i = metrics.length - 1; i >= 0; i--) if (metrics[i].evalSeconds !== undefined) return metrics[i].evalSeconds;
-  return undefined;
+/** The last evaluation timed, if any point of the run carries one, and whether it was the run's first. */
+export function lastEvaluation(metrics: MetricPoint[]): { seconds: number; first: boolean } | undefined {
+  let found: number | undefined;
+  let count = 0;
+  for (let i = metrics.length - 1; i >= 0; i--) {
+    const t = metrics[i].evalSeconds;
+    if (t === undefined) continue;
+    found ??= t;
+    if (++count > 1) break;
+  }
+  return found === undefined ? undefined : { seconds: found, first: count === 1 };
 }
 
 /**
@@ -82,21 +91,25 @@ export function evalTokensOf(s: Pick<TrainSettings, 'watch' | 'evalTokens' | 'ev
   return s.watch.length * s.evalTokens + (s.evalSuites?.length ?? 0) * s.evalPairs * 2 * s.seqLen;
 }
 
-/** Time left of a run after its points so far; undefined until a training step is timed. */
+/** Time left of a run after its points so far; undefined until a training step after the first is timed. */
 export function runEta(metrics: MetricPoint[], run: RunShape): RunEta | undefined {
   const stepSeconds = secondsPerStep(metrics);
   if (stepSeconds === undefined) return undefined;
   const last = metrics[metrics.length - 1];
   const evaluates = run.evalTokens > 0;
   const left = evaluates ? evaluationsLeft(last.step, run.steps, run.evalEvery, metrics.some((p) => p.step === 0)) : 0;
-  const measured = evaluates ? lastEvalSeconds(metrics) : 0;
   const trainTokensPerSecond = run.tokensPerStep / stepSeconds;
-  const evalSeconds = measured ?? (run.evalTokens * FORWARD_SHARE) / trainTokensPerSecond;
+  const estimate = (run.evalTokens * FORWARD_SHARE) / trainTokensPerSecond;
+  const timed = evaluates ? lastEvaluation(metrics) : { seconds: 0, first: false };
+  // The run's first evaluation also compiles the evaluation kernels: until a later one is timed
+  // it bounds the cost from above, and the estimate from tokens is used where it is lower.
+  const useEstimate = timed === undefined || (timed.first && estimate < timed.seconds);
+  const evalSeconds = useEstimate ? estimate : timed.seconds;
   return {
     seconds: Math.max(0, run.steps - last.step) * stepSeconds + left * evalSeconds,
     stepSeconds,
     evalSeconds,
     evaluationsLeft: left,
-    evalEstimated: measured === undefined,
+    evalEstimated: useEstimate,
   };
 }

@@ -1,16 +1,18 @@
-// How long the chosen preset takes here: its plan's training FLOPs at the FLOP rate this
-// device's latest runs measured (core/experiment/duration.ts), or a plain word that it has not
-// been measured yet.
+// How long the chosen preset takes here (core/experiment/duration.ts): from whole experiments
+// that ran on this device, else the training part from its latest runs' FLOP rate, else a plain
+// word that nothing has been measured yet.
 import { useMemo } from 'react';
-import { describeDuration, measuredRate } from '../../core/experiment/duration';
+import { describeDuration, measuredExperimentRate, measuredRate } from '../../core/experiment/duration';
 import { planExperiment } from '../../core/experiment/plan';
 import type { Recipe } from '../../core/experiment/recipe';
 import { useStudio } from '../../state/store';
 
 export function DurationEstimate({ recipe }: { recipe: Recipe }) {
   const runs = useStudio((s) => s.runs);
-  // Recomputed when a run's points change: its rate is part of the measurement.
-  const rate = useMemo(() => measuredRate(Object.values(runs).filter((v) => v.status !== 'running' && v.status !== 'paused').map((v) => ({ createdAt: v.record.createdAt, metrics: v.metrics }))), [runs]);
+  const experiments = useStudio((s) => s.experiments);
+  // Finished runs only: a live run's rate is still settling (its first step compiles kernels).
+  const runRate = useMemo(() => measuredRate(Object.values(runs).filter((v) => v.status === 'completed' || v.status === 'stopped').map((v) => ({ createdAt: v.record.createdAt, metrics: v.metrics }))), [runs]);
+  const experimentRate = useMemo(() => measuredExperimentRate(experiments.map((e) => ({ name: e.name, createdAt: e.createdAt, finishedAt: e.finishedAt, status: e.status, trainingFlops: e.plan.trainingFlops })), recipe.name), [experiments, recipe.name]);
   const flops = useMemo(() => {
     try {
       return planExperiment(recipe).trainingFlops;
@@ -19,9 +21,9 @@ export function DurationEstimate({ recipe }: { recipe: Recipe }) {
     }
   }, [recipe]);
   if (flops === undefined) return null;
-  const d = describeDuration(flops, rate);
+  const d = describeDuration(flops, { runs: runRate, experiments: experimentRate });
   return (
-    <p className="muted small-text" data-testid="experiment-estimate" data-measured={rate ? 'yes' : 'no'} data-low={d.seconds?.low} data-high={d.seconds?.high}>
+    <p className="muted small-text" data-testid="experiment-estimate" data-basis={d.basis} data-low={d.seconds?.low} data-high={d.seconds?.high}>
       {d.text}
     </p>
   );

@@ -1,8 +1,11 @@
 // An experiment's stages as a progress tree: done, running, pending or failed; the running stage
-// with its training step and the experiment's ETA, redrawn every second while it runs.
+// with its training step and the experiment's ETA, and its wall-clock elapsed time, redrawn every
+// second while it runs. The ETA covers every stage once an experiment has finished on this device
+// (core/experiment/duration.ts); before that it covers the training stages and says so.
 import { useEffect, useState } from 'react';
 import type { ExperimentStatusView, StageView } from '../../state/experiment';
 import { useStudio } from '../../state/store';
+import { measuredExperimentRate } from '../../core/experiment/duration';
 import { formatDuration } from '../shared/format';
 import { useStudioApi } from '../shared/studioContext';
 
@@ -36,14 +39,22 @@ export function ExperimentProgress({ id }: { id: string }) {
     const timer = setInterval(() => setTick((n) => n + 1), 1000);
     return () => clearInterval(timer);
   }, [running]);
+  const experiments = useStudio((s) => s.experiments);
   if (!version) return null;
   const view = studio.experiments.status(id);
   const done = view.stages.filter((s) => s.status === 'done').length;
+  const rec = experiments.find((x) => x.id === id)!;
+  const elapsed = ((rec.finishedAt ? Date.parse(rec.finishedAt) : Date.now()) - Date.parse(rec.createdAt)) / 1000;
+  const others = measuredExperimentRate(experiments.filter((x) => x.id !== id).map((x) => ({ name: x.name, createdAt: x.createdAt, finishedAt: x.finishedAt, status: x.status, trainingFlops: x.plan.trainingFlops })), rec.name);
+  const eta: Eta | undefined = others
+    ? { seconds: Math.max(0, rec.plan.trainingFlops * others.secondsPerFlop - elapsed), title: 'every stage, at the pace of the experiments that finished on this device' }
+    : view.etaSeconds === undefined ? undefined : { seconds: view.etaSeconds, title: 'the training stages left, at the FLOP rate so far (their evaluations included); merges and the final evaluation come on top', training: true };
   return (
     <div className="progress-box experiment-progress" data-testid="experiment-progress" data-id={id} data-status={view.status}>
       <div className="progress-head">
         <b title={id}>{view.name}</b>
         <span className="num muted">{done}/{view.stages.length} stages</span>
+        <span className="num muted" data-testid="experiment-elapsed" data-seconds={elapsed} title="wall-clock time since the experiment started">{formatDuration(elapsed)} elapsed</span>
         <span className={`status ${view.status}`}>{view.status}</span>
       </div>
       <ol className="experiment-tree">
@@ -52,7 +63,7 @@ export function ExperimentProgress({ id }: { id: string }) {
             <span className="stage-icon" aria-label={s.status}>{ICONS[s.status]}</span>
             <span className="stage-title">{s.title}</span>
             <span className="tag">{s.kind}</span>
-            {s.status === 'running' && <CurrentStage view={view} />}
+            {s.status === 'running' && <CurrentStage view={view} eta={eta} />}
             {s.status === 'failed' && view.error && <p className="error-text" data-testid="experiment-error">{view.error}</p>}
           </li>
         ))}
@@ -62,9 +73,16 @@ export function ExperimentProgress({ id }: { id: string }) {
   );
 }
 
-function CurrentStage({ view }: { view: ExperimentStatusView }) {
+interface Eta {
+  seconds: number;
+  title: string;
+  /** Covers the training stages only. */
+  training?: boolean;
+}
+
+function CurrentStage({ view, eta: e }: { view: ExperimentStatusView; eta?: Eta }) {
   const c = view.current;
-  const eta = view.etaSeconds === undefined ? undefined : <span title="the whole experiment, from the FLOP rate so far">ETA {formatDuration(view.etaSeconds)}</span>;
+  const eta = e && <span data-testid="experiment-eta" data-seconds={e.seconds} title={e.title}>ETA {formatDuration(e.seconds)}{e.training ? ' (training)' : ''}</span>;
   if (c?.steps === undefined) return <div className="stage-live progress-stats">{eta}</div>;
   const step = c.step ?? 0;
   return (
