@@ -314,14 +314,15 @@ function numberProblem(s: NumSpec, v: unknown, scope: Scope): string {
   return `must be ${rangeRule(s, scope)}${named.length ? ` (${named.join(' and ')})` : ''}`;
 }
 
-/** The problem of each method parameter's value, by name (checkParam's message without its prefix). */
+/** The problem of each method parameter's value, by name, in the words settingErrors uses for a form. */
 export function paramErrors(specs: readonly ParamSpec[], values: Record<string, unknown>): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const s of specs) {
-    try {
-      checkParam(s, values[s.name], s.label);
-    } catch (e) {
-      errors[s.name] = (e as Error).message.slice(s.label.length + 2);
+    const v = values[s.name];
+    if (s.kind === 'boolean') {
+      if (typeof v !== 'boolean') errors[s.name] = 'must be true or false';
+    } else if (outOfRange(s, v, {})) {
+      errors[s.name] = numberProblem(s, v, {});
     }
   }
   return errors;

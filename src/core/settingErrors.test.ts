@@ -44,6 +44,6 @@ describe('paramErrors: a method form\'s parameters', () => {
   it('names an out-of-range parameter and passes good ones', () => {
     const specs = [{ name: 'factor', kind: 'int', default: 2, min: 2, max: 8, label: 'factor', help: '' }, { name: 'noise', kind: 'number', default: 0, min: 0, label: 'noise', help: '' }] as const;
     expect(paramErrors([...specs], { factor: 2, noise: 0.1 })).toEqual({});
-    expect(paramErrors([...specs], { factor: 1, noise: NaN })).toEqual({ factor: 'factor must be from 2 to 8, got 1', noise: 'noise must be a number from 0 to ∞, got null' });
+    expect(paramErrors([...specs], { factor: 1, noise: NaN })).toEqual({ factor: 'must be an integer from 2 to 8', noise: 'type a number of at least 0' });
   });
 });

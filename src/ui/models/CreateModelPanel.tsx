@@ -12,6 +12,11 @@ import { formatCount, formatFlops } from '../shared/format';
 import { useReport } from '../shared/report';
 import { ErrorText } from '../shared/ErrorText';
 import { ConfigCost } from './ConfigCost';
+import { FieldError, invalidProps } from '../shared/ParamForm';
+
+/** createModel's seed range (it seeds the initial weights). */
+const MAX_SEED = 2 ** 32 - 1;
+const validSeed = (text: string) => text.trim() !== '' && Number.isInteger(Number(text)) && Number(text) >= 0 && Number(text) <= MAX_SEED;
 import { useStudioApi } from '../shared/studioContext';
 import { selectFrom } from '../shared/uiState';
 import { Field } from '../shared/Field';
@@ -27,6 +32,8 @@ export function CreateModelPanel() {
   const { error, run, near } = useReport();
   const checked = useMemo(() => check(draft), [draft]);
   const preset = presets.find((p) => p.id === presetId);
+  const nameError = name.trim() ? undefined : 'type a name';
+  const seedError = validSeed(seed) ? undefined : `must be an integer from 0 to ${MAX_SEED}`;
 
   function pick(id: string) {
     const p = presets.find((x) => x.id === id);
@@ -55,10 +62,12 @@ export function CreateModelPanel() {
           </select>
         </Field>
         <Field grow label="name">
-          <input data-testid="model-name" value={name} onChange={(e) => setName(e.target.value)} />
+          <input data-testid="model-name" {...invalidProps('model-name-error', nameError)} value={name} onChange={(e) => setName(e.target.value)} />
+          <FieldError id="model-name-error" message={nameError} testId="model-name-error" />
         </Field>
         <Field label="seed">
-          <input className="short" inputMode="numeric" data-testid="model-seed" value={seed} onChange={(e) => setSeed(e.target.value)} />
+          <input className="short" inputMode="numeric" data-testid="model-seed" {...invalidProps('model-seed-error', seedError)} value={seed} onChange={(e) => setSeed(e.target.value)} />
+          <FieldError id="model-seed-error" message={seedError} testId="model-seed-error" />
         </Field>
       </div>
       {preset && <p className="muted small-text">{preset.description}</p>}
@@ -76,7 +85,7 @@ export function CreateModelPanel() {
         )
       )}
       <div className="actions" ref={near}>
-        <button className="primary" data-testid="create-model" disabled={!checked.config || !name.trim() || busy} onClick={() => void create()}>
+        <button className="primary" data-testid="create-model" disabled={!checked.config || !!nameError || !!seedError || busy} onClick={() => void create()}>
           {busy ? 'Creating…' : 'Create'}
         </button>
       </div>
