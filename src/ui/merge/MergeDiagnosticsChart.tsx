@@ -36,7 +36,7 @@ export function MergeDiagnosticsChart({ diagnostics, testId, stale, subject }: {
           <XAxis dataKey="layer" type="category" tick={{ fontSize: 11 }} height={36} label={{ value: 'layer (emb: embeddings, head: output)', position: 'insideBottom', offset: 0, fontSize: 11, fill: '#4b5563' }} />
           <YAxis {...PERCENT_AXIS} width={58} label={{ value: 'share of entries (%)', angle: -90, position: 'insideLeft', offset: 8, fontSize: 11, fill: '#4b5563', style: { textAnchor: 'middle' } }} />
           <Tooltip isAnimationActive={false} formatter={(v) => `${Number(v).toFixed(1)} %`} labelFormatter={(l) => (l === 'emb' || l === 'head' ? String(l) : `layer ${l}`)} />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
+          <Legend verticalAlign="top" wrapperStyle={{ fontSize: 11, paddingBottom: 4 }} />
           <Bar dataKey="kept" name="kept" fill={KEPT_FILL} isAnimationActive={false} />
           <Line dataKey="before" name="disagree before" stroke={COLORS[1]} strokeWidth={1.5} isAnimationActive={false} />
           <Line dataKey="after" name="disagree after" stroke={COLORS[2]} strokeWidth={1.5} isAnimationActive={false} />

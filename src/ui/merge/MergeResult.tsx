@@ -30,7 +30,7 @@ export function MergeResult({ id }: { id: string }) {
     <div className="result-box merge-result" data-testid="merge-result" data-id={m.id}>
       <p>Saved <b data-testid="merge-result-name">{m.name}</b>; it is in the Models list.</p>
       <MergeLineage merge={m.merge} />
-      <MergeDiagnosticsChart diagnostics={m.merge.diagnostics} testId="merge-result-diagnostics" />
+      <MergeDiagnosticsChart diagnostics={m.merge.diagnostics} testId="merge-result-diagnostics" subject={m.name} />
       <div className="actions">
         <button data-testid="merge-export-yaml" onClick={exportYaml}>Export mergekit YAML</button>
       </div>

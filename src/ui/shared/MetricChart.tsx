@@ -32,6 +32,8 @@ export interface MetricChartProps<P extends XPoint> {
   /** The x axis, when several charts share one pick; else the chart's own (steps to start). */
   x?: XKind;
   onX?: (x: XKind) => void;
+  /** The x axes offered; all four unless given (a chart whose markers sit at steps offers only steps). */
+  xKinds?: XKind[];
   /** The y axis' title with its unit, and the value's CSV column. */
   yTitle?: string;
   valueName?: string;

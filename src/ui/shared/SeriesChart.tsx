@@ -121,7 +121,8 @@ export function SeriesChart({ testId, title, series, x: xGiven, onX, xKinds, ste
               label={yTitle && { value: yTitle, angle: -90, position: 'insideLeft', offset: 8, fontSize: 11, fill: '#4b5563', style: { textAnchor: 'middle' } }}
             />
             <Tooltip {...LOSS_TOOLTIP} formatter={(v) => format(Number(v), 0)} labelFormatter={(v) => xLabel(x, v)} />
-            {series.length > 1 && <Legend wrapperStyle={{ fontSize: 11 }} />}
+            {/* On top: below, it would sit on the x axis' title. */}
+            {series.length > 1 && <Legend verticalAlign="top" wrapperStyle={{ fontSize: 11, paddingBottom: 4 }} />}
             {children}
             {plotted.map((s, i) =>
               smoothed ? (
