@@ -2,6 +2,7 @@
 // runs: one chart draws English and Icelandic over the whole story with the marker where the data
 // changes, each stage shows what the model wrote, and the replay pass is drawn on the same chart
 // (both passes) with its numbers beside pass 1's. STORY_SHOTS=<dir> saves screenshots of each stage.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { openStudio, showView, watchConsole } from './helpers';
 
@@ -85,5 +86,15 @@ test('the forgetting story: one chart of both languages, samples per stage, a re
   expect(settings[1].from).toBe(settings[0].from);
   for (const k of ['steps', 'batchSize', 'seqLen', 'lr', 'evalEvery', 'evalTokens', 'seed'] as const) expect(settings[1][k], k).toEqual(settings[0][k]);
   expect(settings[1].adapt!.replay).toBe(0.25);
+
+  // The finished story fits both sizes and speaks: no sideways scroll, no serious axe violation.
+  for (const size of [{ width: 1440, height: 900 }, { width: 1024, height: 768 }]) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(300);
+    const width = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    expect(width.scroll, `the story at ${size.width} px scrolls sideways`).toBeLessThanOrEqual(width.client);
+    const axe = await new AxeBuilder({ page }).include('[data-view="forget"]').analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
+  }
   expect(errors).toEqual([]);
 });
