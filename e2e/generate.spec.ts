@@ -2,13 +2,21 @@
 // streaming each column (several updates before it is done), the same text as studio.generate
 // with the same seed; studio.generate streams through onToken and stops on abort; Stop in the
 // panel ends the writing; and a short training run saves a sample at each evaluation point,
-// kept with the run over a reload and shown beside the training curves.
+// kept with the run over a reload and shown beside the training and adaptation curves. The panel
+// with output and the samples have no serious or critical axe violation.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { openStudio, showView, TINY_CONFIG, watchConsole } from './helpers';
 
 test.setTimeout(120_000);
 
 const OPTIONS = { maxTokens: 12, temperature: 1, topK: 0, topP: 1, seed: 7 };
+
+/** Serious or critical axe violations inside `selector`, as "rule: target" lines. */
+async function seriousViolations(page: Page, selector: string): Promise<string[]> {
+  const axe = await new AxeBuilder({ page }).include(selector).analyze();
+  return axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
 
 /** Records every distinct text each column's output shows, from before Generate is pressed. */
 async function recordOutputs(page: Page): Promise<void> {
@@ -77,6 +85,7 @@ test('the Generate panel streams two checkpoints side by side, the same text as 
   expect(Math.abs(boxA!.y - boxB!.y)).toBeLessThan(2);
   expect(boxB!.x).toBeGreaterThan(boxA!.x + boxA!.width - 1);
   await expect(columns.nth(0).getByTestId('generate-status')).toContainText('12 tokens, reached max tokens');
+  expect(await seriousViolations(page, '[data-testid="generate-panel"]')).toEqual([]);
 
   // Stop in the panel while the first model writes: the generation ends, the rest do not run.
   await fillSettings(page, 'the ', { ...OPTIONS, maxTokens: 1000 });
@@ -134,6 +143,7 @@ test('a short training run writes a sample at each evaluation point, kept with t
   await expect(samples.getByTestId('train-samples-earlier')).toBeDisabled();
   await samples.getByTestId('train-samples-latest').click();
   await expect(samples.getByTestId('train-samples-step')).toContainText('step 4');
+  expect(await seriousViolations(page, '[data-testid="train-samples"]')).toEqual([]);
 
   // Adaptation: a sample in each watched language, beside the adaptation curves.
   const adapted = await page.evaluate(async (from) => {
