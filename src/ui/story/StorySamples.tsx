@@ -1,8 +1,9 @@
-// What the model writes at one stage of the story: each fixed prompt (muted) and its greedy
-// continuation, marked in the prompt language's colour.
+// What the model writes at one stage of the story: each fixed prompt (muted) and its seeded
+// continuation, as the studio shows every sample (SampleText), marked in the prompt language's colour.
 import type { StageSamples } from '../../core/train/forgetStory';
 import { useStudio } from '../../state/store';
 import { corpusColor } from '../shared/languageColors';
+import { SampleText } from '../shared/SampleText';
 import { languageName, printable } from './storyText';
 
 export function StorySamples({ stage, writing }: { stage?: StageSamples; writing: boolean }) {
@@ -15,10 +16,7 @@ export function StorySamples({ stage, writing }: { stage?: StageSamples; writing
         return (
           <li key={s.corpus} data-testid="story-sample" data-stage={stage.stage} data-corpus={s.corpus} style={{ borderLeftColor: corpusColor(s.corpus, corpora) }}>
             <span className="story-sample-lang">{language} prompt</span>
-            <span className="story-sample-text">
-              <span className="muted">{s.prompt}</span>
-              <b>{printable(s.text) || '∅'}</b>
-            </span>
+            <SampleText prompt={s.prompt} text={printable(s.text)} />
           </li>
         );
       })}
