@@ -19,7 +19,7 @@ export const IMMEDIATE_REQUESTS: ReadonlySet<string> = new Set<keyof GenerateReq
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export function generateService(engine: Engine): Handlers<GenerateRequests> {
-  /** Jobs asked to stop; a job removes its id when it ends. */
+  /** Jobs asked to stop (also before they start); a job removes its id when it ends (a stop that arrives later leaves its few bytes). */
   const stopping = new Set<string>();
   return {
     async generate(a) {
