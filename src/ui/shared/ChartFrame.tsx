@@ -2,11 +2,12 @@
 // exports. "PNG" rasterises the chart's own SVG with the title and a legend (chartSvg.ts,
 // state/svgToPng.ts); "CSV" saves the data as plotted. File names say what the chart is: the
 // run (or subject), the chart and the day.
-import { type ReactNode, useRef, useState } from 'react';
+import { type ReactNode, useRef } from 'react';
 import { svgToPng } from '../../state/svgToPng';
 import { chartFileName } from './chartData';
 import { composeChartSvg, type LegendItem } from './chartSvg';
 import { downloadBlob, downloadText } from './download';
+import { useReport } from './report';
 
 export interface ChartExport {
   /** What the chart is about (a run's name); first in the file names. */
@@ -31,23 +32,18 @@ export interface ChartFrameProps {
 
 export function ChartFrame({ testId, title, exportAs, controls, data, className, children }: ChartFrameProps) {
   const root = useRef<HTMLDivElement>(null);
-  const [problem, setProblem] = useState<string>();
+  const { error, run, near } = useReport();
   const dataAttrs = Object.fromEntries(Object.entries(data ?? {}).map(([k, v]) => [`data-${k}`, v]));
   const name = (ext: 'png' | 'csv') => chartFileName(exportAs.subject, exportAs.chart, new Date().toISOString(), ext);
 
   async function savePng() {
-    setProblem(undefined);
     const svg = root.current?.querySelector<SVGSVGElement>('.recharts-wrapper > svg.recharts-surface');
-    if (!svg) return setProblem('nothing drawn yet to save');
+    if (!svg) throw new Error('nothing is drawn yet to save');
     const { width, height } = svg.getBoundingClientRect();
     const heading = root.current?.querySelector('h3')?.textContent?.trim() || exportAs.chart;
     const title = exportAs.subject ? `${exportAs.subject} — ${heading}` : heading;
     const doc = composeChartSvg({ title, chartSvg: new XMLSerializer().serializeToString(svg), width: Math.round(width), height: Math.round(height), legend: exportAs.legend });
-    try {
-      downloadBlob(name('png'), new Blob([(await svgToPng(doc)) as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
-    } catch (e) {
-      setProblem(e instanceof Error ? e.message : String(e));
-    }
+    downloadBlob(name('png'), new Blob([(await svgToPng(doc)) as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
   }
 
   return (
@@ -56,14 +52,14 @@ export function ChartFrame({ testId, title, exportAs, controls, data, className,
         <h3>{title}</h3>
         <div className="chart-toolbar" role="toolbar" aria-label={`${exportAs.chart} chart controls`}>
           {controls}
-          <span className="chart-exports">
-            <button type="button" className="small" data-testid={`${testId}-png`} title="save this chart as a PNG image" onClick={() => void savePng()}>PNG</button>
+          <span className="chart-exports" ref={near}>
+            <button type="button" className="small" data-testid={`${testId}-png`} title="save this chart as a PNG image" onClick={() => void run(savePng)}>PNG</button>
             <button type="button" className="small" data-testid={`${testId}-csv`} title="save the plotted data (raw and smoothed, every x column) as CSV" onClick={() => downloadText(name('csv'), exportAs.csv(), 'text/csv')}>CSV</button>
           </span>
         </div>
       </div>
       {children}
-      {problem && <p className="error-text small-text">{problem}</p>}
+      {error && <p className="error-text small-text" data-testid={`${testId}-export-error`}>{error}</p>}
     </div>
   );
 }
