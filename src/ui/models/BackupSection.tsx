@@ -10,6 +10,7 @@ import { downloadBlob } from '../shared/download';
 import { formatBytes } from '../shared/format';
 import { report, useReport } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
+import { type JobProgress, ProgressBox } from '../shared/ProgressBox';
 
 interface SaveFilePicker {
   (options: { suggestedName: string; types: { description: string; accept: Record<string, string[]> }[] }): Promise<{ name: string; createWritable(): Promise<BackupSink> }>;
@@ -37,6 +38,7 @@ export function BackupSection() {
   const [status, setStatus] = useState<string>();
   const { error, run: attempt } = useReport();
   const [pending, setPending] = useState<{ file: File; clashes: ItemRef[] }>();
+  const [progress, setProgress] = useState<JobProgress>();
   const input = useRef<HTMLInputElement>(null);
 
   async function run<T>(label: string, job: () => Promise<T>): Promise<T | undefined> {
@@ -69,7 +71,12 @@ export function BackupSection() {
 
   async function restore(file: File, onClash: ClashChoice) {
     setPending(undefined);
-    const r = await run(`Restoring ${file.name}…`, () => studio.restoreWorkspace(file, { onClash }));
+    // Shown at once; the bytes move as every entry is checked against its hash, before writing.
+    const startedAt = Date.now();
+    const label = `Restoring ${file.name}: checking every entry, then writing`;
+    setProgress({ done: 0, total: 0, label, unit: 'bytes', startedAt });
+    const r = await run(`Restoring ${file.name}…`, () => studio.restoreWorkspace(file, { onClash, onProgress: (done, total) => setProgress({ done, total, label, unit: 'bytes', startedAt }) }));
+    setProgress(undefined);
     if (!r) return;
     const written = r.restored.length + r.renamed.length + r.replaced.length;
     const same = r.skipped.filter((x) => x.why === 'identical').length;
@@ -99,6 +106,7 @@ export function BackupSection() {
         <input ref={input} type="file" accept=".gumsbackup,application/octet-stream" hidden data-testid="backup-file" onChange={(e) => e.target.files?.[0] && void chosen(e.target.files[0])} />
         {busy && <span className="muted small-text">{busy}</span>}
       </div>
+      {progress && <ProgressBox progress={progress} testId="restore-progress" />}
       {pending && (
         <div className="backup-clash" data-testid="backup-clash">
           <p className="small-text">
