@@ -35,12 +35,14 @@ test('export a trained model as one zip from the Models view, import it back thr
   await expect(exporter.getByTestId('export-run')).toHaveText('Export thyd-export-eng-x1.zip');
 
   // The model card, read before exporting.
-  await exporter.getByTestId('export-card').locator('summary').click();
+  await exporter.getByTestId('export-card').click();
   const card = exporter.getByTestId('export-card-text');
   await expect(card).toContainText('library_name: transformers');
   await expect(card).toContainText('## Lineage');
   await expect(card).toContainText('trained from export base');
   await expect(card).toContainText(`| ${made.suite} | eng |`);
+  await exporter.getByTestId('export-card-close').click();
+  await expect(exporter.getByTestId('export-card-dialog')).toBeHidden();
 
   // The archive: one download, named after the checkpoint, one folder of transformers' files.
   const [download] = await Promise.all([page.waitForEvent('download'), exporter.getByTestId('export-run').click()]);

@@ -2,8 +2,8 @@
 // checkpoint (model.safetensors in the chosen dtype, config.json, generation_config.json, the
 // tokenizer files, studio.json and a README model card, all in one folder of that name), or the
 // same files written straight into a folder where the browser can (File System Access API).
-// The model card can be read before exporting; the logit-scale caveat is said where it applies.
-import { useState } from 'react';
+// The model card can be read before exporting (in a dialog); the logit-scale caveat is said where it applies.
+import { useRef, useState } from 'react';
 import type { CheckpointManifest } from '../../core/checkpoint/manifest';
 import { EXPORT_DTYPES, type ExportDtype } from '../../core/checkpoint/hfExport';
 import { bundleFolder } from '../../core/checkpoint/exportBundle';
@@ -36,7 +36,10 @@ export function CheckpointExport({ manifest: m }: { manifest: CheckpointManifest
     return `Saved ${a.name} (${formatBytes(a.bytes.length)}): unzip it and give ${a.folder}/ to from_pretrained.`;
   });
   const toFolder = () => exporting(async () => `Wrote the files into ${await saveToFolder(folder, () => studio.exportCheckpoint(m.id, { dtype }))}/.`);
-  const loadCard = async () => {
+  // The card reads in a dialog of its own: the checkpoint column is too narrow for a README.
+  const dialog = useRef<HTMLDialogElement>(null);
+  const showCard = async () => {
+    dialog.current?.showModal();
     if (card === undefined) setCard(await attempt(() => studio.modelCard(m.id, { dtype })));
   };
 
@@ -60,10 +63,14 @@ export function CheckpointExport({ manifest: m }: { manifest: CheckpointManifest
       {status && <p className="muted small-text" role="status" data-testid="export-status">{status}</p>}
       {error && <ErrorText message={error} testId="export-error" />}
       {m.config.logit_scale !== 1 && <p className="muted small-text" data-testid="export-logit-fold">logit_scale {m.config.logit_scale} is folded into model.norm.weight (its entries × {m.config.logit_scale}): the same logits exactly, so the files load in transformers as an ordinary Llama with no extra field.</p>}
-      <details className="model-card" data-testid="export-card" onToggle={(e) => { if ((e.target as HTMLDetailsElement).open) void loadCard(); }}>
-        <summary>Model card (README.md)</summary>
+      <button className="link" onClick={() => void showCard()} data-testid="export-card">Model card (README.md)…</button>
+      <dialog ref={dialog} className="model-card-dialog" aria-labelledby={`card-${m.id}`} data-testid="export-card-dialog">
+        <div className="model-card-head">
+          <h3 id={`card-${m.id}`}>README.md of {folder}.zip</h3>
+          <button onClick={() => dialog.current?.close()} data-testid="export-card-close">Close</button>
+        </div>
         {card === undefined ? <p className="muted small-text">Reading…</p> : <pre className="model-card-text" data-testid="export-card-text">{card}</pre>}
-      </details>
+      </dialog>
     </div>
   );
 }
