@@ -1,4 +1,5 @@
-// Hugging Face interop in the browser: a trained tiny model exported as files and imported back
+// Hugging Face interop in the browser: a trained tiny model exported as files (a model folder's
+// files chosen together; the one-archive export is e2e/export.spec.ts) and imported back
 // through the file input scores text as before; a BPE model (tokenizer.json with merges, F16
 // shards) imports through window.studio, tokenizes with its merges and trains; broken files are
 // refused by name and leave the checkpoint list as it was.
@@ -101,7 +102,7 @@ test('a BPE model in F16 shards imports, tokenizes with its merges and trains; b
   expect(r.tokens.length - 1).toBeLessThan('the jury said'.length / 2); // merges applied
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   expect(mean(r.losses.slice(-3))).toBeLessThan(mean(r.losses.slice(0, 3)));
-  expect(r.exportedNames).toEqual(['model.safetensors', 'config.json', 'tokenizer.json', 'tokenizer_config.json', 'studio.json']);
+  expect(r.exportedNames).toEqual(['model.safetensors', 'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'studio.json', 'README.md']);
   expect(r.exportedTokenizer).toBe(tok.tokenizer);
   expect(errors).toEqual([]);
 });
