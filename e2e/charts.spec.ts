@@ -143,3 +143,36 @@ test('the runs table sorts and filters, and ticked runs are compared; a child ru
   expect(await firstChildStep()).toBe(r.parentSteps + 1);
   expect(errors).toEqual([]);
 });
+
+test('the merge diagnostics chart exports its layers as CSV and the chart as PNG', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = watchConsole(page);
+  await openStudio(page);
+  const r = await page.evaluate(async (config) => {
+    const s = window.studio;
+    const base = await s.createModel({ name: 'diag base', config, seed: 5 });
+    const english = await s.train({ from: base, name: 'diag english', data: [{ corpus: 'eng-brown', weight: 1 }], steps: 4, batchSize: 4, seqLen: 32, lr: 5e-3, watch: [] }).done;
+    const isl = await s.adapt({ from: english, target: 'udhr-isl', steps: 3, batchSize: 4, seqLen: 32, lr: 5e-3, name: 'diag isl', evalSuites: [], evalEvery: 3, evalTokens: 128 }).done;
+    const fao = await s.adapt({ from: english, target: 'udhr-fao', steps: 3, batchSize: 4, seqLen: 32, lr: 5e-3, name: 'diag fao', evalSuites: [], evalEvery: 3, evalTokens: 128 }).done;
+    return { english, isl, fao };
+  }, TINY_CONFIG);
+  await showView(page, 'merge');
+  await page.getByTestId('merge-method').selectOption('ties');
+  await page.getByTestId('merge-base').selectOption(r.english);
+  for (const id of [r.isl, r.fao]) await page.locator(`[data-testid=merge-expert][data-id="${id}"]`).check();
+  await page.getByTestId('merge-diagnose').click();
+  const chart = page.getByTestId('merge-diagnostics');
+  await expect(chart).toHaveAttribute('data-layers', /^[1-9]\d*$/);
+  const layers = Number(await chart.getAttribute('data-layers'));
+  await expect(chart.locator('.recharts-label').filter({ hasText: 'share of entries (%)' })).toHaveCount(1);
+  const csv = await download(page, page.getByTestId('merge-diagnostics-csv'));
+  expect(csv.name).toMatch(/^sign-interference-by-layer-\d{4}-\d\d-\d\d\.csv$/);
+  const lines = csv.bytes.toString('utf8').trim().split('\n');
+  expect(lines[0]).toBe('layer,kept_percent,disagree_before_percent,disagree_after_percent');
+  expect(lines).toHaveLength(1 + layers);
+  const png = await download(page, page.getByTestId('merge-diagnostics-png'));
+  expect([...png.bytes.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await chart.screenshot({ path: test.info().outputPath('merge-diagnostics-1024.png') });
+  expect(errors).toEqual([]);
+});
