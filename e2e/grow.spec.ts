@@ -83,7 +83,7 @@ test('depth up-scaling is flagged as not preserving; bad parameters are refused 
   expect(r.expanded.growth!.check.maxAbsLogProbDiff).toBeLessThan(1e-4);
   expect(r.expanded.trainable!.every((n) => /^model\.layers\.[13]\./.test(n))).toBe(true);
   expect(r.stats.parameters.total).toBe(r.expanded.parameterCount);
-  expect(r.exported.names).toEqual(['model.safetensors', 'config.json', 'tokenizer.json', 'tokenizer_config.json', 'studio.json']);
+  expect(r.exported.names).toEqual(['model.safetensors', 'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'studio.json', 'README.md']);
   expect(r.exported.config).toMatchObject({ architectures: ['LlamaForCausalLM'], hidden_size: 64, num_attention_heads: 8, num_key_value_heads: 4, torch_dtype: 'bfloat16' });
   expect(r.exported.config).not.toHaveProperty('studio_logit_scale');
   expect(r.scores.scale).toBe(0.5);

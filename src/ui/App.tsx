@@ -3,7 +3,7 @@
 // click makes a checkpoint the Train panel's starting point), the view the URL hash names
 // (nav/views.tsx), and notices. A view is mounted the first time it is shown and then only
 // hidden, so a form being filled in or a job's progress is still there on coming back.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { StudioApi } from '../state/studio';
 import { BackendBar } from './gpu/BackendBar';
 import { ModelsPanel } from './models/ModelsPanel';
@@ -19,7 +19,6 @@ const TITLE = 'Grow Up and Merge Studio';
 export function App({ studio }: { studio: StudioApi }) {
   const viewId = useViewHash(VIEW_IDS, DEFAULT_VIEW);
   const view = VIEWS.find((v) => v.id === viewId)!;
-  const main = useRef<HTMLElement>(null);
   const [visited, setVisited] = useState<ReadonlySet<string>>(() => new Set([viewId]));
   if (!visited.has(viewId)) setVisited(new Set(visited).add(viewId));
   useEffect(() => {
@@ -28,14 +27,14 @@ export function App({ studio }: { studio: StudioApi }) {
   return (
     <StudioContext.Provider value={studio}>
       <div className="app">
-        <SkipLink target={main} />
+        <SkipLink targetId="main" />
         <BackendBar />
         <ViewNav views={VIEWS} current={view.id} />
         <div className="layout">
           <aside className="sidebar" aria-label="Checkpoints">
             <ModelsPanel />
           </aside>
-          <main className="main" ref={main} tabIndex={-1} aria-label={view.label}>
+          <main className="main" id="main" tabIndex={-1} aria-label={view.label}>
             {VIEWS.filter((v) => visited.has(v.id)).map((v) => (
               <div className="view" data-view={v.id} key={v.id} hidden={v.id !== view.id}>{v.render()}</div>
             ))}
