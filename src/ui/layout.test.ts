@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const FEATURES = ['models', 'train', 'grow', 'adapt', 'merge', 'evaluate', 'generate', 'experiments', 'gpu', 'nav', 'shared'];
+const FEATURES = ['models', 'train', 'grow', 'adapt', 'merge', 'evaluate', 'generate', 'experiments', 'gpu', 'nav', 'story', 'shared'];
 const UI = join('src', 'ui');
 
 /** Every non-test .ts/.tsx file under dir, as [path relative to src/ui or src, text]. */
