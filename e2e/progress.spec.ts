@@ -81,7 +81,7 @@ test('training with evaluation: progress at once, an ETA that includes the evalu
   await page.getByTestId('experiment-preset').selectOption('quick-demo');
   const estimate = page.getByTestId('experiment-estimate');
   await expect(estimate).toHaveAttribute('data-basis', 'runs');
-  await expect(estimate).toContainText(/^training alone about .+ on this device \(.+ GFLOP of training at the measured .+FLOP\/s of the last run, .+\); growth, merges and the final evaluation come on top/);
+  await expect(estimate).toContainText(/^training steps alone about .+ on this device \(.+ GFLOP of training at the .+FLOP\/s measured between the steps of the last run\); loading, evaluations, growth and merges come on top/);
   await expect(page.getByTestId('experiments-panel')).not.toContainText('15–25 minutes');
   console.log(`experiments: ${await estimate.textContent()}`);
   expect(errors).toEqual([]);

@@ -1,7 +1,7 @@
 // How long a recipe takes on this device, from what this device measured rather than fixed text:
 // whole experiments that ran here (wall seconds per planned training FLOP, every stage included)
-// give the whole time; failing those, the wall-clock FLOP rate of the latest training runs
-// (their loading and evaluations included) gives the training part; with neither, it says so.
+// give the whole time; failing those, the FLOP rate of the latest training runs, timed between
+// their steps, gives the training steps' part; with neither, it says so.
 import { formatFlops } from '../numeric/formatFlops';
 import type { MetricPoint } from '../train/settings';
 
@@ -21,16 +21,32 @@ export interface TimedRun {
 }
 
 /**
- * Training FLOPs per wall-clock second of the newest RATE_RUNS runs that trained (a last point
- * with FLOPs and time), or undefined when this device has none.
+ * The training FLOPs and seconds of one run's steps: from its first training point (that step
+ * compiles the kernels) to its last, less the evaluations and pauses in between, so a short run
+ * is not read as slow for the loading and evaluating a longer one spreads thin. Undefined when
+ * the run has fewer than two training points.
+ */
+export function timedTraining(metrics: MetricPoint[]): { flops: number; seconds: number } | undefined {
+  const training = metrics.filter((p) => p.step > 0);
+  if (training.length < 2) return undefined;
+  const first = training[0];
+  const last = training[training.length - 1];
+  const evals = training.slice(1).reduce((a, p) => a + (p.evalSeconds ?? 0), 0);
+  const seconds = last.elapsed - first.elapsed - ((last.paused ?? 0) - (first.paused ?? 0)) - evals;
+  const flops = last.flops - first.flops;
+  return seconds > 0 && flops > 0 ? { flops, seconds } : undefined;
+}
+
+/**
+ * Training FLOPs per second of the newest RATE_RUNS runs that trained at least two steps, timed
+ * between steps (timedTraining), or undefined when this device has none.
  */
 export function measuredRate(runs: TimedRun[]): DeviceRate | undefined {
   const rates = runs
     .flatMap((r) => {
-      const last = r.metrics[r.metrics.length - 1];
-      return last && last.flops > 0 && last.elapsed > 0 ? [{ at: r.createdAt, flops: last.flops, seconds: last.elapsed - (last.paused ?? 0) }] : [];
+      const timed = timedTraining(r.metrics);
+      return timed ? [{ at: r.createdAt, ...timed }] : [];
     })
-    .filter((r) => r.seconds > 0)
     .sort((a, b) => b.at.localeCompare(a.at))
     .slice(0, RATE_RUNS);
   if (rates.length === 0) return undefined;
@@ -124,7 +140,7 @@ export function describeDuration(trainingFlops: number, measured: { runs?: Devic
     const seconds = trainingFlops / r.flopsPerSecond;
     const runs = r.runs === 1 ? 'the last run' : `the last ${r.runs} runs`;
     return {
-      text: `training alone about ${roughDuration(seconds)} on this device (${work} at the measured ${formatRate(r.flopsPerSecond)} of ${runs}, their loading and evaluations included); growth, merges and the final evaluation come on top, measured once an experiment has run here`,
+      text: `training steps alone about ${roughDuration(seconds)} on this device (${work} at the ${formatRate(r.flopsPerSecond)} measured between the steps of ${runs}); loading, evaluations, growth and merges come on top, measured once an experiment has run here`,
       seconds: { low: seconds, high: seconds },
       basis: 'runs',
     };
