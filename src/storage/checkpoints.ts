@@ -6,6 +6,7 @@
 // holds BLOB_WRITE_LOCK shared, and the sweep runs only when it can hold it alone.
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { validateManifest } from '../core/checkpoint/manifest';
+import { storeSafetensorsAs, type StorageDtype } from '../core/checkpoint/storageDtype';
 import type { KeyValueStore, StorageFacts } from './kv';
 import { isQuotaError, storageFullError } from './kv';
 import { BLOB_WRITE_LOCK, MemoryLockManager, memoryTabs, type TabCoordination } from './tabs';
@@ -23,6 +24,9 @@ export async function bytesOf(v: StoredBytes): Promise<Uint8Array> {
 }
 
 export class CheckpointStore {
+  /** The dtype new checkpoints are stored in unless a save names one (a studio setting). */
+  storeAs: StorageDtype = 'F32';
+
   constructor(
     private readonly manifests: KeyValueStore<CheckpointManifest>,
     readonly blobs: KeyValueStore<StoredBytes>,
@@ -89,10 +93,20 @@ export class CheckpointStore {
     return next;
   }
 
-  /** Saves tensors, then the manifest. On any failure nothing of this checkpoint remains. */
-  async save(manifest: Omit<CheckpointManifest, 'tensorsKey' | 'bytes'>, tensors: Uint8Array | Blob): Promise<CheckpointManifest> {
+  /**
+   * Saves tensors, then the manifest. On any failure nothing of this checkpoint remains.
+   * `storeAs` BF16/F16 rounds F32 tensors to half the bytes and records the rounding in the
+   * manifest's `storage` (default: the store's `storeAs`; a manifest that already names its
+   * storage, an import keeping its file's dtype, is stored as given).
+   */
+  async save(manifest: Omit<CheckpointManifest, 'tensorsKey' | 'bytes'>, tensors: Uint8Array | Blob, storeAs: StorageDtype = this.storeAs): Promise<CheckpointManifest> {
+    let storage = manifest.storage;
+    if (!storage && storeAs !== 'F32') {
+      const stored = storeSafetensorsAs(await bytesOf(tensors), storeAs, `checkpoint "${manifest.name}"`);
+      [tensors, storage] = [stored.bytes, stored.precision];
+    }
     const blob = tensors instanceof Blob ? tensors : new Blob([tensors as Uint8Array<ArrayBuffer>]);
-    const full: CheckpointManifest = { ...manifest, tensorsKey: `ckpt:${manifest.id}`, bytes: blob.size };
+    const full: CheckpointManifest = { ...manifest, ...(storage ? { storage } : {}), tensorsKey: `ckpt:${manifest.id}`, bytes: blob.size };
     validateManifest(full);
     return this.linkedWrite(async () => {
       await this.writeBlob(full.tensorsKey, blob, `checkpoint "${full.name}"`);

@@ -7,6 +7,7 @@ import type { TokenizerSpec } from '../tokenizer/tokenizer';
 import type { ParamSettings } from '../merge/settings';
 import type { MergeDtype } from '../merge/dtype';
 import type { MetricPoint, TrainSettings } from '../train/settings';
+import { validateStoragePrecision, type StoragePrecision } from './storageDtype';
 
 export interface Origin {
   /** 'init', 'train', and later 'grow:<method>', 'merge:<method>', 'import'. */
@@ -76,6 +77,8 @@ export interface CheckpointManifest {
   tensorsKey: string;
   /** Size of that blob in bytes. */
   bytes: number;
+  /** The dtype the tensors are stored in and what storing them rounded; absent: F32 (exact). */
+  storage?: StoragePrecision;
   parameterCount: number;
   /** Tensor names training may change; absent means all. */
   trainable?: string[];
@@ -104,6 +107,7 @@ export function validateManifest(raw: unknown): CheckpointManifest {
   if (!Array.isArray(m.parents)) throw new Error(`checkpoint ${m.id}: parents must be a list`);
   if (!m.origin || typeof m.origin.method !== 'string') throw new Error(`checkpoint ${m.id}: origin.method missing`);
   validateTokenizerSpec(m.tokenizer, `checkpoint ${m.id}`);
+  if (m.storage !== undefined) validateStoragePrecision(m.storage, `checkpoint ${m.id}`);
   validateConfig(m.config);
   return m as CheckpointManifest;
 }
