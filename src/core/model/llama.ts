@@ -9,6 +9,7 @@ import { headDim } from './config';
 import { layerPrefix } from './weights';
 import type { ModelOps } from './kernels';
 import type { Kernels } from '../kernels';
+import { recomputeInBackward } from './recompute';
 
 /** Parameters by Hugging Face name; tf.Variables while training, plain tensors otherwise. */
 export type ModelParams = Record<string, tf.Tensor>;
@@ -81,8 +82,25 @@ function decoderLayer(c: LlamaConfig, p: ModelParams, i: number, x: tf.Tensor, c
   return tf.add(h, mlp(c, ops, p, `${pre}.mlp`, ops.rmsNorm(h, p[`${pre}.post_attention_layernorm.weight`], c.rms_norm_eps)));
 }
 
+/**
+ * A decoder layer whose inside the backward pass recomputes (recompute.ts): a training step keeps
+ * its input only. The layer's weights are the block's inputs, so their gradients flow as before.
+ */
+function recomputedLayer(c: LlamaConfig, p: ModelParams, i: number, x: tf.Tensor, ctx: LayerContext): tf.Tensor {
+  const pre = `${layerPrefix(i)}.`;
+  const names = Object.keys(p).filter((n) => n.startsWith(pre));
+  const layer = (input: tf.Tensor, weights: tf.Tensor[], [cos, sin]: tf.Tensor[]) =>
+    decoderLayer(c, { ...p, ...Object.fromEntries(names.map((n, k) => [n, weights[k]])) }, i, input, { ops: ctx.ops, cos: cos as tf.Tensor2D, sin: sin as tf.Tensor2D });
+  return recomputeInBackward(layer, x, names.map((n) => p[n]), [ctx.cos, ctx.sin]);
+}
+
+export interface ForwardOptions {
+  /** Recompute each decoder layer's activations in the backward pass instead of keeping them (training). */
+  recompute?: boolean;
+}
+
 /** Logits (B, T, V) of token ids (B, T), with the model ops of `kernels`. Call inside tf.tidy. */
-export function forward(model: LlamaModel, tokens: tf.Tensor2D, kernels: Kernels): tf.Tensor3D {
+export function forward(model: LlamaModel, tokens: tf.Tensor2D, kernels: Kernels, options: ForwardOptions = {}): tf.Tensor3D {
   const { config: c, params: p } = model;
   const ops = kernels.model;
   const t = tokens.shape[1];
@@ -93,10 +111,11 @@ export function forward(model: LlamaModel, tokens: tf.Tensor2D, kernels: Kernels
   // soon as it returns, so a batch holds one layer's activations, not every layer's (the 1M
   // model scoring 32 x 64 tokens on the CPU backend peaked at 472 MB, now 86 MB). With a tape,
   // what the backward pass needs is kept by the ops that saved it (a training step's peak is
-  // unchanged).
+  // unchanged, unless options.recompute keeps only each layer's input).
+  const layer = options.recompute ? recomputedLayer : decoderLayer;
   for (let i = 0; i < c.num_hidden_layers; i++) {
     const input = x;
-    x = tf.tidy(() => decoderLayer(c, p, i, input, ctx));
+    x = tf.tidy(() => layer(c, p, i, input, ctx));
   }
   x = ops.rmsNorm(x, p['model.norm.weight'], c.rms_norm_eps);
   const head = c.tie_word_embeddings ? p['model.embed_tokens.weight'] : p['lm_head.weight'];
@@ -106,12 +125,12 @@ export function forward(model: LlamaModel, tokens: tf.Tensor2D, kernels: Kernels
 }
 
 /** log p(target_t | tokens_<=t) for every position: (B, T). Call inside tf.tidy. */
-export function targetLogProbs(model: LlamaModel, inputs: tf.Tensor2D, targets: tf.Tensor2D, kernels: Kernels): tf.Tensor2D {
-  return kernels.model.targetLogProbs(forward(model, inputs, kernels), targets);
+export function targetLogProbs(model: LlamaModel, inputs: tf.Tensor2D, targets: tf.Tensor2D, kernels: Kernels, options: ForwardOptions = {}): tf.Tensor2D {
+  return kernels.model.targetLogProbs(forward(model, inputs, kernels, options), targets);
 }
 
 /** Mean next-token cross-entropy (nats) over positions where mask is 1. Call inside tf.tidy. */
-export function lossOf(model: LlamaModel, inputs: tf.Tensor2D, targets: tf.Tensor2D, mask: tf.Tensor2D, kernels: Kernels): tf.Scalar {
-  const nll = tf.neg(targetLogProbs(model, inputs, targets, kernels));
+export function lossOf(model: LlamaModel, inputs: tf.Tensor2D, targets: tf.Tensor2D, mask: tf.Tensor2D, kernels: Kernels, options: ForwardOptions = {}): tf.Scalar {
+  const nll = tf.neg(targetLogProbs(model, inputs, targets, kernels, options));
   return tf.div(tf.sum(tf.mul(nll, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
 }
