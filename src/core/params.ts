@@ -41,7 +41,8 @@ export type ParamSpec = SpecCommon & (
 /** Any setting; one without a default is required. */
 export type Spec = SpecCommon & (
   /** formDefault: the form's starting value where it differs from the API default; null starts empty. */
-  | { kind: 'int'; default?: number; min: Bound; max?: Bound; formDefault?: number | null }
+  /** divides: the value, unless 0, must divide this one (microBatch of batchSize). */
+  | { kind: 'int'; default?: number; min: Bound; max?: Bound; divides?: Bound; formDefault?: number | null }
   | { kind: 'number'; default?: number; min?: Bound; max?: Bound; minExclusive?: boolean; maxExclusive?: boolean; formDefault?: number | null }
   | { kind: 'boolean'; default: boolean }
   | { kind: 'enum'; values: readonly string[]; default?: string }
@@ -118,6 +119,15 @@ function bounds(s: NumSpec, scope: Scope | undefined): { min?: number | string; 
   return { min: one(s.min), max: one(s.max) };
 }
 
+/** An int spec's divisibility rule in words (" that is 0 or divides batch size (8)"); empty when it has none. */
+function divisorRule(s: NumSpec, scope: Scope | undefined): string {
+  if (s.kind !== 'int' || s.divides === undefined) return '';
+  const d = s.divides;
+  if (typeof d === 'number') return ` that is 0 or divides ${d}`;
+  const v = scope && resolve(d, scope);
+  return ` that is 0 or divides ${d.label}${v === undefined ? '' : ` (${v})`}`;
+}
+
 const exclusive = (s: NumSpec) => (s.kind === 'number' ? { lo: !!s.minExclusive, hi: !!s.maxExclusive } : { lo: false, hi: false });
 
 /**
@@ -128,6 +138,11 @@ export function rangeRule(s: NumSpec, scope?: Scope): string {
   const { min, max } = bounds(s, scope);
   const { lo, hi } = exclusive(s);
   const what = s.kind === 'int' ? 'an integer' : 'a number';
+  return rangeWords(what, min, max, lo, hi) + divisorRule(s, scope);
+}
+
+/** The bounds part of rangeRule. */
+function rangeWords(what: string, min: number | string | undefined, max: number | string | undefined, lo: boolean, hi: boolean): string {
   if (min !== undefined && max !== undefined) return lo || hi ? `${what} ${lo ? 'above' : 'from'} ${min} and ${hi ? 'below' : 'at most'} ${max}` : `${what} from ${min} to ${max}`;
   if (min !== undefined) return `${what} ${lo ? 'above' : 'of at least'} ${min}`;
   if (max !== undefined) return `${what} ${hi ? 'below' : 'of at most'} ${max}`;
@@ -138,7 +153,7 @@ export function rangeRule(s: NumSpec, scope?: Scope): string {
 function apiRangeRule(s: NumSpec, scope: Scope): string {
   const { min, max } = bounds(s, scope);
   const { lo, hi } = exclusive(s);
-  if (s.kind === 'int') return `an integer from ${min}${max === undefined ? ' up' : ` to ${max}`}`;
+  if (s.kind === 'int') return `an integer from ${min}${max === undefined ? ' up' : ` to ${max}`}${divisorRule(s, scope)}`;
   const parts = [min === undefined ? '' : `${lo ? '>' : '>='} ${min}`, max === undefined ? '' : `${hi ? '<' : '<='} ${max}`].filter(Boolean);
   return `a number${parts.length ? ` ${parts.join(' and ')}` : ''}`;
 }
@@ -149,7 +164,8 @@ export function outOfRange(s: NumSpec, v: unknown, scope: Scope): boolean {
   const min = resolve(s.min, scope);
   const max = resolve(s.max, scope);
   const { lo, hi } = exclusive(s);
-  return (min !== undefined && (lo ? v <= min : v < min)) || (max !== undefined && (hi ? v >= max : v > max));
+  const divided = s.kind === 'int' ? resolve(s.divides, scope) : undefined;
+  return (min !== undefined && (lo ? v <= min : v < min)) || (max !== undefined && (hi ? v >= max : v > max)) || (divided !== undefined && v !== 0 && divided % v !== 0);
 }
 
 const list = (ids: readonly string[], n = 12) => `${ids.slice(0, n).join(', ')}${ids.length > n ? ', ...' : ''}`;
@@ -310,7 +326,9 @@ export function settingErrors(specs: readonly Spec[], values: Record<string, unk
  */
 function numberProblem(s: NumSpec, v: unknown, scope: Scope): string {
   if (typeof v !== 'number' || Number.isNaN(v)) return `type ${rangeRule(s, scope)}`;
-  const named = [s.min, s.max].flatMap((b) => (typeof b === 'object' && resolve(b, scope) !== undefined ? [b.label] : []));
+  // A limit the divisor rule already names ("divides batch size (8)") is not named twice.
+  const divides = s.kind === 'int' && typeof s.divides === 'object' ? s.divides.label : undefined;
+  const named = [s.min, s.max].flatMap((b) => (typeof b === 'object' && b.label !== divides && resolve(b, scope) !== undefined ? [b.label] : []));
   return `must be ${rangeRule(s, scope)}${named.length ? ` (${named.join(' and ')})` : ''}`;
 }
 

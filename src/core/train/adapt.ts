@@ -30,6 +30,7 @@ export const ADAPT_SETTINGS = [
   REPLAY_SPEC,
   { name: 'replayCorpus', kind: 'ref', ref: 'corpus', default: ENGLISH_CORPUS, label: 'replay corpus', help: 'the corpus mixed in and watched for forgetting', form: false },
   train('batchSize'),
+  train('microBatch'),
   train('seqLen'),
   train('lr'),
   narrowed(train('warmupSteps'), { formDefault: 5 }),

@@ -13,6 +13,9 @@ export const MAX_POSITION = { ref: 'max_position_embeddings', label: "the model'
 
 export type DataMixEntry = MixEntry;
 
+/** The batch size as a bound: microBatch is at most it and divides it. */
+const BATCH_SIZE = { ref: 'batchSize', label: 'batch size' } as const;
+
 /**
  * Every training setting in the order it is checked (a bound may name an earlier one).
  * `default`: what studio.train fills when the setting is left out (none: required);
@@ -25,6 +28,8 @@ export const TRAIN_SETTINGS = [
   { name: 'data', kind: 'mix', label: 'data', help: 'the corpora batches are drawn from, with their weights', formDefault: [{ corpus: ENGLISH_CORPUS, weight: 1 }] },
   { name: 'steps', kind: 'int', min: 1, max: MAX_TRAIN_STEPS, label: 'steps', help: 'optimizer steps of the run', formDefault: 200 },
   { name: 'batchSize', kind: 'int', min: 1, max: 4096, label: 'batch size', help: 'sequences per step', formDefault: 8 },
+  // Gradient accumulation: the same step as without, with one micro-batch's activations alive at a time.
+  { name: 'microBatch', kind: 'int', default: 0, min: 0, max: BATCH_SIZE, divides: BATCH_SIZE, label: 'micro-batch', help: 'sequences per forward/backward pass; the passes\' gradients add up to one optimizer step over the batch (gradient accumulation, for a batch bigger than memory holds); 0: the whole batch in one pass' },
   { name: 'seqLen', kind: 'int', min: 2, max: MAX_POSITION, label: 'seq len', help: 'tokens per sequence, at most the model\'s max_position_embeddings', formDefault: 64 },
   { name: 'lr', kind: 'number', min: 0, minExclusive: true, max: 1, label: 'lr', help: 'peak learning rate', formDefault: 0.003 },
   { name: 'warmupSteps', kind: 'int', default: 0, min: 0, max: { ref: 'steps', label: 'steps' }, label: 'warmup steps', help: 'steps of linear warmup to the peak lr', formDefault: 10 },

@@ -1,5 +1,6 @@
 // One training run's engine, independent of where it runs (worker or Node test): named
-// variables, AdamW, the schedule, clipping and the batch sampler, computed with the Kernels value
+// variables, AdamW, the schedule, clipping, gradient accumulation over micro-batches and the
+// batch sampler, computed with the Kernels value
 // the run was built with. The caller drives the loop so it can pause, evaluate and checkpoint
 // between steps.
 import * as tf from '@tensorflow/tfjs';
@@ -7,6 +8,7 @@ import type { LlamaModel, ModelParams } from '../model/llama';
 import { lossOf } from '../model/llama';
 import type { LlamaConfig } from '../model/config';
 import type { MixtureSampler } from '../data/sampler';
+import type { Batch } from '../data/tokens';
 import { AdamW } from './adamw';
 import type { Kernels } from '../kernels';
 import { clipByGlobalNorm, globalNorm } from './clip';
@@ -67,13 +69,9 @@ export class Trainer {
     const step = this.step;
     const lr = learningRate(this.schedule, step);
     const b = this.sampler.batch(step);
-    const trainVars = this.optimizer.params;
     const [lossT, normT] = tf.tidy(() => {
-      const inputs = tf.tensor2d(b.inputs, [b.batchSize, b.seqLen], 'int32');
-      const targets = tf.tensor2d(b.targets, [b.batchSize, b.seqLen], 'int32');
-      const mask = tf.tensor2d(b.mask, [b.batchSize, b.seqLen]);
       const { kernels } = this;
-      const { value, grads } = tf.variableGrads(() => lossOf(this.model, inputs, targets, mask, kernels), Object.values(trainVars));
+      const { value, grads } = this.batchGrads(b);
       if (kernels.adamW) {
         const norm = globalNorm(grads, kernels);
         const clip = this.settings.clip > 0 ? { norm, maxNorm: this.settings.clip } : undefined;
@@ -89,6 +87,38 @@ export class Trainer {
     normT.dispose();
     this.step = step + 1;
     return { step: this.step, loss: loss[0], gradNorm: gradNorm[0], lr };
+  }
+
+  /**
+   * The batch's mean loss and its gradients. With settings.microBatch (a divisor of the batch
+   * size) they are summed over passes of microBatch rows, each pass's loss being its masked-token
+   * sum over the whole batch's token count: the same loss and gradients as one pass (to float
+   * rounding), with one pass's activations alive at a time. Old settings without it: one pass.
+   */
+  private batchGrads(b: Batch): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+    const vars = Object.values(this.optimizer.params);
+    const rows = this.settings.microBatch > 0 ? this.settings.microBatch : b.batchSize;
+    const T = b.seqLen;
+    const pass = (row: number, weight?: number) => tf.tidy(() => {
+      const span = [row * T, (row + rows) * T] as const;
+      const inputs = tf.tensor2d(b.inputs.subarray(...span), [rows, T], 'int32');
+      const targets = tf.tensor2d(b.targets.subarray(...span), [rows, T], 'int32');
+      const mask = tf.tensor2d(b.mask.subarray(...span), [rows, T]);
+      const loss = () => lossOf(this.model, inputs, targets, mask, this.kernels);
+      return tf.variableGrads(weight === undefined ? loss : () => tf.mul(loss(), weight) as tf.Scalar, vars);
+    });
+    if (rows >= b.batchSize) return pass(0);
+    const maskSum = (from: number, to: number) => b.mask.subarray(from * T, to * T).reduce((a, x) => a + x, 0);
+    // lossOf divides by max(tokens, 1); weighting a pass by its tokens / the batch's gives sum / batch tokens.
+    const batchTokens = Math.max(maskSum(0, b.batchSize), 1);
+    let acc = pass(0, maskSum(0, rows) / batchTokens);
+    for (let row = rows; row < b.batchSize; row += rows) {
+      const next = pass(row, maskSum(row, row + rows) / batchTokens);
+      const sum = { value: tf.add(acc.value, next.value) as tf.Scalar, grads: Object.fromEntries(Object.entries(acc.grads).map(([k, g]) => [k, tf.add(g, next.grads[k])])) };
+      tf.dispose([acc.value, next.value, ...Object.values(acc.grads), ...Object.values(next.grads)]);
+      acc = sum;
+    }
+    return acc;
   }
 
   dispose(): void {
