@@ -2,6 +2,7 @@
 // checkpoint with the preservation check in the engine, model statistics and FLOP matching.
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { newId } from '../core/checkpoint/manifest';
+import { storedDtype } from '../core/checkpoint/storageDtype';
 import { ENGLISH_CORPUS } from '../core/data/corpusIds';
 import { flopMatchedTokens, type GrowthPlan, type ModelStats, modelStats, planGrowth, PRESERVATION_TOLERANCE } from '../core/growth/grow';
 import { GROWTH_METHODS } from '../core/growth/registry';
@@ -104,7 +105,10 @@ export function createGrowthActions(s: Services, cache: EngineCache, manifest: (
           },
           new Uint8Array(outcome.tensors),
         );
-        cache.adopt(grownId);
+        // Stored rounded (BF16/F16), the engine's F32 copy is not the checkpoint: drop it so the
+        // next use loads the stored weights, widened, as every later visit will.
+        if (storedDtype(saved) === 'F32') cache.adopt(grownId);
+        else await s.engine.call('unloadModel', { modelId: grownId });
         useStudio.setState((x) => ({ checkpoints: [saved, ...x.checkpoints] }));
       } catch (e) {
         await s.engine.call('unloadModel', { modelId: grownId });

@@ -8,6 +8,7 @@
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { newId } from '../core/checkpoint/manifest';
 import { classifyImportFiles, configFromHf, type ImportSource } from '../core/checkpoint/hfImport';
+import { keptFilePrecision } from '../core/checkpoint/storageDtype';
 import { type ExportDtype, type ExportFile, exportCheckpointFiles } from '../core/checkpoint/hfExport';
 import { bundleFiles, bundleFolder, zipBundle } from '../core/checkpoint/exportBundle';
 import { modelCard } from '../core/checkpoint/modelCard';
@@ -31,16 +32,22 @@ export interface ImportResult {
   notes: string[];
 }
 
+/**
+ * name: the checkpoint's name. keepDtype: a file whose tensors are all F16 or all BF16 is stored
+ * as it is (half the bytes of F32, nothing rounded) instead of widened to F32; loading widens it.
+ */
+export type ImportOptions = { name?: string; keepDtype?: boolean };
+
 export interface InteropActions {
   /** Imports a Hugging Face Llama/Mistral checkpoint from local files; resolves to the new checkpoint. */
-  importFiles(files: ImportFileInput[], options?: { name?: string }): Promise<ImportResult>;
+  importFiles(files: ImportFileInput[], options?: ImportOptions): Promise<ImportResult>;
   /**
    * Imports a model archive (.zip): the files of a model folder at its top level or in one
    * folder, as exportCheckpointArchive writes them. Refused, with nothing stored, when the
    * archive is damaged, hostile (paths, overlaps, sizes that lie, too large inflated) or lacks
    * config.json or the safetensors.
    */
-  importArchive(file: ImportFileInput, options?: { name?: string }): Promise<ImportResult>;
+  importArchive(file: ImportFileInput, options?: ImportOptions): Promise<ImportResult>;
   /**
    * The files a transformers model folder holds, under their names: model.safetensors (F32, or
    * F16/BF16), config.json, generation_config.json, tokenizer.json, tokenizer_config.json, plus
@@ -81,12 +88,13 @@ export function createInteropActions(s: Services, cache: EngineCache, manifest: 
     throw new Error('tokenizer.json is missing: choose it together with config.json and the safetensors files (the model can only read text through its own tokenizer)');
   }
 
-  function checkName(options: { name?: string }): void {
-    if (typeof options !== 'object' || options === null) throw new Error(`options must be an object {name?}, got ${JSON.stringify(options)}`);
+  function checkName(options: ImportOptions): void {
+    if (typeof options !== 'object' || options === null) throw new Error(`options must be an object {name?, keepDtype?}, got ${JSON.stringify(options)}`);
     if (options.name !== undefined && (typeof options.name !== 'string' || !options.name.trim())) throw new Error('name must be a non-empty string');
+    if (options.keepDtype !== undefined && typeof options.keepDtype !== 'boolean') throw new Error(`keepDtype must be true or false, got ${JSON.stringify(options.keepDtype)}`);
   }
 
-  async function importFiles(files: ImportFileInput[], options: { name?: string } = {}): Promise<ImportResult> {
+  async function importFiles(files: ImportFileInput[], options: ImportOptions = {}): Promise<ImportResult> {
     await ready;
     if (!Array.isArray(files) || !files.length) throw new Error('importFiles needs a non-empty list of files: config.json, model.safetensors (or shards + model.safetensors.index.json), tokenizer.json');
     checkName(options);
@@ -95,7 +103,7 @@ export function createInteropActions(s: Services, cache: EngineCache, manifest: 
     return importSources(sources, options, folder);
   }
 
-  async function importArchive(file: ImportFileInput, options: { name?: string } = {}): Promise<ImportResult> {
+  async function importArchive(file: ImportFileInput, options: ImportOptions = {}): Promise<ImportResult> {
     await ready;
     checkName(options);
     const source = toSource(file, 0);
@@ -104,7 +112,7 @@ export function createInteropActions(s: Services, cache: EngineCache, manifest: 
   }
 
   /** The import proper: checks, tokenizer probe, weights onto the GPU, then storage (manifest last). */
-  async function importSources(files: ImportSource[], options: { name?: string }, folder: string | undefined): Promise<ImportResult> {
+  async function importSources(files: ImportSource[], options: ImportOptions, folder: string | undefined): Promise<ImportResult> {
     const set = classifyImportFiles(files);
     if (!set.config) throw new Error(`config.json is missing among ${set.safetensors.length + set.ignored.length} files; choose the model's config.json, its .safetensors files and tokenizer.json`);
     const { config, architecture, specialIds, notes } = configFromHf(await set.config.blob.text());
@@ -123,7 +131,7 @@ export function createInteropActions(s: Services, cache: EngineCache, manifest: 
     useStudio.setState({ importProgress: { done: 0, total: 0, label, unit: 'bytes', startedAt } });
     try {
       const sources = set.safetensors;
-      const out = await s.engine.call('importWeights', { jobId, modelId: id, config, tokenizer: tokenizer.spec, sources, indexText: await set.index?.blob.text() });
+      const out = await s.engine.call('importWeights', { jobId, modelId: id, config, tokenizer: tokenizer.spec, sources, indexText: await set.index?.blob.text(), keepDtype: options.keepDtype === true });
       notes.push(...out.skipped.map((x) => `skipped ${x}`));
       try {
         const saved = await storeTokenizerWith(s, tokenizer.spec, tokenizer.files, () => s.checkpoints.save(
@@ -134,6 +142,7 @@ export function createInteropActions(s: Services, cache: EngineCache, manifest: 
               params: { architecture, files: [set.config, set.index, set.tokenizer, set.tokenizerConfig, ...sources].filter(Boolean).map((f) => f!.name), dtypes: out.dtypes, sourceBytes: out.sourceBytes, notes, ...(studioJson ? { exportedFrom: { id: studioJson.id, name: studioJson.name, method: studioJson.origin?.method } } : {}) },
             },
             parameterCount: countParameters(config).total,
+            ...(out.stored !== 'F32' ? { storage: keptFilePrecision(out.stored) } : {}),
           },
           out.blob,
         ));

@@ -4,6 +4,7 @@
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { newId } from '../core/checkpoint/manifest';
 import { encodeSafetensors } from '../core/checkpoint/safetensors';
+import { isStorageDtype, STORAGE_DTYPES, type StorageDtype } from '../core/checkpoint/storageDtype';
 import { MODEL_PRESETS, type ModelPreset, validateConfig } from '../core/model/config';
 import { initialWeights } from '../core/model/init';
 import { checkFitsDevice, countParameters } from '../core/model/weights';
@@ -27,6 +28,12 @@ export interface ModelActions {
     get(id: string): Promise<CheckpointManifest>;
     delete(id: string): Promise<void>;
     rename(id: string, name: string): Promise<CheckpointManifest>;
+    /**
+     * The dtype new checkpoints (created, trained, adapted, grown, merged, imported) are stored
+     * in: 'F32' (default, exact), 'BF16' or 'F16' (half the bytes; the manifest's `storage` records
+     * the rounding). With an argument, sets it (kept across visits) and returns it.
+     */
+    storageDtype(dtype?: StorageDtype): StorageDtype;
   };
   scoreTexts(id: string, texts: string[]): Promise<number[]>;
   validationLoss(id: string, corpus: string, options?: { seqLen?: number; maxTokens?: number }): Promise<number>;
@@ -61,7 +68,12 @@ export interface ModelInternals {
 const DEFAULT_EVAL_SEQ = 128;
 const DEFAULT_EVAL_TOKENS = 4096;
 
+/** Where the checkpoint storage dtype setting is kept (localStorage), so a reload keeps it. */
+const STORAGE_DTYPE_KEY = 'gums-checkpoint-storage-dtype';
+
 export function createModelActions(s: Services, cache: EngineCache, runs: RunManager, corpora: Pick<CorpusInternals, 'corpusInfo'>, ready: () => Promise<void>): ModelActions & ModelInternals {
+  const savedDtype = globalThis.localStorage?.getItem(STORAGE_DTYPE_KEY);
+  if (isStorageDtype(savedDtype)) s.checkpoints.storeAs = savedDtype;
   async function refreshStorageEstimate(): Promise<void> {
     const est = await storageEstimate();
     if (est) useStudio.setState({ storage: est });
@@ -134,6 +146,13 @@ export function createModelActions(s: Services, cache: EngineCache, runs: RunMan
         const m = await s.checkpoints.rename(id, name);
         await refreshCheckpoints();
         return m;
+      },
+      storageDtype(dtype) {
+        if (dtype === undefined) return s.checkpoints.storeAs;
+        if (!isStorageDtype(dtype)) throw new Error(`storage dtype must be one of ${STORAGE_DTYPES.join(', ')}, got ${JSON.stringify(dtype)}`);
+        s.checkpoints.storeAs = dtype;
+        globalThis.localStorage?.setItem(STORAGE_DTYPE_KEY, dtype);
+        return dtype;
       },
     },
     async scoreTexts(id, texts) {

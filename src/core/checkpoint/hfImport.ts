@@ -162,16 +162,26 @@ export async function planWeights(sources: ImportSource[], indexText: string | u
   return { tensors, skipped, dtypes: [...new Set(tensors.map((t) => t.dtype))], sourceBytes: tensors.reduce((a, t) => a + t.end - t.begin, 0) };
 }
 
+/** The dtype an import keeping its file's dtype stores: the file's, when every tensor is F16 or every one BF16. */
+export function keepableDtype(plan: WeightsPlan): 'F16' | 'BF16' | undefined {
+  const [only, ...more] = plan.dtypes;
+  return !more.length && (only === 'F16' || only === 'BF16') ? only : undefined;
+}
+
 /**
  * Reads the planned tensors one at a time, hands each (as F32) to `onTensor` (the engine uploads
- * it to the GPU there) and returns the studio's F32 safetensors as a Blob built piece by piece.
+ * it to the GPU there) and returns the studio's safetensors as a Blob built piece by piece: F32,
+ * or with `keepDtype` the file's own F16/BF16 bytes (half the storage, nothing rounded) where
+ * keepableDtype allows.
  */
 export async function readPlannedWeights(
   plan: WeightsPlan,
   onTensor: (name: string, shape: number[], data: Float32Array) => void | Promise<void>,
   onProgress?: (bytesRead: number, totalBytes: number) => void,
+  keepDtype = false,
 ): Promise<Blob> {
-  const head = encodeSafetensorsHeader(plan.tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: 'F32' as const })), { format: 'pt' });
+  const kept = keepDtype ? keepableDtype(plan) : undefined;
+  const head = encodeSafetensorsHeader(plan.tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: kept ?? ('F32' as const) })), { format: 'pt' });
   let blob = new Blob([head.bytes as Uint8Array<ArrayBuffer>]);
   let read = 0;
   for (const t of plan.tensors) {
@@ -183,7 +193,7 @@ export async function readPlannedWeights(
     if (bad) throw new Error(`${t.source.name}: tensor ${t.name} holds ${bad} non-finite value(s) (NaN or ±Inf) among its ${data.length}; a model must have finite weights`);
     await onTensor(t.name, t.shape, data);
     // Composing Blobs lets the browser keep the growing file out of the JS heap.
-    blob = new Blob([blob, data as Float32Array<ArrayBuffer>]);
+    blob = new Blob([blob, (kept ? raw : data) as Uint8Array<ArrayBuffer>]);
     read += raw.byteLength;
     onProgress?.(read, plan.sourceBytes);
   }

@@ -9,6 +9,9 @@ import { decodeParams, encodeParams, toTfTensors } from './tensors';
 import { manifestOf } from '../testing/backupFixtures';
 import { disposeModel, tinyModel } from '../testing/fixtures';
 import { scoreTexts } from '../eval/score';
+import { keepableDtype, planWeights, readPlannedWeights } from './hfImport';
+import { readTensors } from './tensors';
+import { blobTensorReader } from './blobReader';
 import { referenceKernels } from '../kernels';
 import { ByteTokenizer } from '../tokenizer/byte';
 
@@ -106,6 +109,32 @@ describe('checkpoint storage dtypes', () => {
       expect(lossB).not.toBe(lossA); // the rounding did reach the scores
       disposeModel(loaded);
     }
+    disposeModel(model);
+  });
+
+  it("an import keeping its file's BF16 stores the file's bytes (half of F32, nothing rounded) and computes with them widened", async () => {
+    const model = tinyModel({ vocab_size: 40 }, 3, 1);
+    const file = encodeSafetensors(await readTensors(model.params), { format: 'pt' }, 'BF16');
+    const source = { name: 'model.safetensors', blob: new Blob([file as Uint8Array<ArrayBuffer>]) };
+    const plan = await planWeights([source], undefined, model.config);
+    expect(keepableDtype(plan)).toBe('BF16');
+    const widened: Float32Array[] = [];
+    const kept = new Uint8Array(await (await readPlannedWeights(plan, (_n, _s, d) => void widened.push(d), undefined, true)).arrayBuffer());
+    const f32 = new Uint8Array(await (await readPlannedWeights(plan, () => undefined)).arrayBuffer());
+    const data = (b: Uint8Array) => b.length - readSafetensorsHeader(b).dataStart;
+    expect(data(kept)).toBe(data(f32) / 2);
+    const [a, b, f] = [decodeSafetensors(kept).tensors, decodeSafetensors(f32).tensors, decodeSafetensors(file).tensors];
+    a.forEach((t, i) => {
+      expect(t.dtype).toBe('BF16');
+      expect(Array.from(t.data)).toEqual(Array.from(b[i].data)); // the same values the F32 import widens to
+      expect(Array.from(t.data)).toEqual(Array.from(f.find((x) => x.name === t.name)!.data));
+    });
+    expect(widened.map((d) => d.length)).toEqual(a.map((t) => t.data.length));
+    // A merge reads a stored BF16 checkpoint tensor by tensor from its Blob, widened like a load.
+    const reader = await blobTensorReader(new Blob([kept as Uint8Array<ArrayBuffer>]), 'kept', model.config);
+    for (const t of a) expect(Array.from(await reader.read(t.name))).toEqual(Array.from(t.data));
+    // A file mixing dtypes is widened to F32 as before.
+    expect(keepableDtype({ ...plan, dtypes: ['BF16', 'F32'] })).toBeUndefined();
     disposeModel(model);
   });
 });

@@ -6,7 +6,7 @@ import { weightSpecs } from '../../core/model/weights';
 import type { TokenizerSpec } from '../../core/tokenizer/tokenizer';
 import type { HfTokenizerFiles } from '../../core/tokenizer/hf';
 import { blobTensorReader } from '../../core/checkpoint/blobReader';
-import { planWeights, readPlannedWeights, type ImportSource } from '../../core/checkpoint/hfImport';
+import { keepableDtype, planWeights, readPlannedWeights, type ImportSource } from '../../core/checkpoint/hfImport';
 import type { Engine, Handlers } from '../engine';
 
 export interface ModelsRequests {
@@ -18,7 +18,7 @@ export interface ModelsRequests {
    * Imports Hugging Face safetensors (one file or shards + index text) as model modelId, kept
    * loaded; returns the studio's F32 safetensors to store. Progress arrives as jobProgress bytes.
    */
-  importWeights: { args: { jobId: string; modelId: string; config: LlamaConfig; tokenizer: TokenizerSpec; sources: ImportSource[]; indexText?: string }; result: { blob: Blob; skipped: string[]; dtypes: string[]; sourceBytes: number } };
+  importWeights: { args: { jobId: string; modelId: string; config: LlamaConfig; tokenizer: TokenizerSpec; sources: ImportSource[]; indexText?: string; keepDtype?: boolean }; result: { blob: Blob; skipped: string[]; dtypes: string[]; sourceBytes: number; stored: 'F32' | 'F16' | 'BF16' } };
   tokenize: { args: { modelId: string; text: string }; result: number[] };
   unloadModel: { args: { modelId: string }; result: null };
   /** UTF-8 text, one sentence or paragraph a line; train may be left out for evaluation only. */
@@ -58,9 +58,10 @@ export function modelsService(engine: Engine): Handlers<ModelsRequests> {
       const tokenizer = engine.texts.tokenizer(a.tokenizer);
       const plan = await planWeights(a.sources, a.indexText, a.config);
       engine.unloadModel(a.modelId);
-      const { params, filled: blob } = await buildParams((params) => readPlannedWeights(plan, (name, shape, data) => void (params[name] = tf.tensor(data, shape)), engine.progress(a.jobId)));
+      const { params, filled: blob } = await buildParams((params) => readPlannedWeights(plan, (name, shape, data) => void (params[name] = tf.tensor(data, shape)), engine.progress(a.jobId), a.keepDtype));
       engine.models.set(a.modelId, { config: a.config, params, tokenizer });
-      return { blob, skipped: plan.skipped, dtypes: plan.dtypes, sourceBytes: plan.sourceBytes };
+      const stored = (a.keepDtype && keepableDtype(plan)) || 'F32';
+      return { blob, skipped: plan.skipped, dtypes: plan.dtypes, sourceBytes: plan.sourceBytes, stored };
     },
 
     tokenize(a) {
