@@ -139,7 +139,7 @@ export function createExperimentActions(s: Services, api: () => ExperimentStudio
         const t = stage.train!;
         const init = await studio.createModel({ name: label('base init'), config: t.config, seed: t.seed });
         return trained(rec, state, stage, () => studio.train({
-          from: init, name: label('base'), data: [{ corpus: t.corpus, weight: 1 }], steps: t.steps, batchSize: t.batchSize, seqLen: t.seqLen, lr: t.lr,
+          from: init, name: label('base'), data: [{ corpus: t.corpus, weight: 1 }], steps: t.steps, batchSize: t.batchSize, microBatch: t.microBatch, seqLen: t.seqLen, lr: t.lr,
           warmupSteps: t.warmupSteps, seed: t.seed, checkpointEvery: Math.max(1, Math.round(t.steps / 5)),
         }));
       }
@@ -148,7 +148,7 @@ export function createExperimentActions(s: Services, api: () => ExperimentStudio
       case 'adapt':
         return trained(rec, state, stage, () => studio.adapt({
           from: ckpt(stage.inputs[0]), target: stage.corpus, replay: stage.replay, replayCorpus: stage.replayCorpus, steps: stage.steps,
-          batchSize: stage.batchSize, seqLen: stage.seqLen, lr: stage.lr, warmupSteps: stage.warmupSteps, seed: stage.seed,
+          batchSize: stage.batchSize, microBatch: stage.microBatch, seqLen: stage.seqLen, lr: stage.lr, warmupSteps: stage.warmupSteps, seed: stage.seed,
           evalEvery: stage.evalEvery, evalTokens: stage.evalTokens, evalSuites: [], checkpointEvery: stage.evalEvery, name: label(`${stage.language} x${stage.scale}`),
         }));
       case 'merge':

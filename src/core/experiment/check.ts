@@ -94,9 +94,18 @@ export class Checker {
     }
   }
 
-  /** Every setting of a section: the values by name (undefined where a problem was recorded). */
+  /**
+   * Every setting of a section: the values by name (undefined where a problem was recorded).
+   * A bound may name an earlier setting of the section (microBatch divides batchSize), as in
+   * validateSettings; an earlier invalid one leaves that bound unchecked.
+   */
   settings(path: string, specs: readonly Spec[], o: Record<string, unknown>, scope: CheckScope): Record<string, unknown> {
-    return Object.fromEntries(specs.map((s) => [s.name, this.setting(at(path, s.name), s, o[s.name], scope)]));
+    const limits = { ...scope.limits };
+    return Object.fromEntries(specs.map((s) => {
+      const v = this.setting(at(path, s.name), s, o[s.name], { ...scope, limits });
+      if (typeof v === 'number') limits[s.name] = v;
+      return [s.name, v];
+    }));
   }
 
   /** Runs a validator that throws (the core's validateConfig, validateParams) and records its message. */

@@ -29,6 +29,7 @@ export const ROOT_FIELDS = [
 export const SCRATCH_FIELDS = [
   { name: 'corpus', kind: 'ref', ref: 'corpus', default: ENGLISH_CORPUS, label: 'corpus', help: 'the corpus the base learns from' },
   train('batchSize'),
+  train('microBatch'),
   train('seqLen'),
   train('lr'),
   WARMUP_FRACTION,
@@ -37,6 +38,7 @@ export const SCRATCH_FIELDS = [
 /** `adapt`, besides its budget: continued pretraining of every language at every scale. */
 export const ADAPT_FIELDS = [
   train('batchSize'),
+  train('microBatch'),
   train('seqLen'),
   train('lr'),
   WARMUP_FRACTION,

@@ -29,6 +29,11 @@ export interface PlannedRun {
   config: LlamaConfig;
   steps: number;
   batchSize: number;
+  /**
+   * Sequences per forward/backward pass where the run accumulates gradients; absent: the whole
+   * batch (so a recipe without it keeps its stage keys).
+   */
+  microBatch?: number;
   seqLen: number;
   lr: number;
   warmupSteps: number;
@@ -118,6 +123,9 @@ function keyOf(stage: Unkeyed, inputKeys: string[]): string {
   return hashString(text).toString(16).padStart(8, '0') + hashString(text, 0x9e3779b9).toString(16).padStart(8, '0');
 }
 
+/** A run's microBatch where it accumulates (0 or absent in older recipes: no field, and the stage keys stay those of before). */
+const accumulation = (microBatch: number | undefined) => (microBatch ? { microBatch } : {});
+
 const warmup = (fraction: number, steps: number) => Math.min(steps, Math.round(fraction * steps));
 
 /**
@@ -141,7 +149,7 @@ export function planExperiment(recipe: Recipe, baseConfig?: LlamaConfig): Experi
   } else {
     const perStep = flopsPerStep(b.config, b.batchSize, b.seqLen);
     const steps = stepsWithin(budgetFlops(b.budget, b.config, b.batchSize, b.seqLen), perStep);
-    const train = { config: b.config, corpus: b.corpus, ...(b.preset ? { preset: b.preset } : {}), steps, batchSize: b.batchSize, seqLen: b.seqLen, lr: b.lr, warmupSteps: warmup(b.warmupFraction, steps), seed: recipe.seed, flopsPerStep: perStep, flops: steps * perStep };
+    const train = { config: b.config, corpus: b.corpus, ...(b.preset ? { preset: b.preset } : {}), steps, batchSize: b.batchSize, ...accumulation(b.microBatch), seqLen: b.seqLen, lr: b.lr, warmupSteps: warmup(b.warmupFraction, steps), seed: recipe.seed, flopsPerStep: perStep, flops: steps * perStep };
     add({ id: 'base', kind: 'base', title: `Create the base model and train it on ${b.corpus} (${steps} steps, ${formatFlops(train.flops)})`, inputs: [], produces: 'checkpoint', train });
   }
   const configs = new Map(recipe.scales.map((m) => [m, scaleConfig(config1x, m)]));
@@ -162,7 +170,7 @@ export function planExperiment(recipe: Recipe, baseConfig?: LlamaConfig): Experi
       add({
         id: `adapt:${lang.code}:${scaleId(m)}`, kind: 'adapt', title: `Adapt the ${scaleId(m)} model to ${lang.code} (${steps} steps, ${formatFlops(steps * perStep)})`,
         inputs: [modelStage(m)], produces: 'checkpoint', language: lang.code, corpus: lang.corpus, scale: m, config,
-        steps, batchSize: a.batchSize, seqLen: a.seqLen, lr: a.lr, warmupSteps: warmup(a.warmupFraction, steps), seed: recipe.seed,
+        steps, batchSize: a.batchSize, ...accumulation(a.microBatch), seqLen: a.seqLen, lr: a.lr, warmupSteps: warmup(a.warmupFraction, steps), seed: recipe.seed,
         replay: a.replay, replayCorpus: a.replayCorpus, evalEvery: Math.max(1, Math.floor(steps / a.evalPoints)), evalTokens: a.evalTokens,
         flopsPerStep: perStep, flops: steps * perStep, budgetFlops: budget,
       });

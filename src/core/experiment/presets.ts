@@ -38,11 +38,11 @@ const quickDemo: Recipe = {
   version: 1,
   name: 'Quick demo: Icelandic and Faroese',
   seed: 0,
-  base: { from: 'scratch', preset: 'tiny', config: presetConfig('tiny'), corpus: ENGLISH_CORPUS, budget: { kind: 'steps', value: 60 }, batchSize: 8, seqLen: 32, lr: 5e-3, warmupFraction: 0.05 },
+  base: { from: 'scratch', preset: 'tiny', config: presetConfig('tiny'), corpus: ENGLISH_CORPUS, budget: { kind: 'steps', value: 60 }, batchSize: 8, microBatch: 0, seqLen: 32, lr: 5e-3, warmupFraction: 0.05 },
   languages: [{ code: 'isl', corpus: 'udhr-isl' }, { code: 'fao', corpus: 'udhr-fao' }],
   scales: [1, 2],
   growth: { noiseSnrDb: 0 },
-  adapt: { budget: { kind: 'flops', value: 1.35e9 }, batchSize: 8, seqLen: 32, lr: 3e-3, warmupFraction: 0.05, replay: 0.25, replayCorpus: ENGLISH_CORPUS, evalPoints: 3, evalTokens: 512 },
+  adapt: { budget: { kind: 'flops', value: 1.35e9 }, batchSize: 8, microBatch: 0, seqLen: 32, lr: 3e-3, warmupFraction: 0.05, replay: 0.25, replayCorpus: ENGLISH_CORPUS, evalPoints: 3, evalTokens: 512 },
   merges: [
     { method: 'task_arithmetic', subset: ['isl', 'fao'], scales: [1, 2], ...PAPER_MERGE.task_arithmetic },
     { method: 'ties', subset: ['isl', 'fao'], scales: [1, 2], ...PAPER_MERGE.ties },
@@ -63,7 +63,7 @@ const paperBrowser: Recipe = {
   version: 1,
   name: 'Grow Up and Merge, browser scale',
   seed: 0,
-  base: { from: 'scratch', preset: 'base-1m', config: presetConfig('base-1m'), corpus: ENGLISH_CORPUS, budget: { kind: 'steps', value: 2000 }, batchSize: 32, seqLen: 128, lr: 2e-3, warmupFraction: 0.05 },
+  base: { from: 'scratch', preset: 'base-1m', config: presetConfig('base-1m'), corpus: ENGLISH_CORPUS, budget: { kind: 'steps', value: 2000 }, batchSize: 32, microBatch: 0, seqLen: 128, lr: 2e-3, warmupFraction: 0.05 },
   languages: [
     { code: 'ekk', corpus: 'udhr-est' },
     { code: 'fao', corpus: 'udhr-fao' },
@@ -73,7 +73,7 @@ const paperBrowser: Recipe = {
   ],
   scales: [1, 2],
   growth: { noiseSnrDb: 0 },
-  adapt: { budget: { kind: 'flops', value: 1.3e13 }, batchSize: 32, seqLen: 128, lr: 1e-3, warmupFraction: 0.05, replay: 0.25, replayCorpus: ENGLISH_CORPUS, evalPoints: 8, evalTokens: 2048 },
+  adapt: { budget: { kind: 'flops', value: 1.3e13 }, batchSize: 32, microBatch: 0, seqLen: 128, lr: 1e-3, warmupFraction: 0.05, replay: 0.25, replayCorpus: ENGLISH_CORPUS, evalPoints: 8, evalTokens: 2048 },
   merges: [
     ...(['linear', 'task_arithmetic', 'ties', 'dare_ties', 'multislerp'] as const).map((method) => ({ method, subset: FIVE, scales: [1, 2], ...PAPER_MERGE[method] })),
     { method: 'ties', subset: ['fao', 'isl', 'swe'], scales: [1, 2], ...PAPER_MERGE.ties },

@@ -29,6 +29,8 @@ export interface ScratchBase {
   budget: Budget;
   /** Sequences per step, 1 to 4096. */
   batchSize: number;
+  /** Sequences per forward/backward pass (gradient accumulation), 0 or a divisor of batchSize; default 0: the whole batch. */
+  microBatch: number;
   /** Tokens per sequence, 2 to config.max_position_embeddings. */
   seqLen: number;
   /** Peak learning rate, above 0 and at most 1. */
@@ -57,6 +59,8 @@ export interface AdaptSpec {
   /** Per language, stated for the 1x model; every scale gets the same FLOPs (see plan.ts). */
   budget: Budget;
   batchSize: number;
+  /** Sequences per forward/backward pass (gradient accumulation), 0 or a divisor of batchSize; default 0: the whole batch. */
+  microBatch: number;
   seqLen: number;
   lr: number;
   /** Share of steps spent warming up, 0 to 0.5; default 0.05. */

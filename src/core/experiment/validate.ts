@@ -90,10 +90,10 @@ function scratchBase(c: Checker, o: Record<string, unknown>, ctx: RecipeContext)
   const [corpusSpec, ...shape] = SCRATCH_FIELDS;
   const corpus = c.setting<string>(at(p, 'corpus'), corpusSpec, o.corpus, scope);
   const b = budget(c, at(p, 'budget'), o.budget);
-  const { batchSize, seqLen, lr, warmupFraction } = c.settings(p, shape, o, scope) as Partial<Record<'batchSize' | 'seqLen' | 'lr' | 'warmupFraction', number>>;
-  if (!config || !corpus || !b || !batchSize || !seqLen || lr === undefined || warmupFraction === undefined) return undefined;
+  const { batchSize, microBatch, seqLen, lr, warmupFraction } = c.settings(p, shape, o, scope) as Partial<Record<'batchSize' | 'microBatch' | 'seqLen' | 'lr' | 'warmupFraction', number>>;
+  if (!config || !corpus || !b || !batchSize || microBatch === undefined || !seqLen || lr === undefined || warmupFraction === undefined) return undefined;
   checkBudget(c, at(p, 'budget'), b, config, [{ factor: 1, config }], batchSize, seqLen);
-  return { from: 'scratch', ...(preset ? { preset } : {}), config, corpus, budget: b, batchSize, seqLen, lr, warmupFraction };
+  return { from: 'scratch', ...(preset ? { preset } : {}), config, corpus, budget: b, batchSize, microBatch, seqLen, lr, warmupFraction };
 }
 
 /** The languages with their corpora, and every well-formed code (merge subsets are checked against those). */

@@ -35,9 +35,10 @@ describe('one schema per setting', () => {
     for (const s of [...SCRATCH_FIELDS, ...RECIPE_ADAPT] as readonly Spec[]) {
       const t = TRAIN_SETTINGS.find((x) => x.name === s.name) as Spec | undefined;
       if (t && (t.kind === 'int' || t.kind === 'number') && (s.kind === 'int' || s.kind === 'number')) {
-        // The recipe's extremes validate as training settings (context bounds resolved to 64).
-        for (const v of [s.min, s.max].map((b) => (typeof b === 'object' ? 64 : b)).filter((b) => b !== undefined)) {
-          const ok = { from: 'ck', data: [{ corpus: 'eng-brown' }], steps: 10, batchSize: 4, seqLen: 32, lr: 1e-3 };
+        // The recipe's extremes validate as training settings (bounds naming an earlier setting
+        // resolved to its value here, the context's to 64).
+        const ok: Record<string, unknown> = { from: 'ck', data: [{ corpus: 'eng-brown' }], steps: 10, batchSize: 4, seqLen: 32, lr: 1e-3 };
+        for (const v of [s.min, s.max].map((b) => (typeof b === 'object' ? ((ok[b.ref] as number | undefined) ?? 64) : b)).filter((b) => b !== undefined)) {
           if (s.kind === 'number' && s.minExclusive && v === s.min) continue;
           expect(() => validateTrainSettings({ ...ok, [s.name]: v }, ctx), `${s.name} = ${v}`).not.toThrow();
         }

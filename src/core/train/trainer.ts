@@ -1,8 +1,7 @@
 // One training run's engine, independent of where it runs (worker or Node test): named
 // variables, AdamW, the schedule, clipping, gradient accumulation over micro-batches and the
-// batch sampler, computed with the Kernels value
-// the run was built with. The caller drives the loop so it can pause, evaluate and checkpoint
-// between steps.
+// batch sampler, computed with the Kernels value the run was built with. The caller drives the
+// loop so it can pause, evaluate and checkpoint between steps.
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaModel, ModelParams } from '../model/llama';
 import { lossOf } from '../model/llama';
@@ -15,6 +14,7 @@ import { clipByGlobalNorm, globalNorm } from './clip';
 import type { ScheduleOptions } from './schedule';
 import { learningRate } from './schedule';
 import type { TrainSettings } from './settings';
+import { recomputeActivations } from './recomputeMode';
 
 export interface StepResult {
   step: number;
@@ -99,12 +99,13 @@ export class Trainer {
     const vars = Object.values(this.optimizer.params);
     const rows = this.settings.microBatch > 0 ? this.settings.microBatch : b.batchSize;
     const T = b.seqLen;
+    const recompute = recomputeActivations(this.settings.recompute, this.config, rows, T);
     const pass = (row: number, weight?: number) => tf.tidy(() => {
       const span = [row * T, (row + rows) * T] as const;
       const inputs = tf.tensor2d(b.inputs.subarray(...span), [rows, T], 'int32');
       const targets = tf.tensor2d(b.targets.subarray(...span), [rows, T], 'int32');
       const mask = tf.tensor2d(b.mask.subarray(...span), [rows, T]);
-      const loss = () => lossOf(this.model, inputs, targets, mask, this.kernels);
+      const loss = () => lossOf(this.model, inputs, targets, mask, this.kernels, { recompute });
       return tf.variableGrads(weight === undefined ? loss : () => tf.mul(loss(), weight) as tf.Scalar, vars);
     });
     if (rows >= b.batchSize) return pass(0);
