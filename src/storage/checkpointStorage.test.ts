@@ -44,6 +44,13 @@ describe('checkpoint storage dtype in the store', () => {
     }
     store.storeAs = 'BF16'; // the studio setting: saves that name no dtype follow it
     expect((await store.save(meta('set'), f32)).storage?.dtype).toBe('BF16');
+    // F16 as the setting falls back to BF16 for a tensor beyond ±65504 (saying so); asked for per save, it refuses.
+    store.storeAs = 'F16';
+    const wide = encodeSafetensors([{ name: 'model.norm.weight', shape: [2], data: Float32Array.from([1, 70000]) }]);
+    const fell = await store.save(meta('wide'), wide);
+    expect(fell.storage).toMatchObject({ dtype: 'BF16', note: "F16 was set, but tensor model.norm.weight holds values beyond F16's ±65504: stored as BF16" });
+    await expect(store.save(meta('wide2'), wide, 'F16')).rejects.toThrow("tensor model.norm.weight holds 1 value(s) beyond F16's range (largest |x| = 70000; F16 holds up to ±65504)");
+    expect(await store.get('wide2')).toBeUndefined();
     // A manifest that names its storage (an import keeping its file's BF16) is stored as given.
     const kept = await store.save({ ...meta('kept'), storage: { dtype: 'BF16', maxAbsError: 0, maxRelError: 0, belowNormal: 0, source: 'file' } }, encodeSafetensors(weights(), {}, 'BF16'));
     expect(kept.storage?.source).toBe('file');

@@ -6,7 +6,7 @@
 // holds BLOB_WRITE_LOCK shared, and the sweep runs only when it can hold it alone.
 import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { validateManifest } from '../core/checkpoint/manifest';
-import { storeSafetensorsAs, type StorageDtype } from '../core/checkpoint/storageDtype';
+import { F16_MAX, F16RangeError, storeSafetensorsAs, type StorageDtype } from '../core/checkpoint/storageDtype';
 import type { KeyValueStore, StorageFacts } from './kv';
 import { isQuotaError, storageFullError } from './kv';
 import { BLOB_WRITE_LOCK, MemoryLockManager, memoryTabs, type TabCoordination } from './tabs';
@@ -96,13 +96,25 @@ export class CheckpointStore {
   /**
    * Saves tensors, then the manifest. On any failure nothing of this checkpoint remains.
    * `storeAs` BF16/F16 rounds F32 tensors to half the bytes and records the rounding in the
-   * manifest's `storage` (default: the store's `storeAs`; a manifest that already names its
-   * storage, an import keeping its file's dtype, is stored as given).
+   * manifest's `storage`; F16 refuses a tensor beyond ±65504, naming it. Without `storeAs` the
+   * store's setting applies, and F16 there falls back to BF16 (F32's range) with a note instead
+   * of losing a finished run's result. A manifest that already names its storage (an import
+   * keeping its file's dtype) is stored as given.
    */
-  async save(manifest: Omit<CheckpointManifest, 'tensorsKey' | 'bytes'>, tensors: Uint8Array | Blob, storeAs: StorageDtype = this.storeAs): Promise<CheckpointManifest> {
+  async save(manifest: Omit<CheckpointManifest, 'tensorsKey' | 'bytes'>, tensors: Uint8Array | Blob, storeAs?: StorageDtype): Promise<CheckpointManifest> {
     let storage = manifest.storage;
-    if (!storage && storeAs !== 'F32') {
-      const stored = storeSafetensorsAs(await bytesOf(tensors), storeAs, `checkpoint "${manifest.name}"`);
+    const dtype = storeAs ?? this.storeAs;
+    if (!storage && dtype !== 'F32') {
+      const what = `checkpoint "${manifest.name}"`;
+      const bytes = await bytesOf(tensors);
+      let stored: ReturnType<typeof storeSafetensorsAs>;
+      try {
+        stored = storeSafetensorsAs(bytes, dtype, what);
+      } catch (e) {
+        if (storeAs || !(e instanceof F16RangeError)) throw e;
+        stored = storeSafetensorsAs(bytes, 'BF16', what);
+        stored.precision.note = `F16 was set, but tensor ${e.tensor} holds values beyond F16's ±${F16_MAX}: stored as BF16`;
+      }
       [tensors, storage] = [stored.bytes, stored.precision];
     }
     const blob = tensors instanceof Blob ? tensors : new Blob([tensors as Uint8Array<ArrayBuffer>]);

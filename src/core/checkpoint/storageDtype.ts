@@ -37,6 +37,16 @@ export interface StoragePrecision {
   belowNormal: number;
   /** 'rounded': converted from F32 on save; 'file': the imported file's own dtype, kept as it was. */
   source: 'rounded' | 'file';
+  /** Why the dtype differs from the one asked for (F16 set, a tensor beyond its range: BF16). */
+  note?: string;
+}
+
+/** A tensor has values F16 cannot hold; `tensor` names it. */
+export class F16RangeError extends Error {
+  constructor(readonly tensor: string, count: number, largest: number) {
+    super(`tensor ${tensor} holds ${count} value(s) beyond F16's range (largest |x| = ${largest}; F16 holds up to ±${F16_MAX}); store this checkpoint as BF16 (F32's range) or F32`);
+    this.name = 'F16RangeError';
+  }
 }
 
 const WORDS: Record<StorageDtype, string> = {
@@ -55,7 +65,7 @@ export function describeStoragePrecision(p: StoragePrecision | undefined): strin
   if (!p || p.dtype === 'F32') return WORDS.F32;
   if (p.source === 'file') return `${WORDS[p.dtype]}; kept as the imported file stored it (no rounding on import)`;
   const pct = (x: number) => `${(x * 100).toPrecision(2)} %`;
-  return `${WORDS[p.dtype]}; measured on save: largest relative error ${pct(p.maxRelError)}${p.maxRelTensor ? ` (${p.maxRelTensor})` : ''}, largest absolute ${p.maxAbsError.toExponential(2)}${p.maxAbsTensor ? ` (${p.maxAbsTensor})` : ''}`;
+  return `${p.note ? `${p.note}. ` : ''}${WORDS[p.dtype]}; measured on save: largest relative error ${pct(p.maxRelError)}${p.maxRelTensor ? ` (${p.maxRelTensor})` : ''}, largest absolute ${p.maxAbsError.toExponential(2)}${p.maxAbsTensor ? ` (${p.maxAbsTensor})` : ''}`;
 }
 
 export function isStorageDtype(x: unknown): x is StorageDtype {
@@ -76,6 +86,7 @@ export function validateStoragePrecision(raw: unknown, where: string): void {
     if (typeof p[f] !== 'number' || !(p[f]! >= 0)) throw new Error(`${where}: storage.${f} must be a non-negative number`);
   }
   if (p.source !== 'rounded' && p.source !== 'file') throw new Error(`${where}: storage.source must be 'rounded' or 'file'`);
+  if (p.note !== undefined && typeof p.note !== 'string') throw new Error(`${where}: storage.note must be a string`);
 }
 
 /** The value x becomes when stored in dtype. */
@@ -116,7 +127,7 @@ export function measureStorageRounding(tensors: NamedTensor[], dtype: StorageDty
         if (rel > p.maxRelError) [p.maxRelError, p.maxRelTensor] = [rel, t.name];
       } else if (a > 0) p.belowNormal++;
     }
-    if (over) throw new Error(`tensor ${t.name} holds ${over} value(s) beyond F16's range (largest |x| = ${largest}; F16 holds up to ±${F16_MAX}); store this checkpoint as BF16 (F32's range) or F32`);
+    if (over) throw new F16RangeError(t.name, over, largest);
   }
   return p;
 }
