@@ -1,10 +1,13 @@
 // Gradient accumulation in recipes: base.microBatch and adapt.microBatch are training's own
 // entry, checked against the section's batchSize, carried into the planned runs, and absent from
-// a plan when 0, so the stage keys of recipes written before it stay the same.
+// a plan when 0, so the stage keys of recipes written before it stay the same; the nanotron
+// export states the same accumulation.
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { clone, studioContext } from '../testing/experimentFixtures';
 import { RECIPE_PRESETS, RECIPE_SCHEMA_DOC, type Recipe, validateRecipe } from './recipe';
 import { planExperiment } from './plan';
+import { nanotronConfigs } from './scaleOut';
 
 const ctx = studioContext();
 const quick = RECIPE_PRESETS.find((p) => p.id === 'quick-demo')!.recipe;
@@ -49,5 +52,13 @@ describe('microBatch in a recipe', () => {
     const accumulated = planExperiment((validateRecipe(withMicroBatch(2, 2), ctx) as { recipe: Recipe }).recipe);
     // Accumulation is part of what a run is asked, so its stages are new ones.
     expect(accumulated.stages.find((s) => s.id === 'base')!.key).not.toBe(plan.stages.find((s) => s.id === 'base')!.key);
+  });
+
+  it("exports accumulation as nanotron's: micro_batch_size passes, batch_accumulation_per_replica of them per step", () => {
+    const recipe = (validateRecipe(withMicroBatch(2, 4), ctx) as { recipe: Recipe }).recipe;
+    const files = nanotronConfigs(planExperiment(recipe), recipe);
+    const tokens = (name: string) => parse(files.find((f) => f.name === name)!.text).tokens;
+    expect(tokens('nanotron/base.yaml')).toMatchObject({ micro_batch_size: 2, batch_accumulation_per_replica: 4 });
+    expect(tokens('nanotron/adapt-isl-x1.yaml')).toMatchObject({ micro_batch_size: 4, batch_accumulation_per_replica: 2 });
   });
 });

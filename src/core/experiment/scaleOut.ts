@@ -74,7 +74,8 @@ function nanotronConfig(project: string, stageId: string, run: PlannedRun, dataS
     parallelism: { dp: 1, expert_parallel_size: 1, pp: 1, pp_engine: '1f1b', tp: 1, tp_linear_async_communication: true, tp_mode: 'REDUCE_SCATTER' },
     profiler: null,
     tokenizer: { tokenizer_max_length: null, tokenizer_name_or_path: 'REPLACE_ME/byte-tokenizer', tokenizer_revision: null },
-    tokens: { batch_accumulation_per_replica: 1, limit_test_batches: 0, limit_val_batches: 0, micro_batch_size: run.batchSize, sequence_length: run.seqLen, train_steps: run.steps, val_check_interval: -1 },
+    // The studio's gradient accumulation as nanotron's: micro_batch_size x batch_accumulation_per_replica = batchSize.
+    tokens: { batch_accumulation_per_replica: run.batchSize / (run.microBatch || run.batchSize), limit_test_batches: 0, limit_val_batches: 0, micro_batch_size: run.microBatch || run.batchSize, sequence_length: run.seqLen, train_steps: run.steps, val_check_interval: -1 },
   };
 }
 
