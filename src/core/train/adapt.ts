@@ -31,6 +31,7 @@ export const ADAPT_SETTINGS = [
   { name: 'replayCorpus', kind: 'ref', ref: 'corpus', default: ENGLISH_CORPUS, label: 'replay corpus', help: 'the corpus mixed in and watched for forgetting', form: false },
   train('batchSize'),
   train('microBatch'),
+  train('recompute'),
   train('seqLen'),
   train('lr'),
   narrowed(train('warmupSteps'), { formDefault: 5 }),

@@ -27,8 +27,9 @@ describe('one schema per setting', () => {
     expect(ADAPT_SETTINGS.find((s) => s.name === 'seqLen')).toBe(train('seqLen'));
     expect(ADAPT_SETTINGS.find((s) => s.name === 'batchSize')).toBe(train('batchSize'));
     expect(ADAPT_SETTINGS.find((s) => s.name === 'microBatch')).toBe(train('microBatch'));
-    expect(ADAPT_FIELDS.map((s) => s.name)).toEqual(['batchSize', 'microBatch', 'seqLen', 'lr', 'warmupSteps', 'evalEvery', 'evalPairs', 'evalTokens']);
-    expect(INITIAL_ADAPT).toMatchObject({ target: 'udhr-isl', replay: '0', batchSize: '8', microBatch: '0', seqLen: '64', warmupSteps: '5', evalEvery: '', evalPairs: '64', evalTokens: '1024' });
+    expect(ADAPT_SETTINGS.find((s) => s.name === 'recompute')).toBe(train('recompute'));
+    expect(ADAPT_FIELDS.map((s) => s.name)).toEqual(['batchSize', 'microBatch', 'recompute', 'seqLen', 'lr', 'warmupSteps', 'evalEvery', 'evalPairs', 'evalTokens']);
+    expect(INITIAL_ADAPT).toMatchObject({ target: 'udhr-isl', replay: '0', batchSize: '8', microBatch: '0', recompute: 'auto', seqLen: '64', warmupSteps: '5', evalEvery: '', evalPairs: '64', evalTokens: '1024' });
   });
 
   it('a recipe accepts only what the training stage accepts, and its documentation states those limits', () => {

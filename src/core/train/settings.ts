@@ -4,6 +4,7 @@
 import { type MixEntry, type SchemaContext, type SettingsOf, type Spec, validateSettings } from '../params';
 import { ENGLISH_CORPUS } from '../data/corpusIds';
 import { SCHEDULE_KINDS } from './schedule';
+import { RECOMPUTE_AUTO_ACTIVATION_BYTES, RECOMPUTE_MODES } from './recomputeMode';
 
 /** The most optimizer steps one run takes; recipes check their budgets against the same limit. */
 export const MAX_TRAIN_STEPS = 10_000_000;
@@ -30,6 +31,8 @@ export const TRAIN_SETTINGS = [
   { name: 'batchSize', kind: 'int', min: 1, max: 4096, label: 'batch size', help: 'sequences per step', formDefault: 8 },
   // Gradient accumulation: the same step as without, with one micro-batch's activations alive at a time.
   { name: 'microBatch', kind: 'int', default: 0, min: 0, max: BATCH_SIZE, divides: BATCH_SIZE, label: 'micro-batch', help: 'sequences per forward/backward pass; the passes\' gradients add up to one optimizer step over the batch (gradient accumulation, for a batch bigger than memory holds); 0: the whole batch in one pass' },
+  // Gradient checkpointing: the same step as without, holding one layer's activations at a time (train/recomputeMode.ts).
+  { name: 'recompute', kind: 'enum', values: RECOMPUTE_MODES, default: 'auto', label: 'recompute', help: `recompute each decoder layer's activations in the backward pass instead of keeping them (gradient checkpointing): far less memory per step for one more forward pass; auto: on when the activations of a pass are estimated above ${RECOMPUTE_AUTO_ACTIVATION_BYTES / 2 ** 20} MiB` },
   { name: 'seqLen', kind: 'int', min: 2, max: MAX_POSITION, label: 'seq len', help: 'tokens per sequence, at most the model\'s max_position_embeddings', formDefault: 64 },
   { name: 'lr', kind: 'number', min: 0, minExclusive: true, max: 1, label: 'lr', help: 'peak learning rate', formDefault: 0.003 },
   { name: 'warmupSteps', kind: 'int', default: 0, min: 0, max: { ref: 'steps', label: 'steps' }, label: 'warmup steps', help: 'steps of linear warmup to the peak lr', formDefault: 10 },
