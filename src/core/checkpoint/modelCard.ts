@@ -9,6 +9,7 @@ import type { CorpusInfo } from '../data/corpusSplit';
 import { type EvaluationResult, formatEstimate, headlineOf, ruleLabel } from '../eval/report';
 import { countParameters } from '../model/weights';
 import type { ExportDtype } from './hfExport';
+import { describeStoragePrecision } from './storageDtype';
 
 export interface ModelCardInput {
   manifest: CheckpointManifest;
@@ -214,7 +215,7 @@ export function modelCard(input: ModelCardInput): string {
     '',
     `- architecture: LlamaForCausalLM, hidden_size ${c.hidden_size}, ${c.num_hidden_layers} layers, ${c.num_attention_heads} attention heads (${c.num_key_value_heads} key/value), intermediate_size ${c.intermediate_size}, ${c.max_position_embeddings} positions, ${c.tie_word_embeddings ? 'tied' : 'untied'} embeddings`,
     `- tokenizer: ${tokenizer}`,
-    `- weights: \`model.safetensors\` in ${dtype}`,
+    `- weights: \`model.safetensors\` in ${dtype}${m.storage && m.storage.dtype !== 'F32' ? `; the studio stored them as ${describeStoragePrecision(m.storage)}` : ''}`,
     ...(c.logit_scale !== 1 ? [`- the studio's logit_scale ${c.logit_scale} is folded into \`model.norm.weight\`, so transformers computes the same logits with an ordinary Llama config`] : []),
   ];
   return [frontMatter(f), '', ...summary, '', ...lineageSection(input, f), '', ...trainingSection(input, f), '', ...evaluationSection(input), '', ...loadSection(input), ''].join('\n').replace(/\n{3,}/g, '\n\n');

@@ -12,6 +12,7 @@ import { scoreTexts } from '../eval/score';
 import { keepableDtype, planWeights, readPlannedWeights } from './hfImport';
 import { readTensors } from './tensors';
 import { blobTensorReader } from './blobReader';
+import { modelCard } from './modelCard';
 import { referenceKernels } from '../kernels';
 import { ByteTokenizer } from '../tokenizer/byte';
 
@@ -89,6 +90,10 @@ describe('checkpoint storage dtypes', () => {
     expect(validateManifest({ ...old, storage: p }).storage).toEqual(p);
     expect(() => validateManifest({ ...old, storage: { ...p, dtype: 'F8' } })).toThrow('checkpoint old: storage.dtype "F8" is not one of F32, BF16, F16');
     expect(() => validateManifest({ ...old, storage: { ...p, maxRelError: -1 } })).toThrow(/storage\.maxRelError must be a non-negative number/);
+    // An export of it says the values went through BF16, whatever dtype the export writes.
+    const card = (m: typeof old) => modelCard({ manifest: m, checkpoints: [m], corpora: [], evaluations: [], dtype: 'F32', folder: 'x' });
+    expect(card({ ...old, storage: p })).toMatch(/- weights: `model\.safetensors` in F32; the studio stored them as BF16: 8 significant bits.*measured on save: largest relative error \d/);
+    expect(card(old)).toMatch(/- weights: `model\.safetensors` in F32\n/);
   });
 
   it('a tiny model stored as BF16 (widened to F32 on load) scores within 0.1 % of its F32 self (mean loss per token)', async () => {
@@ -99,6 +104,8 @@ describe('checkpoint storage dtypes', () => {
     for (const dtype of ['BF16', 'F16'] as const) {
       const { bytes, precision } = storeSafetensorsAs(f32, dtype);
       const loaded = { config: model.config, params: toTfTensors(decodeParams(bytes, model.config, 'stored').params) };
+      // What training, scoring and merging compute with: F32 tensors holding the widened values (an F32 master copy).
+      expect(Object.values(loaded.params).every((t) => t.dtype === 'float32')).toBe(true);
       const [a, b] = [await scoreTexts(model, tok, texts, referenceKernels), await scoreTexts(loaded, tok, texts, referenceKernels)];
       const nTokens = texts.reduce((n, t) => n + tok.encode(t).length, 0);
       const lossA = -a.reduce((x, y) => x + y, 0) / nTokens;
