@@ -1,8 +1,8 @@
 // Gradient accumulation (settings.microBatch): a step in passes of microBatch rows is the same
 // optimizer step as one pass over the batch (loss, gradient norm, parameters to float rounding),
 // clipping sees the accumulated gradient, snapshots resume exactly, metric points count optimizer
-// steps with the batch's tokens and FLOPs, nothing leaks, and a microBatch that does not divide
-// the batch is refused with the rule in words.
+// steps with the batch's tokens and FLOPs, nothing leaks, the step's peak memory falls with the
+// pass, and a microBatch that does not divide the batch is refused with the rule in words.
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { referenceKernels } from '../kernels';
@@ -131,6 +131,23 @@ describe('gradient accumulation', () => {
     }
     // Step 1 creates AdamW's moments; from then on the count is flat.
     expect(new Set(counts.slice(1)).size).toBe(1);
+  });
+});
+
+describe('what accumulation is for', () => {
+  it("holds one pass's activations at a time: the step's peak memory above the resting tensors falls with the pass", async () => {
+    const peak = async (microBatch: number) => {
+      const t = trainer({ microBatch });
+      await t.runStep(); // AdamW's moments exist from the first step on
+      const resting = tf.memory().numBytes;
+      const info = await tf.profile(async () => void (await t.runStep()));
+      trainers.splice(trainers.indexOf(t), 1);
+      t.dispose();
+      return info.peakBytes - resting;
+    };
+    const whole = await peak(0);
+    // 8 rows in one pass, then in four passes of 2 (measured: 4.36 MB, 1.21 MB on the cpu backend).
+    expect(await peak(2)).toBeLessThan(whole / 2);
   });
 });
 
