@@ -7,7 +7,7 @@ import type { LlamaConfig } from '../../core/model/config';
 import { settingErrors } from '../../core/params';
 import { type TrainContext, trainSchemaContext } from '../../core/train/settings';
 import { parseCount } from '../shared/format';
-import { isTextSpec, startText, type TextSpec } from '../shared/ParamForm';
+import { isTextSpec, startText, textValue, type TextSpec } from '../shared/ParamForm';
 
 export const BUDGET_KINDS: { id: BudgetKind; label: string }[] = [
   { id: 'steps', label: 'steps' },
@@ -16,8 +16,8 @@ export const BUDGET_KINDS: { id: BudgetKind; label: string }[] = [
 ];
 
 type AdaptSpec = (typeof ADAPT_SETTINGS)[number];
-/** The settings typed in the form's grid: numbers not marked form: false, the replay share aside (it has its own slider). */
-type GridSpec = Exclude<Extract<AdaptSpec, { kind: 'int' | 'number' }>, { form: false } | { name: 'replay' }>;
+/** The settings typed or picked in the form's grid: numbers and enums not marked form: false, the replay share aside (it has its own slider). */
+type GridSpec = Exclude<Extract<AdaptSpec, { kind: 'int' | 'number' | 'enum' }>, { form: false } | { name: 'replay' }>;
 export type AdaptField = GridSpec['name'];
 
 export const ADAPT_FIELDS: readonly (TextSpec & GridSpec)[] = ADAPT_SETTINGS.filter((s): s is TextSpec & GridSpec => isTextSpec(s) && s.name !== 'replay' && !('form' in s && s.form === false));
@@ -43,12 +43,12 @@ export const INITIAL_ADAPT: AdaptDraft = {
   ...(Object.fromEntries(ADAPT_FIELDS.map((s) => [s.name, startText(s)])) as Record<AdaptField, string>),
 };
 
-/** "1,000,000", "1_000_000", "1e6" → 1000000; an empty field with a default is left out for the API to fill. */
+/** Numbers as typed ("1,000,000", "1_000_000", "1e6" → 1000000), enums as picked; an empty field with a default is left out for the API to fill. */
 export function adaptOptions(from: string, d: AdaptDraft): { from: string; target: string; [k: string]: unknown } {
   const o: { from: string; target: string; [k: string]: unknown } = { from, target: d.target, replay: parseCount(d.replay) / 100, [d.budgetKind]: parseCount(d.budget) };
   for (const s of ADAPT_FIELDS) {
     if (s.default !== undefined && d[s.name].trim() === '') continue;
-    o[s.name] = parseCount(d[s.name]);
+    o[s.name] = textValue(s, d[s.name]);
   }
   if (d.name.trim()) o.name = d.name.trim();
   return o;
