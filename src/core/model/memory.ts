@@ -93,7 +93,7 @@ export interface MemoryWarning {
 }
 
 /** Bytes in decimal MB or GB, as the studio shows sizes and browsers report storage quotas. */
-const size = (bytes: number): string => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`);
+export const size = (bytes: number): string => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`);
 
 /** The budget a training step is compared against, and where it comes from. */
 export function memoryBudget(limits: DeviceLimits): { bytes: number; source: string } {

@@ -1,0 +1,124 @@
+// The memory planner: before a run starts, what one training step of a config holds (weights,
+// gradients, AdamW's moments, the activations of one forward/backward pass with and without
+// recompute) and its peak, against the device's limits, and a sentence saying what fits.
+// Pure arithmetic over memory.ts's estimates, calibrated on peaks measured on tfjs's tape.
+import type { LlamaConfig } from '../model/config';
+import { activationFloats, estimateMemory, memoryBudget, size } from '../model/memory';
+import type { DeviceLimits } from '../model/weights';
+
+const F32 = Float32Array.BYTES_PER_ELEMENT;
+
+/**
+ * How many times memory.ts's activation estimate tfjs's tape holds at a step's peak. The tape
+ * keeps more than the tensors llama.ts names (masks, broadcasts, casts, the intermediates of
+ * each op's gradient, and every gradient until the backward pass ends): measured on the CPU
+ * backend with tf.profile's peakBytes, base-1m at 8 × 64 held 6.8× the estimate above its weights
+ * (recomputeMode.ts) and recompute.test.ts's 8-layer d=32 model 6.4×. memoryPlan.test.ts measures
+ * Trainer steps of three shapes, with and without recompute and micro-batches: with 6.5 the plan
+ * is 0.90–1.09 of each measured peak (GeGLU's tape holds a little more than SwiGLU's).
+ */
+export const TAPE_FACTOR = 6.5;
+
+/**
+ * The peak of the optimizer update, in float32 copies of the weights: the weights, AdamW's two
+ * moments, the gradients and the update's temporaries (adamw.ts's apply computes every
+ * parameter's new moments, update and decayed weight inside one tidy, about fifteen tensors of
+ * each parameter's size, freed when the update ends). Measured at 20.0 on the CPU backend in both
+ * of memoryPlan.test.ts's shapes, where it is the step's peak with recompute and micro-batches
+ * (the pass then holds less). A fused AdamW kernel (WebGPU) holds fewer: there it is a bound.
+ */
+export const UPDATE_PEAK_WEIGHTS = 20;
+
+export interface PlanInput {
+  config: LlamaConfig;
+  batchSize: number;
+  /** Rows of one forward/backward pass; 0 is the whole batch in one pass. */
+  microBatch: number;
+  seqLen: number;
+  recompute: boolean;
+}
+
+export interface StepPeak {
+  /** The tape of one pass at its peak. */
+  activations: number;
+  /** The larger of the pass's peak (weights, gradients, AdamW's moments, its activations) and the update's. */
+  peak: number;
+  fits: boolean;
+}
+
+export interface MemoryPlan {
+  parameters: number;
+  weights: number;
+  /** Gradients alive at the peak: one set, or two with micro-batches (the sum so far and the pass's own). */
+  gradients: number;
+  /** AdamW's first and second moments. */
+  optimizer: number;
+  /** Rows of one pass. */
+  rows: number;
+  withRecompute: StepPeak;
+  withoutRecompute: StepPeak;
+  /** The plan for the recompute setting asked for. */
+  chosen: StepPeak;
+  budget: { bytes: number; source: string };
+  /** The largest single buffer of a pass, and the binding limit it is held against (if the device says one). */
+  largestBuffer: { name: string; shape: number[]; bytes: number; limit?: { bytes: number; name: string }; fits: boolean };
+  /** Everything fits: the chosen step's peak under the budget, and the largest buffer under the limit. */
+  fits: boolean;
+  verdict: string;
+}
+
+/**
+ * Floats of one pass's activations with recompute: every decoder layer's input (rows × T × d,
+ * kept for the backward pass), one layer's activations at a time (its recomputation under its own
+ * tape), and the head's (final norm, logits and softmax), which are not recomputed.
+ */
+function recomputedActivationFloats(c: LlamaConfig, rows: number, seqLen: number): number {
+  const head = activationFloats({ ...c, num_hidden_layers: 0 }, rows, seqLen);
+  const layer = (activationFloats(c, rows, seqLen) - head) / c.num_hidden_layers;
+  return c.num_hidden_layers * rows * seqLen * c.hidden_size + layer + head;
+}
+
+export function planMemory(input: PlanInput, limits: DeviceLimits): MemoryPlan {
+  const { config, batchSize, seqLen } = input;
+  const rows = input.microBatch > 0 && input.microBatch < batchSize ? input.microBatch : batchSize;
+  const estimate = estimateMemory(config, rows, seqLen);
+  const weights = estimate.weightsBytes;
+  const gradients = (rows < batchSize ? 2 : 1) * weights;
+  const optimizer = 2 * weights;
+  const budget = memoryBudget(limits);
+  const step = (floats: number): StepPeak => {
+    const activations = TAPE_FACTOR * F32 * floats;
+    const peak = Math.max(weights + gradients + optimizer + activations, UPDATE_PEAK_WEIGHTS * weights);
+    return { activations, peak, fits: peak <= budget.bytes };
+  };
+  const withRecompute = step(recomputedActivationFloats(config, rows, seqLen));
+  const withoutRecompute = step(activationFloats(config, rows, seqLen));
+  const chosen = input.recompute ? withRecompute : withoutRecompute;
+  // WebGPU requires maxStorageBufferBindingSize <= maxBufferSize, so the binding limit is the one a kernel meets.
+  const limit = limits.maxBindingBytes !== undefined
+    ? { bytes: limits.maxBindingBytes, name: 'maxStorageBufferBindingSize' }
+    : limits.maxBufferBytes !== undefined ? { bytes: limits.maxBufferBytes, name: 'maxBufferSize' } : undefined;
+  const largestBuffer = { ...estimate.largestBuffer, limit, fits: limit === undefined || estimate.largestBuffer.bytes <= limit.bytes };
+  const plan = { parameters: estimate.parameters, weights, gradients, optimizer, rows, withRecompute, withoutRecompute, chosen, budget, largestBuffer };
+  return { ...plan, fits: chosen.fits && largestBuffer.fits, verdict: verdict(input, plan) };
+}
+
+/** "batch 8 × 256 fits with recompute (peak 3.1 GB); without it 9.4 GB does not", and a buffer too large for the GPU. */
+function verdict(input: PlanInput, p: Omit<MemoryPlan, 'fits' | 'verdict'>): string {
+  const what = `batch ${input.batchSize} × ${input.seqLen}${p.rows < input.batchSize ? ` in passes of ${p.rows}` : ''}`;
+  const on = p.withRecompute;
+  const off = p.withoutRecompute;
+  let memory: string;
+  if (off.fits && on.fits) {
+    memory = input.recompute
+      ? `${what} fits with recompute (peak ${size(on.peak)}); without it ${size(off.peak)} fits too`
+      : `${what} fits without recompute (peak ${size(off.peak)}); with it ${size(on.peak)}`;
+  } else if (on.fits) {
+    memory = `${what} fits with recompute (peak ${size(on.peak)}); without it ${size(off.peak)} does not`;
+  } else {
+    memory = `${what} does not fit: peak ${size(on.peak)} with recompute, ${size(off.peak)} without, more than ${size(p.budget.bytes)}, ${p.budget.source}`;
+  }
+  const b = p.largestBuffer;
+  if (b.fits) return memory;
+  return `${memory}; but ${b.name} [${b.shape.join(', ')}] needs one ${size(b.bytes)} GPU buffer, more than this GPU allows (${size(b.limit!.bytes)}, ${b.limit!.name}), so the step does not run here`;
+}
