@@ -23,8 +23,8 @@ export const TAPE_FACTOR = 6.5;
  * The peak of the optimizer update, in float32 copies of the weights: the weights, AdamW's two
  * moments, the gradients and the update's temporaries (adamw.ts's apply computes every
  * parameter's new moments, update and decayed weight inside one tidy, about fifteen tensors of
- * each parameter's size, freed when the update ends). Measured at 20.0 on the CPU backend in both
- * of memoryPlan.test.ts's shapes, where it is the step's peak with recompute and micro-batches
+ * each parameter's size, freed when the update ends). Measured at 20.0 on the CPU backend in two
+ * of memoryPlan.test.ts's shapes (6 layers d=32, 4 layers d=64), where it is the step's peak with recompute and micro-batches
  * (the pass then holds less). A fused AdamW kernel (WebGPU) holds fewer: there it is a bound.
  */
 export const UPDATE_PEAK_WEIGHTS = 20;
