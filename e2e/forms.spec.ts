@@ -75,6 +75,15 @@ test('the Create form previews parameters, memory and storage as it is typed, an
   await expect(params).toContainText('1.49G');
   const warning = page.getByTestId('config-warning').and(page.locator('[data-what="training"]'));
   await expect(warning).toContainText(/training at batch 8 × seq 64 needs about [\d.]+ GB, more than [\d.]+ GB/);
+
+  // The seed: the form and studio.createModel apply one rule (INIT_SEED, core/model/init.ts).
+  await page.getByTestId('model-seed').fill('-1');
+  await expectFieldError(page, 'model-seed', 'must be an integer from 0 to 4294967295');
+  await expect(page.getByTestId('create-model')).toBeDisabled();
+  await page.getByTestId('model-seed').fill('7');
+  await expect(page.getByTestId('model-seed-error')).toHaveCount(0);
+  const refused = await page.evaluate((config) => window.studio.createModel({ name: 'bad seed', config, seed: -1 }).then(() => 'created', (e: Error) => e.message), TINY_CONFIG);
+  expect(refused).toBe('seed must be an integer from 0 to 4294967295, got -1');
   expect(errors).toEqual([]);
 });
 

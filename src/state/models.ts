@@ -6,7 +6,8 @@ import { newId } from '../core/checkpoint/manifest';
 import { encodeSafetensors } from '../core/checkpoint/safetensors';
 import { isStorageDtype, STORAGE_DTYPES, type StorageDtype } from '../core/checkpoint/storageDtype';
 import { MODEL_PRESETS, type ModelPreset, validateConfig } from '../core/model/config';
-import { initialWeights } from '../core/model/init';
+import { initialWeights, INIT_SEED } from '../core/model/init';
+import { checkSetting } from '../core/params';
 import { checkFitsDevice, countParameters } from '../core/model/weights';
 import { ByteTokenizer } from '../core/tokenizer/byte';
 import { generationOptions, type GenerationResult, type GenerationStep } from '../core/model/generate';
@@ -113,7 +114,7 @@ export function createModelActions(s: Services, cache: EngineCache, runs: RunMan
       if (typeof options !== 'object' || options === null) throw new Error('createModel needs {name, config, seed?}');
       const { name, seed = 0 } = options;
       if (typeof name !== 'string' || !name.trim()) throw new Error('name must be a non-empty string');
-      if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw new Error(`seed must be an integer from 0 to 4294967295, got ${JSON.stringify(seed)}`);
+      checkSetting(INIT_SEED, seed, {});
       const config = validateConfig(options.config);
       const tokenizer = new ByteTokenizer();
       if (config.vocab_size !== tokenizer.vocabSize) throw new Error(`config.vocab_size must be ${tokenizer.vocabSize} for the byte tokenizer, got ${config.vocab_size}`);

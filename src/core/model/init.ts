@@ -3,6 +3,10 @@
 import type { LlamaConfig } from './config';
 import { weightSpecs } from './weights';
 import { fillNormal, hashString, mulberry32 } from '../rng';
+import type { Spec } from '../params';
+
+/** The seed of a new model's weights, as studio.createModel checks it and the Create form shows it. */
+export const INIT_SEED = { name: 'seed', kind: 'int', min: 0, max: 2 ** 32 - 1, default: 0, label: 'seed', help: 'seeds the initial weights' } as const satisfies Spec;
 
 /** GPT-2 style initialisation: N(0, 0.02), residual projections scaled by 1/sqrt(2 n_layer). */
 export function initialWeights(c: LlamaConfig, seed: number): Map<string, { shape: number[]; data: Float32Array }> {

@@ -12,11 +12,9 @@ import { formatCount, formatFlops } from '../shared/format';
 import { useReport } from '../shared/report';
 import { ErrorText } from '../shared/ErrorText';
 import { ConfigCost } from './ConfigCost';
-import { FieldError, invalidProps } from '../shared/ParamForm';
-
-/** createModel's seed range (it seeds the initial weights). */
-const MAX_SEED = 2 ** 32 - 1;
-const validSeed = (text: string) => text.trim() !== '' && Number.isInteger(Number(text)) && Number(text) >= 0 && Number(text) <= MAX_SEED;
+import { FieldError, invalidProps, textValue } from '../shared/ParamForm';
+import { INIT_SEED } from '../../core/model/init';
+import { settingErrors } from '../../core/params';
 import { useStudioApi } from '../shared/studioContext';
 import { selectFrom } from '../shared/uiState';
 import { Field } from '../shared/Field';
@@ -33,7 +31,7 @@ export function CreateModelPanel() {
   const checked = useMemo(() => check(draft), [draft]);
   const preset = presets.find((p) => p.id === presetId);
   const nameError = name.trim() ? undefined : 'type a name';
-  const seedError = validSeed(seed) ? undefined : `must be an integer from 0 to ${MAX_SEED}`;
+  const seedError = settingErrors([INIT_SEED], { seed: textValue(INIT_SEED, seed) }, {}).seed;
 
   function pick(id: string) {
     const p = presets.find((x) => x.id === id);
