@@ -3,6 +3,7 @@
 // give the whole time; failing those, the FLOP rate of the latest training runs, timed between
 // their steps, gives the training steps' part; with neither, it says so.
 import { formatFlops } from '../numeric/formatFlops';
+import { trainingSecondsBetween } from '../train/eta';
 import type { MetricPoint } from '../train/settings';
 
 /** The latest runs that count: a rate follows the device's current backend and kernels. */
@@ -27,13 +28,11 @@ export interface TimedRun {
  * the run has fewer than two training points.
  */
 export function timedTraining(metrics: MetricPoint[]): { flops: number; seconds: number } | undefined {
-  const training = metrics.filter((p) => p.step > 0);
-  if (training.length < 2) return undefined;
-  const first = training[0];
-  const last = training[training.length - 1];
-  const evals = training.slice(1).reduce((a, p) => a + (p.evalSeconds ?? 0), 0);
-  const seconds = last.elapsed - first.elapsed - ((last.paused ?? 0) - (first.paused ?? 0)) - evals;
-  const flops = last.flops - first.flops;
+  const first = metrics.findIndex((p) => p.step > 0);
+  const last = metrics.findLastIndex((p) => p.step > 0);
+  if (first < 0 || last === first) return undefined;
+  const seconds = trainingSecondsBetween(metrics, first, last);
+  const flops = metrics[last].flops - metrics[first].flops;
   return seconds > 0 && flops > 0 ? { flops, seconds } : undefined;
 }
 

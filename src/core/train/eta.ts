@@ -59,14 +59,22 @@ export function evaluationsLeft(step: number, steps: number, evalEvery: number, 
 export function secondsPerStep(metrics: MetricPoint[]): number | undefined {
   const firstStep = metrics.findIndex((p) => p.step > 0);
   if (firstStep < 0 || firstStep === metrics.length - 1) return undefined;
-  const last = metrics[metrics.length - 1];
-  const refIndex = Math.max(firstStep, metrics.length - 1 - RATE_WINDOW);
-  const ref = metrics[refIndex];
-  let evals = 0;
-  for (let i = refIndex + 1; i < metrics.length; i++) evals += metrics[i].evalSeconds ?? 0;
-  const seconds = last.elapsed - ref.elapsed - (pausedAt(last) - pausedAt(ref)) - evals;
-  const steps = last.step - ref.step;
+  const lastIndex = metrics.length - 1;
+  const refIndex = Math.max(firstStep, lastIndex - RATE_WINDOW);
+  const seconds = trainingSecondsBetween(metrics, refIndex, lastIndex);
+  const steps = metrics[lastIndex].step - metrics[refIndex].step;
   return steps > 0 && seconds > 0 ? seconds / steps : undefined;
+}
+
+/**
+ * Seconds spent training between points `from` and `to` (indices) of a run: the wall time
+ * between them less the evaluations reported after `from` up to `to` and the pauses in between.
+ * The one timing rule of the ETA (secondsPerStep) and the device's rate (duration.ts).
+ */
+export function trainingSecondsBetween(metrics: MetricPoint[], from: number, to: number): number {
+  let evals = 0;
+  for (let i = from + 1; i <= to; i++) evals += metrics[i].evalSeconds ?? 0;
+  return metrics[to].elapsed - metrics[from].elapsed - (pausedAt(metrics[to]) - pausedAt(metrics[from])) - evals;
 }
 
 /** The last evaluation timed, if any point of the run carries one, and whether it was the run's first. */
