@@ -10,6 +10,7 @@ import type { FusedAdamWStep } from '../core/train/adamw';
 import type { Kernels } from '../core/kernels';
 import { Trainer } from '../core/train/trainer';
 import { validateTrainSettings } from '../core/train/settings';
+import type { RecomputeMode } from '../core/train/recomputeMode';
 import { MixtureSampler } from '../core/data/sampler';
 import { evaluationWindows, type TokenizedText } from '../core/data/tokens';
 import { mulberry32 } from '../core/rng';
@@ -67,14 +68,21 @@ function randomText(vocab: number, lines: number, length: number): TokenizedText
   };
 }
 
+/** A profiled step's memory settings, as training takes them (settings.ts: microBatch, recompute). */
+export interface ProfileStepSettings {
+  microBatch?: number;
+  recompute?: RecomputeMode;
+}
+
 /**
  * Profiles one step of the real Trainer (batch, loss, gradients, clipping, AdamW) on random
- * tokens, after a first step that compiles the shaders.
+ * tokens, after a first step that compiles the shaders; `step` as a run would be asked
+ * (micro-batches, recompute), checked as training checks them.
  */
-export async function profileTrainingStep(config: LlamaConfig, batchSize: number, seqLen: number, kernels: Kernels): Promise<StepProfile> {
+export async function profileTrainingStep(config: LlamaConfig, batchSize: number, seqLen: number, kernels: Kernels, step: ProfileStepSettings = {}): Promise<StepProfile> {
+  const settings = validateTrainSettings({ from: 'profile', data: [{ corpus: 'profile', weight: 1 }], steps: 2, batchSize, seqLen, lr: 1e-3, clip: 1, ...step }, { corpusIds: ['profile'], maxPositionEmbeddings: config.max_position_embeddings });
   const params = Object.fromEntries([...initialWeights(config, 1)].map(([n, w]) => [n, tf.tensor(w.data, w.shape)]));
   const text = randomText(config.vocab_size, 4 * batchSize, seqLen + 1);
-  const settings = validateTrainSettings({ from: 'profile', data: [{ corpus: 'profile', weight: 1 }], steps: 2, batchSize, seqLen, lr: 1e-3, clip: 1 }, { corpusIds: ['profile'], maxPositionEmbeddings: config.max_position_embeddings });
   const sampler = new MixtureSampler([{ id: 'profile', weight: 1, text }], batchSize, seqLen, 0, 0);
   let customDispatches = 0;
   const fused = kernels.adamW;

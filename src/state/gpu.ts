@@ -31,8 +31,11 @@ export interface GpuActions {
   kernels(mode?: 'studio' | 'stock', options?: { off?: string[]; precision?: 'f32' | 'f16' }): Promise<{ mode: 'studio' | 'stock'; precision: 'f32' | 'f16'; off: string[]; rowLayout: 'workgroup' | 'thread'; kernels: { id: string; description: string; active: boolean }[] }>;
   /** Each of our kernels against its CPU reference on the active backend. */
   checkKernelParity(): Promise<KernelParity[]>;
-  /** Programs (and GPU times, where the adapter can time them) of one training step of `config`. */
-  profileTrainingStep(options: { config: unknown; batchSize: number; seqLen: number }): Promise<StepProfile>;
+  /**
+   * Programs (and GPU times, where the adapter can time them) of one training step of `config`;
+   * microBatch and recompute as train takes them (default: one pass, recompute 'auto').
+   */
+  profileTrainingStep(options: { config: unknown; batchSize: number; seqLen: number; microBatch?: number; recompute?: 'auto' | 'on' | 'off' }): Promise<StepProfile>;
   /** One evaluation batch (forward pass, target log-probabilities) of a fresh model, per kernel, with the current kernel mode. */
   profileScoringBatch(options: { config: unknown; batchSize: number; seqLen: number }): Promise<StepProfile>;
   /** Matmul ceiling (GFLOP/s), the model's linear-layer shapes and copy bandwidth (GB/s) of the active backend. */
@@ -103,7 +106,11 @@ export function createGpuActions(s: Services, cache: EngineCache, ready: () => P
       return s.engine.call('kernels', { mode, off, precision });
     },
     checkKernelParity: () => s.engine.call('kernelParity', {}),
-    profileTrainingStep: async (options) => s.engine.call('profileStep', profileArgs(options)),
+    profileTrainingStep: async (options) => {
+      const { microBatch, recompute } = options ?? {};
+      const step = { ...(microBatch !== undefined ? { microBatch } : {}), ...(recompute !== undefined ? { recompute } : {}) };
+      return s.engine.call('profileStep', { ...profileArgs(options), step });
+    },
     profileScoringBatch: async (options) => s.engine.call('profileScoring', profileArgs(options)),
     async measureDevice(options) {
       const shapes = options?.modelShapes ?? [];

@@ -8,7 +8,7 @@ import type { BackendInfo, BackendName } from '../../gpu/types';
 import { checkBackendParity, checkMergeParity, type MergeParity, type MergeParityRun, type ParityReport } from '../../gpu/parity';
 import { buildKernels, checkKernelParity, kernelChoice, kernelStatus, kernelTarget, type KernelMode, type KernelPrecision } from '../../gpu/register';
 import type { KernelParity } from '../../gpu/kernels/parity';
-import { profileScoringBatch, profileTrainingStep, type StepProfile } from '../../gpu/profile';
+import { profileScoringBatch, type ProfileStepSettings, profileTrainingStep, type StepProfile } from '../../gpu/profile';
 import { measureCeilings, measureMerge, type DeviceCeilings, type MergeThroughput } from '../../gpu/microbench';
 import type { Engine, Handlers } from '../engine';
 
@@ -25,7 +25,7 @@ export interface GpuRequests {
   /** Each of our kernels against its CPU reference on the active backend. */
   kernelParity: { args: Record<string, never>; result: KernelParity[] };
   /** One training step of a fresh model under tfjs's profiler, with the current kernel mode. */
-  profileStep: { args: { config: LlamaConfig; batchSize: number; seqLen: number }; result: StepProfile };
+  profileStep: { args: { config: LlamaConfig; batchSize: number; seqLen: number; step?: ProfileStepSettings }; result: StepProfile };
   /** One scoring batch (forward pass and target log-probabilities) of a fresh model under tfjs's profiler. */
   profileScoring: { args: { config: LlamaConfig; batchSize: number; seqLen: number }; result: StepProfile };
   /** Matmul ceiling and copy bandwidth of the active backend (modelShapes: [tokens, in, out] products to time too). */
@@ -60,7 +60,7 @@ export function gpuService(engine: Engine): Handlers<GpuRequests> {
     },
 
     kernelParity: engine.exclusive('the kernel parity check', () => checkKernelParity(engine.target)),
-    profileStep: engine.exclusive('profiling', (a) => profileTrainingStep(a.config, a.batchSize, a.seqLen, engine.kernels)),
+    profileStep: engine.exclusive('profiling', (a) => profileTrainingStep(a.config, a.batchSize, a.seqLen, engine.kernels, a.step)),
     profileScoring: engine.exclusive('profiling', (a) => profileScoringBatch(a.config, a.batchSize, a.seqLen, engine.kernels)),
     deviceCeilings: engine.exclusive('measuring the device', (a) => measureCeilings(a.modelShapes)),
     mergeThroughput: engine.exclusive('measuring merges', (a) => measureMerge(a.method, a.elements, a.experts, a.params ?? {}, engine.kernels)),
