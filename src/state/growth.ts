@@ -29,13 +29,20 @@ export interface GrowthPreview {
 export interface GrowthActions {
   growthMethods(): GrowthMethodInfo[];
   growPreview(id: string, request: Record<string, unknown>): Promise<GrowthPreview>;
+  /** Grows a checkpoint: {method, ...its params, name?, checkTokens? (validation tokens of the preservation check, default 2048)}. */
   grow(id: string, request: Record<string, unknown>): Promise<string>;
   modelStats(id: string, seqLen?: number): Promise<ModelStats & { config: LlamaConfig }>;
   flopMatchedTokens(smallId: string, bigId: string, tokens: number, seqLen?: number): Promise<number>;
 }
 
 const CHECK_SEQ = 64;
+/**
+ * Validation tokens the grown model is compared on by default; a request's checkTokens sets
+ * fewer for a model whose forward pass is slow (a 481M HyperCloning of a 135M model on a
+ * software adapter takes minutes per thousand tokens) or more.
+ */
 const CHECK_TOKENS = 2048;
+const MAX_CHECK_TOKENS = 1 << 20;
 
 /** The corpus a model learnt most from: its own run's main corpus, else its nearest ancestor's. */
 export function trainingCorpusOf(m: CheckpointManifest, all: CheckpointManifest[], fallback: string): string {
@@ -54,11 +61,12 @@ function preview(plan: GrowthPlan): GrowthPreview {
 }
 
 export function createGrowthActions(s: Services, cache: EngineCache, manifest: (id: unknown) => Promise<CheckpointManifest>): GrowthActions {
-  function splitRequest(request: Record<string, unknown>): { name?: string; rest: Record<string, unknown> } {
+  function splitRequest(request: Record<string, unknown>): { name?: string; checkTokens: number; rest: Record<string, unknown> } {
     if (typeof request !== 'object' || request === null) throw new Error(`grow needs {method, ...params}; methods: ${GROWTH_METHODS.map((m) => m.id).join(', ')}`);
-    const { name, ...rest } = request;
+    const { name, checkTokens = CHECK_TOKENS, ...rest } = request;
     if (name !== undefined && (typeof name !== 'string' || !name.trim())) throw new Error('name must be a non-empty string');
-    return { name: name as string | undefined, rest };
+    if (!Number.isInteger(checkTokens) || (checkTokens as number) < 1 || (checkTokens as number) > MAX_CHECK_TOKENS) throw new Error(`checkTokens must be an integer from 1 to ${MAX_CHECK_TOKENS} (validation tokens the preservation check compares), got ${JSON.stringify(checkTokens)}`);
+    return { name: name as string | undefined, checkTokens: checkTokens as number, rest };
   }
 
   return {
@@ -71,7 +79,7 @@ export function createGrowthActions(s: Services, cache: EngineCache, manifest: (
 
     async grow(id, request) {
       const parent = await manifest(id);
-      const { name, rest } = splitRequest(request);
+      const { name, checkTokens, rest } = splitRequest(request);
       const plan = planGrowth(parent.config, rest);
       checkFitsDevice(plan.config, await currentDeviceLimits(), `the grown model (${plan.method.id})`);
       const st = useStudio.getState();
@@ -85,7 +93,7 @@ export function createGrowthActions(s: Services, cache: EngineCache, manifest: (
         grownId,
         method: plan.method.id,
         params: plan.params,
-        check: { corpusId: corpus.id, seqLen: Math.min(CHECK_SEQ, parent.config.max_position_embeddings), maxTokens: CHECK_TOKENS, tolerance: plan.method.functionPreserving ? PRESERVATION_TOLERANCE : null },
+        check: { corpusId: corpus.id, seqLen: Math.min(CHECK_SEQ, parent.config.max_position_embeddings), maxTokens: checkTokens, tolerance: plan.method.functionPreserving ? PRESERVATION_TOLERANCE : null },
       });
       const label = Object.entries(plan.params).map(([k, v]) => `${k}=${v}`).join(' ');
       try {
