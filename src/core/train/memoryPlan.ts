@@ -5,6 +5,9 @@
 import type { LlamaConfig } from '../model/config';
 import { activationFloats, estimateMemory, memoryBudget, size } from '../model/memory';
 import type { DeviceLimits } from '../model/weights';
+import { specOf, validateSettings } from '../params';
+import { RECOMPUTE_AUTO_ACTIVATION_BYTES, recomputeActivations, type RecomputeMode } from './recomputeMode';
+import { MAX_POSITION, TRAIN_SETTINGS } from './settings';
 
 const F32 = Float32Array.BYTES_PER_ELEMENT;
 
@@ -121,4 +124,71 @@ function verdict(input: PlanInput, p: Omit<MemoryPlan, 'fits' | 'verdict'>): str
   const b = p.largestBuffer;
   if (b.fits) return memory;
   return `${memory}; but ${b.name} [${b.shape.join(', ')}] needs one ${size(b.bytes)} GPU buffer, more than this GPU allows (${size(b.limit!.bytes)}, ${b.limit!.name}), so the step does not run here`;
+}
+
+/** The training settings a memory plan reads, checked as studio.train checks them (a bound may name an earlier one). */
+export const PLAN_SETTINGS = (['batchSize', 'microBatch', 'recompute', 'seqLen'] as const).map((n) => specOf(TRAIN_SETTINGS, n));
+
+export interface PlanSettings {
+  batchSize: number;
+  /** Rows of one pass; 0 is the whole batch. */
+  microBatch: number;
+  recompute: RecomputeMode;
+  seqLen: number;
+}
+
+/** Fills microBatch (0) and recompute ('auto') and checks the four settings; throws naming the bad one and what is allowed. */
+export function validatePlanSettings(input: unknown, maxPositionEmbeddings: number): PlanSettings {
+  return validateSettings(PLAN_SETTINGS, input, { limits: { [MAX_POSITION.ref]: maxPositionEmbeddings } }, 'planMemory option') as unknown as PlanSettings;
+}
+
+export interface TrainingPlan extends MemoryPlan {
+  settings: PlanSettings;
+  /** What the recompute setting decides for this step ('auto' resolved as the trainer resolves it), and why. */
+  recompute: { mode: RecomputeMode; on: boolean; reason: string };
+  /** What to change when the step asked for does not fit here; absent when it fits. */
+  advice?: string;
+}
+
+/**
+ * The plan of a training request as the trainer will run it: 'auto' decides recompute by
+ * recomputeMode.ts's rule for the rows of one pass, and the plan follows that decision. What the
+ * Train and Adapt forms show before Start, and what studio.planMemory returns.
+ */
+export function planTraining(config: LlamaConfig, settings: PlanSettings, limits: DeviceLimits): TrainingPlan {
+  const { batchSize, microBatch, seqLen, recompute: mode } = settings;
+  const rows = microBatch > 0 && microBatch < batchSize ? microBatch : batchSize;
+  const on = recomputeActivations(mode, config, rows, seqLen);
+  const plan = planMemory({ config, batchSize, microBatch, seqLen, recompute: on }, limits);
+  const advice = planAdvice(plan, mode);
+  return { ...plan, settings: { ...settings }, recompute: { mode, on, reason: recomputeReason(mode, on, config, rows, seqLen) }, ...(advice ? { advice } : {}) };
+}
+
+function recomputeReason(mode: RecomputeMode, on: boolean, config: LlamaConfig, rows: number, seqLen: number): string {
+  if (mode !== 'auto') return `recompute ${mode}, as set`;
+  const estimate = F32 * activationFloats(config, rows, seqLen);
+  const threshold = `${RECOMPUTE_AUTO_ACTIVATION_BYTES / 2 ** 20} MiB`;
+  return `recompute auto: ${on ? 'on' : 'off'}, one pass's activations are estimated at ${size(estimate)}, ${on ? 'above' : 'not above'} ${threshold}`;
+}
+
+/** The step's fixed part: weights, gradients and AdamW's moments, or the update's peak, whichever is larger. */
+function fixedPeak(p: MemoryPlan): number {
+  return Math.max(p.weights + p.gradients + p.optimizer, UPDATE_PEAK_WEIGHTS * p.weights);
+}
+
+/** What would make a step that does not fit here fit, in words; undefined when it fits. */
+function planAdvice(p: MemoryPlan, mode: RecomputeMode): string | undefined {
+  if (p.fits) return undefined;
+  const out: string[] = [];
+  if (!p.largestBuffer.fits) {
+    const perRow = p.largestBuffer.name === 'logits' || p.largestBuffer.name === 'attention scores';
+    out.push(perRow && p.rows > 1 ? `a smaller micro-batch shrinks ${p.largestBuffer.name} (it holds every row of a pass)` : `${p.largestBuffer.name} is a weight of the model: no batch shape makes it fit on this GPU; use the CPU backend or a narrower model`);
+  }
+  if (!p.chosen.fits) {
+    if (p.chosen === p.withoutRecompute && p.withRecompute.fits) out.push(`recompute is off for this step${mode === 'auto' ? ' (auto)' : ''}; set it to on and the step fits`);
+    else if (fixedPeak(p) > p.budget.bytes) out.push(`the weights, gradients and AdamW state alone reach ${size(fixedPeak(p))}, more than ${size(p.budget.bytes)}: no batch shape fits this model here`);
+    else if (p.rows > 1) out.push(`a smaller micro-batch (fewer sequences per pass) lowers the activations; the optimizer step stays one over the whole batch`);
+    else out.push('a shorter seq len lowers the activations');
+  }
+  return out.join('; ');
 }
