@@ -43,7 +43,7 @@ describe('measuredRate', () => {
 });
 
 describe('measuredExperimentRate', () => {
-  const exp = (name: string, at: string, seconds: number, status = 'completed') => ({ name, createdAt: at, finishedAt: new Date(Date.parse(at) + seconds * 1000).toISOString(), status, trainingFlops: 1e9 });
+  const exp = (name: string, at: string, seconds: number, status = 'completed') => ({ name, createdAt: at, finishedAt: new Date(Date.parse(at) + seconds * 1000).toISOString(), status, plan: { trainingFlops: 1e9 } });
   it('is wall seconds per training FLOP of completed experiments, of the same recipe when there is one', () => {
     const list = [exp('other', '2026-01-03T00:00:00Z', 500), exp('demo', '2026-01-01T00:00:00Z', 100), exp('demo', '2026-01-02T00:00:00Z', 120), exp('demo', '2026-01-04T00:00:00Z', 10, 'failed')];
     const r = measuredExperimentRate(list, 'demo')!;

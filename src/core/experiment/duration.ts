@@ -74,14 +74,14 @@ export function formatRate(flopsPerSecond: number): string {
   return `${formatFlops(flopsPerSecond)}/s`;
 }
 
-/** A stored experiment as the estimate reads it. */
+/** A stored experiment as the estimate reads it (an experiment record is one). */
 export interface TimedExperiment {
   name: string;
   createdAt: string;
   finishedAt?: string;
   status: string;
-  /** Training FLOPs of its plan. */
-  trainingFlops: number;
+  /** Its plan's training FLOPs. */
+  plan: { trainingFlops: number };
 }
 
 export interface ExperimentRate {
@@ -102,7 +102,7 @@ export function measuredExperimentRate(experiments: TimedExperiment[], name: str
   const done = experiments
     .flatMap((e) => {
       const seconds = e.finishedAt ? (Date.parse(e.finishedAt) - Date.parse(e.createdAt)) / 1000 : NaN;
-      return e.status === 'completed' && seconds > 0 && e.trainingFlops > 0 ? [{ ...e, perFlop: seconds / e.trainingFlops }] : [];
+      return e.status === 'completed' && seconds > 0 && e.plan.trainingFlops > 0 ? [{ ...e, perFlop: seconds / e.plan.trainingFlops }] : [];
     })
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const same = done.filter((e) => e.name === name);

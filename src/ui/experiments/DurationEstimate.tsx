@@ -12,7 +12,7 @@ export function DurationEstimate({ recipe }: { recipe: Recipe }) {
   const experiments = useStudio((s) => s.experiments);
   // Finished runs only: a live run's rate is still settling (its first step compiles kernels).
   const runRate = useMemo(() => measuredRate(Object.values(runs).filter((v) => v.status === 'completed' || v.status === 'stopped').map((v) => ({ createdAt: v.record.createdAt, metrics: v.metrics }))), [runs]);
-  const experimentRate = useMemo(() => measuredExperimentRate(experiments.map((e) => ({ name: e.name, createdAt: e.createdAt, finishedAt: e.finishedAt, status: e.status, trainingFlops: e.plan.trainingFlops })), recipe.name), [experiments, recipe.name]);
+  const experimentRate = useMemo(() => measuredExperimentRate(experiments, recipe.name), [experiments, recipe.name]);
   const flops = useMemo(() => {
     try {
       return planExperiment(recipe).trainingFlops;

@@ -45,7 +45,7 @@ export function ExperimentProgress({ id }: { id: string }) {
   const done = view.stages.filter((s) => s.status === 'done').length;
   const rec = experiments.find((x) => x.id === id)!;
   const elapsed = ((rec.finishedAt ? Date.parse(rec.finishedAt) : Date.now()) - Date.parse(rec.createdAt)) / 1000;
-  const others = measuredExperimentRate(experiments.filter((x) => x.id !== id).map((x) => ({ name: x.name, createdAt: x.createdAt, finishedAt: x.finishedAt, status: x.status, trainingFlops: x.plan.trainingFlops })), rec.name);
+  const others = measuredExperimentRate(experiments.filter((x) => x.id !== id), rec.name);
   const eta: Eta | undefined = others
     ? { seconds: Math.max(0, rec.plan.trainingFlops * others.secondsPerFlop - elapsed), title: 'every stage, at the pace of the experiments that finished on this device' }
     : view.etaSeconds === undefined ? undefined : { seconds: view.etaSeconds, title: 'the training stages left, at the FLOP rate so far (their evaluations included); merges and the final evaluation come on top', training: true };
