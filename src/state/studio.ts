@@ -13,6 +13,7 @@ import { createGpuActions, type GpuActions } from './gpu';
 import { createGrowthActions, type GrowthActions } from './growth';
 import { createInteropActions, type InteropActions } from './interop';
 import { createMergeActions, type MergeActions } from './merge';
+import { createMemoryPlanActions, type MemoryPlanActions } from './memoryPlan';
 import { createModelActions, type ModelActions } from './models';
 import { createServices, EngineCache, type Services } from './services';
 import { notify } from './store';
@@ -23,7 +24,7 @@ import { RunManager } from './training';
 
 export type { RunHandle } from './training';
 
-export interface StudioApi extends ModelActions, CorpusActions, TrainActions, GrowthActions, AdaptActions, MergeActions, EvaluationActions, InteropActions, ExperimentActions, BackupActions, GpuActions {
+export interface StudioApi extends ModelActions, CorpusActions, TrainActions, GrowthActions, AdaptActions, MergeActions, EvaluationActions, InteropActions, ExperimentActions, BackupActions, GpuActions, MemoryPlanActions {
   /** Resolves when the backend, corpora, checkpoints and runs are loaded. */
   ready: Promise<void>;
   /**
@@ -77,6 +78,7 @@ export function createStudio(services: Services = createServices()): StudioApi {
     ...experimentActions,
     ...createBackupActions(s, { ready, refresh: refreshAll }),
     ...gpuActions,
+    ...createMemoryPlanActions(manifest, whenReady),
     watchAModelForget: (size) => startForgetDemo({ createModel: api.createModel, runs, adapt: adaptActions.adapt, generate: api.generate }, size),
   };
   return api;
