@@ -4,6 +4,7 @@
 // come from a user's file or a damaged store.
 
 import { float16Bits, fromFloat16Bits } from '../numeric/float16';
+import { fromBf16, toBf16 } from '../numeric/bfloat16';
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'I32';
 
@@ -22,23 +23,6 @@ interface HeaderEntry {
 }
 
 const BYTES: Record<SafetensorsDtype, number> = { F32: 4, F16: 2, BF16: 2, I32: 4 };
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** The bfloat16 bit pattern nearest to x (ties to even; NaN stays NaN). */
-export function toBf16(x: number): number {
-  f32[0] = x;
-  const bits = u32[0];
-  if ((bits & 0x7f800000) === 0x7f800000 && bits & 0x7fffff) return 0x7fc0; // NaN stays NaN
-  return ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16) & 0xffff; // round to nearest even
-}
-
-/** The value of a bfloat16 bit pattern (exact: every bf16 is a float32). */
-export function fromBf16(h: number): number {
-  u32[0] = h << 16;
-  return f32[0];
-}
 
 /**
  * The header bytes (8-byte length + JSON, padded so data starts 8-byte aligned as the reference

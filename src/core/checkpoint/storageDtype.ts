@@ -1,10 +1,11 @@
 // The dtype a checkpoint's tensors are stored in. F32 is exact; BF16 and F16 halve the bytes in
 // IndexedDB at a stated, measured loss of precision. Loading always widens to F32 for compute
 // (decodeTensorData), so training from a BF16 checkpoint starts from its widened weights and keeps
-// its own F32 master copy. The conversions are the export's (safetensors.ts, float16.ts): round to
+// its own F32 master copy. The conversions are the export's (numeric/bfloat16.ts, numeric/float16.ts): round to
 // nearest, ties to even.
-import { float16Bits, fromFloat16Bits } from '../numeric/float16';
-import { decodeSafetensors, encodeSafetensors, fromBf16, toBf16, type NamedTensor } from './safetensors';
+import { roundToFloat16 } from '../numeric/float16';
+import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors';
+import { roundToBfloat16 } from '../numeric/bfloat16';
 
 export type StorageDtype = 'F32' | 'BF16' | 'F16';
 export const STORAGE_DTYPES: readonly StorageDtype[] = ['F32', 'BF16', 'F16'];
@@ -91,8 +92,8 @@ export function validateStoragePrecision(raw: unknown, where: string): void {
 
 /** The value x becomes when stored in dtype. */
 export function roundForStorage(x: number, dtype: StorageDtype): number {
-  if (dtype === 'BF16') return fromBf16(toBf16(x));
-  if (dtype === 'F16') return fromFloat16Bits(float16Bits(x));
+  if (dtype === 'BF16') return roundToBfloat16(x);
+  if (dtype === 'F16') return roundToFloat16(x);
   return Math.fround(x);
 }
 
