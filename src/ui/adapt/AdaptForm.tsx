@@ -21,6 +21,7 @@ import { useReport } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
 import { keepHandle, useUi } from '../shared/uiState';
 import { Field } from '../shared/Field';
+import { MemoryPlanLine } from '../shared/MemoryPlanLine';
 
 export function AdaptForm() {
   const studio = useStudioApi();
@@ -97,6 +98,7 @@ export function AdaptForm() {
         </Field>
       </div>
       {from && <BudgetHint draft={draft} config={from.config} />}
+      {from && <MemoryPlanLine config={from.config} options={adaptOptions(from.id, draft)} testId="adapt-memory-plan" />}
       <div className="actions" ref={near}>
         <button className="primary" data-testid="adapt-start" disabled={!from || busy || growing || !ready || invalid} onClick={start}>Start adapting</button>
         <button data-testid="adapt-pair" title="grow the model ×2 with HyperCloning, then adapt the small and the grown model one after the other on the same FLOPs" disabled={!from || busy || growing || !ready || invalid} onClick={() => void startPair()}>

@@ -15,6 +15,7 @@ import { FieldError } from '../shared/ParamForm';
 import { keepHandle, selectFrom, useUi } from '../shared/uiState';
 import { WatchPicker } from './WatchPicker';
 import { Field } from '../shared/Field';
+import { MemoryPlanLine } from '../shared/MemoryPlanLine';
 
 export function TrainForm() {
   const studio = useStudioApi();
@@ -59,6 +60,7 @@ export function TrainForm() {
       <div className="grid-form">
         <SpecFields specs={TRAIN_GRID_FIELDS} values={draft} errors={errors} testIdPrefix="train" context={{ [MAX_POSITION.ref]: maxPos }} onChange={(k, v) => set(k as TrainGridField, v)} />
       </div>
+      {from && <MemoryPlanLine config={from.config} options={trainOptions(from.id, draft)} testId="train-memory-plan" />}
       <WatchPicker value={draft.watch} onChange={(ids) => set('watch', ids)} />
       <FieldError id="train-watch-error" message={errors.watch} testId="train-watch-error" />
       <div className="actions" ref={near}>
