@@ -1,12 +1,14 @@
-// A checkpoint's config fields, the tensors training may change, and where it came from: for a
+// A checkpoint's config fields, how it is stored (dtype, bytes, the rounding measured on save), the tensors training may change, and where it came from: for a
 // trained one what its run did, for a grown one its growth record.
 import { describeTokenizer } from '../../core/tokenizer/tokenizer';
 import type { CheckpointManifest } from '../../core/checkpoint/manifest';
 import { weightSpecs } from '../../core/model/weights';
-import { formatCount, formatLoss } from '../shared/format';
+import { formatCount, formatLoss, formatMB } from '../shared/format';
 import { GrowthDetails } from '../grow/GrowthDetails';
 import { MergeDetails } from '../merge/MergeDetails';
 import { CheckpointExport } from './CheckpointExport';
+import { describeStoragePrecision, storedDtype } from '../../core/checkpoint/storageDtype';
+import { checkpointBytes } from '../../core/checkpoint/storageCost';
 
 export function CheckpointDetails({ manifest: m }: { manifest: CheckpointManifest }) {
   const t = m.training;
@@ -20,6 +22,7 @@ export function CheckpointDetails({ manifest: m }: { manifest: CheckpointManifes
         <div><dt>id</dt><dd className="mono">{m.id}</dd></div>
         <div><dt>tokenizer</dt><dd>{describeTokenizer(m.tokenizer)}</dd></div>
         {m.origin.method === 'import' && <div data-testid="checkpoint-import"><dt>imported</dt><dd>{(m.origin.params.files as string[]).join(', ')} ({(m.origin.params.dtypes as string[]).join('/')}){(m.origin.params.notes as string[]).map((n) => <div key={n} className="muted small-text">{n}</div>)}</dd></div>}
+        <div data-testid="checkpoint-storage" data-dtype={storedDtype(m)}><dt>stored as</dt><dd>{storedDtype(m)}, {formatMB(m.bytes)}{storedDtype(m) !== 'F32' && <span className="muted"> (≈ {formatMB(checkpointBytes(m.config, 'F32'))} as F32)</span>}<div className="muted small-text">{describeStoragePrecision(m.storage)}</div></dd></div>
         {m.trainable && <div data-testid="checkpoint-trainable"><dt>trainable</dt><dd>trains {m.trainable.length} of {weightSpecs(m.config).length} tensors</dd></div>}
       </dl>
       {t && (

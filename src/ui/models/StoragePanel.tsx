@@ -1,7 +1,8 @@
 // The browser storage the studio uses: what the checkpoints take and the origin's quota, whether
-// the storage is persistent, and the workspace backup and restore (BackupSection).
+// the storage is persistent, the dtype new checkpoints are stored in (StoragePrecision), and the workspace backup and restore (BackupSection).
 import { useStudio } from '../../state/store';
 import { BackupSection, PersistenceNote } from './BackupSection';
+import { StoragePrecision } from './StoragePrecision';
 import { formatBytes, formatMB } from '../shared/format';
 
 export function StoragePanel() {
@@ -9,6 +10,7 @@ export function StoragePanel() {
     <section className="panel" data-testid="storage-panel">
       <h2>Storage and backup</h2>
       <StorageUsed />
+      <StoragePrecision />
       <PersistenceNote />
       <BackupSection />
     </section>
