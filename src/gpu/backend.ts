@@ -1,9 +1,12 @@
-// Chooses and starts the tfjs backend. The only module that loads tfjs-backend-webgpu (its
-// side-effect import registers the backend); what we read inside it lives in tfjsInternals.ts.
+// Chooses and starts the tfjs backend. The only module that loads tfjs-backend-webgpu and
+// tfjs-backend-wasm (their side-effect imports register the backends); what we read inside WebGPU
+// lives in tfjsInternals.ts, what wasm needs (binaries, our kernels, features) in wasm/setup.ts.
 // The kernels the engine computes with are built from what this returns (register.ts).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import '@tensorflow/tfjs-backend-wasm';
 import type { BackendInfo, BackendName } from './types';
+import { prepareWasm, wasmFeatures, wasmStartFailure } from './wasm/setup';
 import { gpuDevice, submitEveryProgram } from './tfjsInternals';
 
 async function probeWebGpu(): Promise<{ adapter?: string; error?: string }> {
@@ -20,19 +23,32 @@ async function probeWebGpu(): Promise<{ adapter?: string; error?: string }> {
   }
 }
 
-/** Starts `wanted` ('auto' = WebGPU when there is an adapter, else the CPU backend). */
+/** Makes `name` tfjs's backend; false when tfjs could not start it. */
+async function switchTo(name: BackendName): Promise<boolean> {
+  if (name === 'wasm') prepareWasm();
+  return tf.getBackend() === name || (await tf.setBackend(name));
+}
+
+/**
+ * Starts `wanted`. 'auto': WebGPU when there is an adapter, else the WebAssembly backend, and the
+ * CPU backend only when wasm fails to start (BackendInfo.wasmError says why).
+ */
 export async function startBackend(wanted: BackendName | 'auto'): Promise<BackendInfo> {
   const probe = await probeWebGpu();
   const webgpuAvailable = probe.adapter !== undefined;
   if (wanted === 'webgpu' && !webgpuAvailable) throw new Error(`WebGPU is not available: ${probe.error}`);
-  const name: BackendName = wanted === 'cpu' || !webgpuAvailable ? 'cpu' : 'webgpu';
+  let name: BackendName = wanted === 'auto' ? (webgpuAvailable ? 'webgpu' : 'wasm') : wanted;
+  let wasmError: string | undefined;
   submitEveryProgram();
-  if (tf.getBackend() !== name) {
-    const ok = await tf.setBackend(name);
-    if (!ok) throw new Error(`the tfjs ${name} backend failed to start`);
+  if (!(await switchTo(name))) {
+    if (name !== 'wasm') throw new Error(`the tfjs ${name} backend failed to start`);
+    wasmError = await wasmStartFailure();
+    if (wanted === 'wasm') throw new Error(wasmError);
+    name = 'cpu';
+    if (!(await switchTo(name))) throw new Error(`the tfjs cpu backend failed to start (after wasm: ${wasmError})`);
   }
   await tf.ready();
-  return { name, adapter: name === 'webgpu' ? probe.adapter : undefined, webgpuAvailable, webgpuError: probe.error, ...(name === 'webgpu' ? deviceLimits() : {}) };
+  return { name, adapter: name === 'webgpu' ? probe.adapter : undefined, webgpuAvailable, webgpuError: probe.error, ...(name === 'webgpu' ? deviceLimits() : {}), ...(name === 'wasm' ? { wasm: await wasmFeatures() } : {}), ...(wasmError ? { wasmError } : {}) };
 }
 
 /**

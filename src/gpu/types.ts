@@ -2,7 +2,21 @@
 // gpu/ (which produces it) and worker/protocol.ts (which carries it to the main thread) import it
 // from here: gpu/ never imports from worker/, the one direction the layout allows is worker → gpu.
 
-export type BackendName = 'webgpu' | 'cpu';
+export type BackendName = 'webgpu' | 'wasm' | 'cpu';
+
+/** Every backend studio.setBackend accepts, fastest first ('auto' tries them in this order). */
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'wasm', 'cpu'];
+
+/** The WebAssembly backend as it runs, from tfjs-wasm's own feature checks. */
+export interface WasmFeatures {
+  /** Which of tfjs-wasm's binaries runs: threaded-simd needs SIMD and a cross-origin isolated page (SharedArrayBuffer). */
+  binary: 'threaded-simd' | 'simd' | 'plain';
+  simd: boolean;
+  /** Threads of XNNPACK's pool: 1 unless the threaded binary runs, then one per logical core by default. */
+  threads: number;
+  /** Whether the page (the engine worker) is cross-origin isolated: our servers' COOP/COEP headers. */
+  crossOriginIsolated: boolean;
+}
 
 export interface BackendInfo {
   name: BackendName;
@@ -13,4 +27,8 @@ export interface BackendInfo {
   webgpuError?: string;
   /** The WebGPU device's buffer limits as tfjs requested them (WebGPU only). */
   limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number };
+  /** SIMD and threads of the WebAssembly backend (wasm only). */
+  wasm?: WasmFeatures;
+  /** Why 'auto' runs the CPU backend rather than wasm, when the wasm backend failed to start. */
+  wasmError?: string;
 }

@@ -10,6 +10,7 @@ import type { DeviceCeilings, MergeThroughput } from '../gpu/microbench';
 import type { BackendInfo, BackendName, MemoryInfo } from '../worker/protocol';
 import type { EngineCache, Services } from './services';
 import { useStudio } from './store';
+import { BACKEND_NAMES } from '../gpu/types';
 
 export interface GpuActions {
   backend(): Promise<BackendInfo>;
@@ -89,7 +90,7 @@ export function createGpuActions(s: Services, cache: EngineCache, ready: () => P
       return info;
     },
     async setBackend(name) {
-      if (name !== 'webgpu' && name !== 'cpu') throw new Error(`backend must be 'webgpu' or 'cpu', got ${JSON.stringify(name)}`);
+      if (!BACKEND_NAMES.includes(name)) throw new Error(`backend must be one of ${BACKEND_NAMES.map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(name)}`);
       return startBackend(name);
     },
     memory: () => s.engine.call('memory', {}),
