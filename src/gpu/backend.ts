@@ -7,7 +7,8 @@ import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendInfo, BackendName } from './types';
 import { prepareWasm, wasmFeatures, wasmStartFailure } from './wasm/setup';
-import { gpuDevice, submitEveryProgram } from './tfjsInternals';
+import { gpuDevice, registerStudioWebGpu, startedDeviceFeatures, submitEveryProgram } from './tfjsInternals';
+import { setDeviceFeatures } from './features';
 
 async function probeWebGpu(): Promise<{ adapter?: string; error?: string }> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
@@ -40,6 +41,7 @@ export async function startBackend(wanted: BackendName | 'auto'): Promise<Backen
   let name: BackendName = wanted === 'auto' ? (webgpuAvailable ? 'webgpu' : 'wasm') : wanted;
   let wasmError: string | undefined;
   submitEveryProgram();
+  registerStudioWebGpu();
   if (!(await switchTo(name))) {
     if (name !== 'wasm') throw new Error(`the tfjs ${name} backend failed to start`);
     wasmError = await wasmStartFailure();
@@ -48,6 +50,7 @@ export async function startBackend(wanted: BackendName | 'auto'): Promise<Backen
     if (!(await switchTo(name))) throw new Error(`the tfjs cpu backend failed to start (after wasm: ${wasmError})`);
   }
   await tf.ready();
+  setDeviceFeatures((name === 'webgpu' && startedDeviceFeatures()) || { subgroups: false, shaderF16: false, timestampQuery: false });
   return { name, adapter: name === 'webgpu' ? probe.adapter : undefined, webgpuAvailable, webgpuError: probe.error, ...(name === 'webgpu' ? deviceLimits() : {}), ...(name === 'wasm' ? { wasm: await wasmFeatures() } : {}), ...(wasmError ? { wasmError } : {}) };
 }
 

@@ -9,6 +9,7 @@ import { STUDIO_KERNELS } from './kernels';
 import type { KernelOptions, KernelPrecision, StudioKernel } from './kernels/kernel';
 import type { KernelParity } from './kernels/parity';
 import { rowLayoutFor, type RowLayout } from './kernels/program';
+import type { KernelTuning } from './autotune/table';
 
 export type { KernelPrecision };
 export type KernelMode = 'studio' | 'stock';
@@ -41,17 +42,20 @@ export function kernelChoice(mode: unknown, off: unknown[] = [], precision: unkn
   return { mode, precision, off: off as string[] };
 }
 
-function optionsOf(target: KernelTarget, choice: KernelChoice): KernelOptions {
-  return { precision: choice.precision, rowLayout: target.rowLayout, off: new Set(choice.off) };
+function optionsOf(target: KernelTarget, choice: KernelChoice, tuning?: KernelTuning): KernelOptions {
+  return { precision: choice.precision, rowLayout: target.rowLayout, off: new Set(choice.off), tuning };
 }
 
 function isActive(k: StudioKernel, target: KernelTarget, choice: KernelChoice, o: KernelOptions): boolean {
   return choice.mode === 'studio' && target.backend === k.backend && !o.off.has(k.id) && (k.applies?.(o) ?? true);
 }
 
-/** The Kernels value for a backend and a choice: the CPU reference with every active kernel of ours installed. */
-export function buildKernels(target: KernelTarget, choice: KernelChoice): Kernels {
-  const o = optionsOf(target, choice);
+/**
+ * The Kernels value for a backend and a choice: the CPU reference with every active kernel of
+ * ours installed; with `tuning`, the tuned kernels run the tuner's choice per shape.
+ */
+export function buildKernels(target: KernelTarget, choice: KernelChoice, tuning?: KernelTuning): Kernels {
+  const o = optionsOf(target, choice, tuning);
   const start: Kernels = target.backend === 'cpu' ? referenceKernels : { ...referenceKernels, name: `${target.backend}-${choice.mode}` };
   return STUDIO_KERNELS.filter((k) => isActive(k, target, choice, o)).reduce((value, k) => k.install(value, o), start);
 }

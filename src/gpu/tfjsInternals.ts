@@ -3,7 +3,8 @@
 // program runner. Each access says why we need it and was checked against tfjs-backend-webgpu
 // 4.22.0 (package-lock.json): an upgrade reviews this file, and nothing else reaches inside.
 import * as tf from '@tensorflow/tfjs';
-import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import type { DeviceFeatures } from './features';
 
 /** The backend object a registered kernel receives; opaque outside this file. */
 export type StudioBackend = WebGPUBackend;
@@ -82,4 +83,65 @@ export function submitPending(backend: StudioBackend): void {
     backend.endComputePassEncoder();
     backend.submitQueue();
   }
+}
+
+/**
+ * WGSL wants `enable` directives before every declaration, but tfjs puts its own header (private
+ * variables, helpers, bindings) before a program's code. Our programs write `enable subgroups;`
+ * among their declarations; the device moves such lines to the top when it compiles a module.
+ */
+export function hoistEnables(code: string): string {
+  const enables: string[] = [];
+  const rest = code.replace(/^[ \t]*enable [a-z0-9_, ]+;[ \t]*$/gm, (line) => {
+    enables.push(line.trim());
+    return '';
+  });
+  return enables.length ? `${[...new Set(enables)].join('\n')}\n${rest}` : code;
+}
+
+/** The optional features the studio asks for where the adapter offers them. */
+const OPTIONAL_FEATURES = ['timestamp-query', 'subgroups', 'shader-f16'] as const;
+
+let features: DeviceFeatures | undefined;
+let registered = false;
+
+/**
+ * Replaces tfjs-backend-webgpu's registration of the 'webgpu' backend (4.22.0, base.js) with one
+ * that creates the device the same way (high-performance adapter, the adapter's limits for
+ * buffers and workgroups, timestamp-query) and also requests `subgroups` and `shader-f16` where
+ * the adapter offers them, which tfjs never does; its createShaderModule hoists `enable`
+ * directives (hoistEnables). new WebGPUBackend(device, adapterInfo) is the package's public
+ * constructor. Call before the backend first starts; later calls do nothing.
+ */
+export function registerStudioWebGpu(): void {
+  if (registered || !(globalThis.navigator as Navigator | undefined)?.gpu) return;
+  registered = true;
+  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', async () => {
+    const adapter = await navigator.gpu.requestAdapter({ powerPreference: tf.env().get('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance' });
+    if (!adapter) throw new Error('navigator.gpu.requestAdapter() found no adapter');
+    const requiredFeatures = OPTIONAL_FEATURES.filter((f) => adapter.features.has(f)) as GPUFeatureName[];
+    const l = adapter.limits;
+    const device = await adapter.requestDevice({
+      requiredFeatures,
+      requiredLimits: {
+        maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize, maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+        maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize,
+        maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX, maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+      },
+    });
+    const compile = device.createShaderModule.bind(device);
+    device.createShaderModule = (d: GPUShaderModuleDescriptor) => compile({ ...d, code: hoistEnables(d.code) });
+    const info = adapter.info as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };
+    features = {
+      subgroups: device.features.has('subgroups'), shaderF16: device.features.has('shader-f16'), timestampQuery: device.features.has('timestamp-query'),
+      subgroupMinSize: info.subgroupMinSize, subgroupMaxSize: info.subgroupMaxSize,
+    };
+    return new WebGPUBackend(device, info);
+  }, 3);
+}
+
+/** The features of the device registerStudioWebGpu's factory created (undefined before it ran). */
+export function startedDeviceFeatures(): DeviceFeatures | undefined {
+  return features;
 }

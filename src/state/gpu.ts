@@ -7,7 +7,10 @@ import type { MergeParity, MergeParityRun, ParityReport } from '../gpu/parity';
 import type { KernelParity } from '../gpu/kernels/parity';
 import type { StepProfile } from '../gpu/profile';
 import type { DeviceCeilings, MergeThroughput } from '../gpu/microbench';
-import type { BackendInfo, BackendName, MemoryInfo } from '../worker/protocol';
+import type { BackendInfo, BackendName, MemoryInfo, RequestMap } from '../worker/protocol';
+import { AUTOTUNE_POLICIES, type AutotunePolicy, type TuneReport } from '../gpu/autotune/tuner';
+import { validateTuneShape, MAX_TUNE_DIM } from '../gpu/autotune/table';
+import type { KernelTuningStatus } from '../worker/services/gpu';
 import type { EngineCache, Services } from './services';
 import { useStudio } from './store';
 import { BACKEND_NAMES } from '../gpu/types';
@@ -29,7 +32,22 @@ export interface GpuActions {
    * afterwards; `off` switches single kernels off; `precision: 'f16'` stores the linear layers'
    * operands as binary16 on our path (default 'f32'). Without a mode, reports the current state.
    */
-  kernels(mode?: 'studio' | 'stock', options?: { off?: string[]; precision?: 'f32' | 'f16' }): Promise<{ mode: 'studio' | 'stock'; precision: 'f32' | 'f16'; off: string[]; rowLayout: 'workgroup' | 'thread'; kernels: { id: string; description: string; active: boolean }[] }>;
+  kernels(mode?: 'studio' | 'stock', options?: { off?: string[]; precision?: 'f32' | 'f16' }): Promise<RequestMap['kernels']['result']>;
+  /**
+   * Times each tuned kernel's candidates (matmul: register-blocked, tiled with workgroup memory,
+   * tfjs's; rmsnorm and cross-entropy: their row layouts, 'subgroup' where the device has the
+   * feature) on this adapter at `shapes`, or at the shapes of a training pass of `config` with
+   * `tokens` tokens (default: the base-1m preset at 512), where the adapter's stored table has
+   * no choice yet (all of them with `force`); keeps the fastest that passes parity, per shape
+   * bucket, in the worker's IndexedDB.
+   */
+  tuneKernels(options?: { shapes?: unknown[]; config?: unknown; tokens?: number; force?: boolean; reps?: number }): Promise<TuneReport>;
+  /**
+   * The tuner's stored choices for this adapter and the device's features. `clear: true` forgets
+   * the choices (the next tune re-times); `policy` ('auto' | 'on' | 'off') sets whether runs tune
+   * their own shapes before they start ('auto': passes of at least 1 GFLOP).
+   */
+  kernelTuning(options?: { clear?: boolean; policy?: AutotunePolicy }): Promise<KernelTuningStatus>;
   /** Each of our kernels against its CPU reference on the active backend. */
   checkKernelParity(): Promise<KernelParity[]>;
   /**
@@ -107,6 +125,27 @@ export function createGpuActions(s: Services, cache: EngineCache, ready: () => P
       return s.engine.call('kernels', { mode, off, precision });
     },
     checkKernelParity: () => s.engine.call('kernelParity', {}),
+    async tuneKernels(options = {}) {
+      if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new Error('tuneKernels takes an options object {shapes?, config?, tokens?, force?, reps?}');
+      const { shapes, config, tokens, force, reps } = options;
+      const known = ['shapes', 'config', 'tokens', 'force', 'reps'];
+      const extra = Object.keys(options).filter((k) => !known.includes(k));
+      if (extra.length) throw new Error(`tuneKernels: unknown option(s) ${extra.join(', ')}; allowed: ${known.join(', ')}`);
+      if (shapes !== undefined && (config !== undefined || tokens !== undefined)) throw new Error('tuneKernels: give shapes, or config and tokens, not both');
+      if (shapes !== undefined && (!Array.isArray(shapes) || shapes.length === 0)) throw new Error('tuneKernels: shapes must be a non-empty list of {kernel, ...sizes}');
+      if (tokens !== undefined && (!Number.isInteger(tokens) || tokens < 1 || tokens > MAX_TUNE_DIM)) throw new Error(`tuneKernels: tokens must be an integer from 1 to ${MAX_TUNE_DIM}, got ${JSON.stringify(tokens)}`);
+      if (force !== undefined && typeof force !== 'boolean') throw new Error(`tuneKernels: force must be true or false, got ${JSON.stringify(force)}`);
+      if (reps !== undefined && (!Number.isInteger(reps) || reps < 1 || reps > 50)) throw new Error(`tuneKernels: reps must be an integer from 1 to 50, got ${JSON.stringify(reps)}`);
+      const checked = shapes?.map((x, i) => validateTuneShape(x, `shapes[${i}]`));
+      const model = checked ? undefined : validateConfig(config ?? MODEL_PRESETS.find((p) => p.id === 'base-1m')!.config);
+      return s.engine.call('tuneKernels', { shapes: checked, config: model, tokens: checked ? undefined : tokens ?? 512, force, reps });
+    },
+    async kernelTuning(options = {}) {
+      const { clear, policy } = options;
+      if (clear !== undefined && typeof clear !== 'boolean') throw new Error(`kernelTuning: clear must be true or false, got ${JSON.stringify(clear)}`);
+      if (policy !== undefined && !AUTOTUNE_POLICIES.includes(policy)) throw new Error(`kernelTuning: policy must be one of ${AUTOTUNE_POLICIES.join(', ')}, got ${JSON.stringify(policy)}`);
+      return s.engine.call('kernelTuning', { clear, policy });
+    },
     profileTrainingStep: async (options) => {
       const { microBatch, recompute } = options ?? {};
       const step = { ...(microBatch !== undefined ? { microBatch } : {}), ...(recompute !== undefined ? { recompute } : {}) };

@@ -9,6 +9,7 @@ import type { PairRule } from '../core/eval/minimalPairs';
 import type { RunControl } from '../core/train/loop';
 import { referenceKernels, type Kernels } from '../core/kernels';
 import { DEFAULT_KERNEL_CHOICE, type KernelChoice, type KernelTarget } from '../gpu/register';
+import type { KernelTuner } from '../gpu/autotune/tuner';
 import { TextLibrary, type TokenizedCorpus } from './texts';
 import type { Emit } from './events';
 
@@ -40,6 +41,8 @@ export class Engine {
   target: KernelTarget = { backend: 'cpu', rowLayout: 'workgroup' };
   choice: KernelChoice = DEFAULT_KERNEL_CHOICE;
   kernels: Kernels = referenceKernels;
+  /** The kernel tuner of the started WebGPU adapter (services/gpu.ts); absent on the CPU. */
+  tuner?: KernelTuner;
 
   constructor(readonly emit: Emit) {}
 

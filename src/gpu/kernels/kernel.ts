@@ -4,6 +4,8 @@
 import type { Kernels } from '../../core/kernels';
 import type { KernelParity } from './parity';
 import type { RowLayout } from './program';
+import type { KernelTuning } from '../autotune/table';
+import { deviceFeatures } from '../features';
 
 /**
  * Storage of the linear layers' operands on our path: 'f32', or 'f16' (inputs and weights rounded
@@ -18,6 +20,11 @@ export interface KernelOptions {
   rowLayout: RowLayout;
   /** Kernels switched off by id. */
   off: ReadonlySet<string>;
+  /**
+   * The tuner's choices for this adapter (autotune/table.ts): the tuned kernels run the chosen
+   * candidate per shape bucket, and their default (rowLayout, the blocked matmul) elsewhere.
+   */
+  tuning?: KernelTuning;
 }
 
 export interface StudioKernel {
@@ -39,4 +46,17 @@ export function modelOpKernel<K extends keyof Kernels['model']>(
 ): StudioKernel {
   const { op, impl, ...rest } = spec;
   return { ...rest, backend: 'webgpu', install: (k, o) => ({ ...k, model: { ...k.model, [op]: impl(o) } }) };
+}
+
+/**
+ * The row layout a row kernel uses at `shape` (rows = all but the last dimension): the tuner's
+ * choice for that shape bucket where there is one, else the adapter's default. A stored
+ * 'subgroup' choice on a device without the feature falls back to the default.
+ */
+export function rowLayoutOf(o: KernelOptions, kernel: 'rmsnorm' | 'cross-entropy', shape: readonly number[]): RowLayout {
+  const cols = shape[shape.length - 1];
+  const rows = shape.reduce((a, b) => a * b, 1) / cols;
+  const chosen = o.tuning?.choice({ kernel, rows, cols }) as RowLayout | undefined;
+  if (!chosen || (chosen === 'subgroup' && !deviceFeatures().subgroups)) return o.rowLayout;
+  return chosen;
 }

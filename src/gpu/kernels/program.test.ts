@@ -54,3 +54,12 @@ describe('pipelineKey', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('hoistEnables', () => {
+  it("moves a program's enable directives above tfjs's header, once each, and leaves other code alone", async () => {
+    const { hoistEnables } = await import('../tfjsInternals');
+    const code = 'var<private> localId: vec3<u32>;\nenable subgroups;\nfn f() {}\n  enable subgroups;\nfn main() { let s = subgroupAdd(1.0); }';
+    expect(hoistEnables(code)).toBe('enable subgroups;\nvar<private> localId: vec3<u32>;\n\nfn f() {}\n\nfn main() { let s = subgroupAdd(1.0); }');
+    expect(hoistEnables('fn main() {}')).toBe('fn main() {}');
+  });
+});

@@ -5,6 +5,7 @@
 // is `result`, sizes we pass arrive as `uniforms.<name>`.
 import * as tf from '@tensorflow/tfjs';
 import { runWebGPUProgram, type StudioBackend, type WebGPUProgram } from '../tfjsInternals';
+import { deviceFeatures, subgroupWidth } from '../features';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -158,13 +159,21 @@ export const workgroupMax = (partial: string): string => workgroupReduce(partial
  * threads. 'workgroup': a workgroup per row, reductions through workgroup memory (what GPUs
  * want: coalesced loads, wide rows). 'thread': a thread per row, no workgroup memory and no
  * barriers, which SwiftShader runs as coroutine switches: RMSNorm's three programs took ~870 ms
- * of a 4 s step of the 1M model with a workgroup per row.
+ * of a 4 s step of the 1M model with a workgroup per row. 'subgroup' (devices with the
+ * `subgroups` feature): a workgroup of one subgroup per row (the adapter's smallest subgroup
+ * size, so the workgroup cannot span two), reduced by subgroupAdd/subgroupMax: no workgroup
+ * memory, no barriers, coalesced loads.
  */
-export type RowLayout = 'workgroup' | 'thread';
+export type RowLayout = 'workgroup' | 'thread' | 'subgroup';
 
 /** The layout for an adapter: a thread per row on software adapters (SwiftShader). */
 export function rowLayoutFor(adapter: string | undefined): RowLayout {
   return adapter && /swiftshader|llvmpipe|software/i.test(adapter) ? 'thread' : 'workgroup';
+}
+
+/** The row layouts the started device can run: 'subgroup' only with the subgroups feature. */
+export function deviceRowLayouts(): RowLayout[] {
+  return deviceFeatures().subgroups ? ['workgroup', 'thread', 'subgroup'] : ['workgroup', 'thread'];
 }
 
 /** The pieces of a row kernel's WGSL for one layout. */
@@ -187,6 +196,22 @@ export interface RowKernel {
 }
 
 export function rowKernel(layout: RowLayout): RowKernel {
+  if (layout === 'subgroup') {
+    const width = subgroupWidth();
+    return {
+      layout, workgroup: width, workgroups: (rows) => rows, stride: width,
+      // Hoisted above tfjs's header when the module is compiled (tfjsInternals.ts hoistEnables).
+      declarations: 'enable subgroups;',
+      header: `
+  let rowRaw = ${WORKGROUP_INDEX};
+  let valid = rowRaw < uniforms.rows;
+  let row = min(rowRaw, uniforms.rows - 1);
+  let tid = i32(localId.x);
+  let base = row * uniforms.cols;`,
+      sum: (value, out) => `let ${out} = subgroupAdd(${value});`,
+      max: (value, out) => `let ${out} = subgroupMax(${value});`,
+    };
+  }
   if (layout === 'thread') {
     return {
       layout, workgroup: ROW_WORKGROUP, workgroups: (rows) => Math.ceil(rows / ROW_WORKGROUP), declarations: '', stride: 1,

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { StudioApi } from '../../state/studio';
 import { report } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
+import { TuningPanel } from './TuningPanel';
 
 type Status = Awaited<ReturnType<StudioApi['kernels']>>;
 type Parity = Awaited<ReturnType<StudioApi['checkKernelParity']>>;
@@ -54,6 +55,7 @@ export function KernelsPanel() {
           ))}
         </tbody>
       </table>
+      <TuningPanel />
       <div className="kernels-checks">
         <ParityCheck />
         <StepProfile />

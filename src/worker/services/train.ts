@@ -8,6 +8,7 @@ import type { TrainSettings } from '../../core/train/settings';
 import { Trainer } from '../../core/train/trainer';
 import type { Engine, Handlers } from '../engine';
 import { evaluateRun } from './evaluate';
+import { tuneForRun } from './gpu';
 
 export interface ResumeState {
   /** safetensors with the parameters and `optimizer.m.*` / `optimizer.v.*` moments. */
@@ -41,6 +42,9 @@ export function trainService(engine: Engine): Handlers<TrainRequests> {
       for (const w of s.watch) engine.corpus(w, m);
       for (const id of s.evalSuites) engine.suite(id);
       const sampler = new MixtureSampler(sources, s.batchSize, s.seqLen, s.seed, m.tokenizer.bos);
+      // A pass's shapes not yet timed on this adapter are, where the tuning policy says so.
+      const passTokens = (s.microBatch || s.batchSize) * s.seqLen;
+      await tuneForRun(engine, m.config, passTokens, trainingFlopsPerToken(m.config, s.seqLen) * passTokens);
       // The run keeps the kernels it started with; a later choice applies to later runs.
       const trainer = new Trainer(m.config, m.params, s, sampler, engine.kernels, a.trainable);
       if (a.resume) {

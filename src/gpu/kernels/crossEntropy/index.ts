@@ -1,5 +1,5 @@
-// The target log-probability kernel's entry in the kernel list (row layout from the adapter).
-import { modelOpKernel } from '../kernel';
+// The target log-probability kernel's entry in the kernel list (row layout from the tuner's choice for the shape, else from the adapter).
+import { modelOpKernel, rowLayoutOf } from '../kernel';
 import { checkTargetLogProbsParity } from './parity';
 import { targetLogProbsKernel } from './targetLogProbs';
 
@@ -7,6 +7,6 @@ export const crossEntropyKernel = modelOpKernel({
   id: 'cross-entropy',
   description: 'target log-probabilities from logits without log-softmax or one-hot tensors',
   op: 'targetLogProbs',
-  impl: (o) => (logits, targets) => targetLogProbsKernel(logits, targets, o.rowLayout),
-  parity: checkTargetLogProbsParity,
+  impl: (o) => (logits, targets) => targetLogProbsKernel(logits, targets, rowLayoutOf(o, 'cross-entropy', logits.shape)),
+  parity: () => checkTargetLogProbsParity(),
 });

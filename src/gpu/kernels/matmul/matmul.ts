@@ -8,6 +8,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { MAIN, customOp, registerStudioKernel, runKernel, runProgram } from '../program';
 import { halfLoader, packHalf, type HalfMatrix } from './halfStorage';
+import { tiledMatMulKernel } from './tiled';
+import type { MatmulCandidate, MatmulShape } from '../../autotune/table';
 
 const MATMUL = 'StudioMatMul';
 const WORKGROUP = 64;
@@ -94,14 +96,38 @@ export function matMulKernel(a: Operand, b: Operand, transA = false, transB = fa
 
 /** x W^T for x (M, in) and W (out, in), with its gradients through the same kernel. */
 export function linearKernel(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  return linearWith(() => 'blocked', x, w);
+}
+
+/** One float32 product op(A) op(B) by a matmul candidate (autotune/table.ts TUNED_KERNELS.matmul). */
+export function productBy(candidate: MatmulCandidate, a: tf.Tensor2D, b: tf.Tensor2D, transA: boolean, transB: boolean): tf.Tensor2D {
+  if (candidate === 'tiled') return tiledMatMulKernel(a, b, transA, transB);
+  if (candidate === 'tfjs') return tf.matMul(a, b, transA, transB);
+  return matMulKernel(a, b, transA, transB);
+}
+
+/** Picks the candidate for one product from its shape (the tuned table's choice, or a fixed one). */
+export type ChooseMatmul = (shape: MatmulShape) => MatmulCandidate;
+
+/**
+ * x W^T with each of its three products (forward, dX = dY W, dW = dY^T X) by the candidate
+ * `choose` gives for that product's shape: the kernel the tuner measured fastest there.
+ */
+export function linearWith(choose: ChooseMatmul, x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   register();
+  const by = (a: tf.Tensor2D, b: tf.Tensor2D, transA: boolean, transB: boolean) => {
+    const m = transA ? a.shape[1] : a.shape[0];
+    const k = transA ? a.shape[0] : a.shape[1];
+    const n = transB ? b.shape[0] : b.shape[1];
+    return productBy(choose({ kernel: 'matmul', m, k, n, transA, transB }), a, b, transA, transB);
+  };
   const op = customOp(([xIn, wIn], save) => {
     save([xIn, wIn]);
     return {
-      value: matMulKernel(xIn as tf.Tensor2D, wIn as tf.Tensor2D, false, true),
+      value: by(xIn as tf.Tensor2D, wIn as tf.Tensor2D, false, true),
       gradFunc: (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => [
-        matMulKernel(dy as tf.Tensor2D, ws as tf.Tensor2D, false, false), // dX = dY W
-        matMulKernel(dy as tf.Tensor2D, xs as tf.Tensor2D, true, false), // dW = dY^T X
+        by(dy as tf.Tensor2D, ws as tf.Tensor2D, false, false), // dX = dY W
+        by(dy as tf.Tensor2D, xs as tf.Tensor2D, true, false), // dW = dY^T X
       ],
     };
   });

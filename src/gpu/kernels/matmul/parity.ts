@@ -5,7 +5,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { checkOpParity, type KernelParity } from '../parity';
 import { stockLinear } from '../../../core/model/kernels';
 import { halfLinearReference } from './halfReference';
-import { linearKernel, linearKernelHalf } from './matmul';
+import { linearKernel, linearKernelHalf, linearWith } from './matmul';
+import type { MatmulCandidate } from '../../autotune/table';
 
 export const MATMUL_TOLERANCE = 1e-4;
 
@@ -15,6 +16,18 @@ const SHAPES: [number, number, number][] = [[64, 32, 96], [37, 130, 19], [5, 3, 
 export function checkMatmulParity(): Promise<KernelParity> {
   const op = (ours: boolean, [x, w]: tf.Tensor[]) => (ours ? linearKernel : stockLinear)(x as tf.Tensor2D, w as tf.Tensor2D);
   return checkOpParity('matmul', SHAPES.map(([m, k, n]) => ({ inputs: [{ shape: [m, k] }, { shape: [n, k] }], run: op })), MATMUL_TOLERANCE);
+}
+
+/**
+ * One matmul candidate of the tuner (autotune/table.ts) in all three products of the linear layer,
+ * with the cases and tolerance of the kernel above: 'tiled' is our workgroup-memory kernel,
+ * 'tfjs' tfjs's own matMul on the active backend (its parity is the stock ops' own float noise).
+ */
+export function checkMatmulCandidateParity(candidate: MatmulCandidate): Promise<KernelParity> {
+  const op = (ours: boolean, [x, w]: tf.Tensor[]) => (ours ? linearWith(() => candidate, x as tf.Tensor2D, w as tf.Tensor2D) : stockLinear(x as tf.Tensor2D, w as tf.Tensor2D));
+  // A tile-sized case too: 32x32 tiles with a 16-deep slice, and one past the edge of each.
+  const shapes: [number, number, number][] = [...SHAPES, [32, 16, 32], [33, 17, 65]];
+  return checkOpParity(`matmul:${candidate}`, shapes.map(([m, k, n]) => ({ inputs: [{ shape: [m, k] }, { shape: [n, k] }], run: op })), MATMUL_TOLERANCE);
 }
 
 /**
