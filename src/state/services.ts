@@ -162,18 +162,23 @@ export class EngineCache {
     await p;
   }
 
-  private async corpusText(info: CorpusInfo, withTrain: boolean): Promise<{ train?: string; valid: string }> {
-    if (info.source === 'user') {
-      const c = await this.s.userCorpora.get(info.id);
-      if (!c) throw new Error(`corpus ${info.id} is missing from storage`);
-      return { train: withTrain ? c.train : undefined, valid: c.valid };
-    }
-    const fetchText = async (split: 'train' | 'valid') => {
-      const url = `${import.meta.env.BASE_URL}corpora/${info.id}.${split}.txt`;
-      const res = await fetch(url);
-      if (!res.ok) throw new Error(`could not read the embedded corpus file ${url} (${res.status}); run the data build step (npm run build:data)`);
-      return res.text();
-    };
-    return { valid: await fetchText('valid'), train: withTrain ? await fetchText('train') : undefined };
+  private corpusText(info: CorpusInfo, withTrain: boolean): Promise<{ train?: string; valid: string }> {
+    return readCorpusText(this.s, info, withTrain);
   }
+}
+
+/** A corpus's validation text (and training text when `withTrain`): the user's from storage, an embedded one from its file. */
+export async function readCorpusText(s: Services, info: Pick<CorpusInfo, 'id' | 'source'>, withTrain: boolean): Promise<{ train?: string; valid: string }> {
+  if (info.source === 'user') {
+    const c = await s.userCorpora.get(info.id);
+    if (!c) throw new Error(`corpus ${info.id} is missing from storage`);
+    return { train: withTrain ? c.train : undefined, valid: c.valid };
+  }
+  const fetchText = async (split: 'train' | 'valid') => {
+    const url = `${import.meta.env.BASE_URL}corpora/${info.id}.${split}.txt`;
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`could not read the embedded corpus file ${url} (${res.status}); run the data build step (npm run build:data)`);
+    return res.text();
+  };
+  return { valid: await fetchText('valid'), train: withTrain ? await fetchText('train') : undefined };
 }

@@ -63,9 +63,14 @@ function tokenizerFiles(m: CheckpointManifest, imported?: HfTokenizerFiles): Exp
     const text = (t: string) => new TextEncoder().encode(t);
     return [{ name: 'tokenizer.json', bytes: text(imported.tokenizer) }, ...(imported.config !== undefined ? [{ name: 'tokenizer_config.json', bytes: text(imported.config) }] : [])];
   }
+  return byteTokenizerFiles(m.config.max_position_embeddings);
+}
+
+/** The byte tokenizer as a transformers tokenizer folder: AutoTokenizer.from_pretrained loads these two files. */
+export function byteTokenizerFiles(maxPositions: number): ExportFile[] {
   return [
     { name: 'tokenizer.json', bytes: json(byteTokenizerJson()) },
-    { name: 'tokenizer_config.json', bytes: json({ tokenizer_class: 'PreTrainedTokenizerFast', bos_token: '<s>', eos_token: '</s>', pad_token: '<pad>', add_bos_token: true, model_max_length: m.config.max_position_embeddings, clean_up_tokenization_spaces: false }) },
+    { name: 'tokenizer_config.json', bytes: json({ tokenizer_class: 'PreTrainedTokenizerFast', bos_token: '<s>', eos_token: '</s>', pad_token: '<pad>', add_bos_token: true, model_max_length: maxPositions, clean_up_tokenization_spaces: false }) },
   ];
 }
 

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { clone } from '../testing/experimentFixtures';
 import { type AdaptStage, type BaseStage, planExperiment } from './plan';
 import { RECIPE_PRESETS } from './recipe';
-import { mergeStageFileName, nanotronConfigs, scaleOutReadme, yaml11Float } from './scaleOut';
+import { mergeStageFileName, nanotronConfigs, prepareDataScript, scaleOutCorpora, scaleOutReadme, yaml11Float } from './scaleOut';
 
 const recipe = clone(RECIPE_PRESETS[0].recipe);
 const plan = planExperiment(recipe);
@@ -34,7 +34,7 @@ describe('nanotronConfigs', () => {
   it('trains the base from random init and starts every adaptation from its model\'s checkpoint', () => {
     const base = plan.stages[0] as BaseStage;
     expect(byName['nanotron/base.yaml'].model.init_method).toEqual({ std: 0.02 });
-    expect(byName['nanotron/base.yaml'].data_stages[0].data.dataset.hf_dataset_or_datasets).toBe('REPLACE_ME/eng-brown');
+    expect(byName['nanotron/base.yaml'].data_stages[0].data.dataset).toEqual({ dataset_folder: ['datasets/eng-brown'], dataset_weights: [1] });
     expect(byName['nanotron/adapt-isl-x1.yaml'].model.init_method).toEqual({ path: `checkpoints/base/${base.train!.steps}` });
     expect(byName['nanotron/adapt-isl-x2.yaml'].model.init_method).toEqual({ path: 'checkpoints/grow-x2' });
     expect(byName['nanotron/adapt-isl-x2.yaml'].model.model_config.hidden_size).toBe(64);
@@ -43,11 +43,21 @@ describe('nanotronConfigs', () => {
   it('mixes the target and the replay corpus with the recipe\'s shares and says how', () => {
     const s = plan.stages.find((x): x is AdaptStage => x.id === 'adapt:fao:x2')!;
     const text = files.find((f) => f.name === 'nanotron/adapt-fao-x2.yaml')!.text;
-    expect(byName['nanotron/adapt-fao-x2.yaml'].data_stages[0].data.dataset.hf_dataset_or_datasets).toEqual({ 'REPLACE_ME/udhr-fao': 0.75, 'REPLACE_ME/eng-brown': 0.25 });
+    expect(byName['nanotron/adapt-fao-x2.yaml'].data_stages[0].data.dataset).toEqual({ dataset_folder: ['datasets/udhr-fao', 'datasets/eng-brown'], dataset_weights: [0.75, 0.25] });
     expect(text).toMatch(/^# .*adapt:fao:x2/);
     expect(text).toContain(`takes ${s.steps} steps`);
     expect(text).toContain('logit_scale 0.5');
     expect(text).toContain('byte-level tokenizer');
+    expect(text).toContain('dataset_weights: nanotron draws that share of each step\'s samples');
+    expect(text).not.toContain('REPLACE_ME');
+  });
+
+  it('tokenizes each corpus once, with the byte tokenizer\'s vocabulary and <s> first', () => {
+    const script = prepareDataScript(plan).text;
+    expect(scaleOutCorpora(plan)).toEqual(['eng-brown', 'udhr-isl', 'udhr-fao']);
+    expect(script.match(/^ {4}\("data\/[^"]+\.txt", "datasets\/[^"]+"\),$/gm)).toEqual(['    ("data/eng-brown.txt", "datasets/eng-brown"),', '    ("data/udhr-isl.txt", "datasets/udhr-isl"),', '    ("data/udhr-fao.txt", "datasets/udhr-fao"),']);
+    expect(script).toContain('BOS_ID = 256');
+    expect(script).toContain('token_size=2');
   });
 });
 
@@ -67,6 +77,7 @@ describe('floats nanotron reads as floats', () => {
     expect(text).toContain('rope_theta: 10000.0');
     expect(text).toContain('min_decay_lr: 0.0');
     for (const m of text.matchAll(/^\s*(?:adam_\w+|clip_grad|learning_rate|min_decay_lr|weight_decay|rms_norm_eps|rope_theta|initializer_range|std): (.*)$/gm)) expect(m[1]).toMatch(PY_FLOAT);
+    expect(files[0].text).toMatch(/dataset_weights:\n\s+- 1\.0\n/);
     expect(byName['nanotron/adapt-isl-x1.yaml'].optimizer.optimizer_factory.adam_eps).toBe(1e-8);
   });
 });
@@ -77,11 +88,14 @@ describe('scale-out names and README', () => {
     expect(mergeStageFileName('merge:a/b c:x1')).toBe('mergekit/merge-a-b-c-x1.yaml');
   });
 
-  it('explains the order, growth and FLOP matching', () => {
+  it('gives the commands in the order they run, with this plan\'s files and steps', () => {
     const md = scaleOutReadme(plan, recipe);
-    expect(md).toContain('nanotron/base.yaml');
-    expect(md).toContain('HyperCloning');
-    expect(md).toContain('mergekit/merge-*.yaml` (4 merges)');
+    const order = ['python3 prepare_data.py', '--config-file nanotron/base.yaml', 'convert_nanotron_to_hf --checkpoint_path "$RUN/checkpoints/base/', "studio.grow(id, {method: 'hyperclone', factor: 2", 'convert_hf_to_nanotron --checkpoint_path "$RUN/hf/grow-x2"', '--config-file nanotron/adapt-isl-x1.yaml', '--save_path "$RUN/hf/adapt-isl-x1"', 'mergekit-yaml mergekit/merge-ties-isl+fao-x1.yaml merged/merge-ties-isl+fao-x1'];
+    const at = order.map((x) => md.indexOf(x));
+    expect(at.every((i) => i >= 0), order.filter((_, i) => at[i] < 0).join(', ')).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(md).toContain('## 6. Merge (4 merges)');
     for (const s of plan.stages.filter((x): x is AdaptStage => x.kind === 'adapt')) expect(md).toContain(`- ${s.id}: ${s.steps} steps`);
+    expect(md).not.toContain('REPLACE_ME');
   });
 });
