@@ -37,6 +37,14 @@ async function onCpu<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The values of the tensor `f` makes, which is then disposed. */
+async function read(f: () => tf.Tensor): Promise<tf.TypedArray> {
+  const t = tf.tidy(f);
+  const values = await t.data();
+  t.dispose();
+  return values;
+}
+
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   expect(a.length).toBe(b.length);
   let d = 0;
@@ -53,7 +61,7 @@ describe('wasm UnsortedSegmentSum', () => {
   const ids = Int32Array.from({ length: rows }, (_, r) => (r % 11 === 0 ? [-1, 6, 9, -4][r % 4] : [0, 1, 2, 4, 5][Math.floor(rand() * 5)]));
 
   const segmentSum = (xs: Float32Array | Int32Array, shape: number[], segmentIds: Int32Array, n: number) =>
-    tf.tidy(() => tf.unsortedSegmentSum(tf.tensor(xs, shape), tf.tensor1d(segmentIds, 'int32'), n)).data();
+    read(() => tf.unsortedSegmentSum(tf.tensor(xs, shape), tf.tensor1d(segmentIds, 'int32'), n));
 
   it('sums rows with repeated ids like tfjs CPU, over 1 and 2 inner axes, skipping ids out of range', async () => {
     for (const shape of [[rows, 15], [rows, 3, 5]]) {
@@ -81,17 +89,17 @@ describe('wasm UnsortedSegmentSum', () => {
     const tokens = Int32Array.from({ length: 2 * 9 }, () => Math.floor(rand() * 5)); // 5 of 13 rows, repeated
     const weights = Float32Array.from({ length: 2 * 9 * 4 }, () => rand());
     const grad = () =>
-      tf.tidy(() => {
+      read(() => {
         const w = tf.tensor(weights, [2, 9, 4]);
         return tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, tf.tensor(tokens, [2, 9], 'int32')), w)))(tf.tensor(table, [13, 4]));
-      }).data();
+      });
     expect(maxAbsDiff(await grad(), await onCpu(grad))).toBeLessThan(1e-6);
   });
 });
 
 describe('wasm OneHot', () => {
   const indices = Int32Array.from([0, 2, 5, -1, 3, 2]);
-  const oneHot = (dtype: 'float32' | 'int32', on = 1, off = 0) => tf.tidy(() => tf.oneHot(tf.tensor1d(indices, 'int32'), 4, on, off, dtype)).data();
+  const oneHot = (dtype: 'float32' | 'int32', on = 1, off = 0) => read(() => tf.oneHot(tf.tensor1d(indices, 'int32'), 4, on, off, dtype));
 
   it("the stock kernel is wrong for float32 (why ours replaces it): 1 reads back as the int 1's bits", () => {
     const backend = tf.backend();
@@ -157,6 +165,36 @@ describe('the tiny preset on wasm and on CPU', () => {
         expect(Math.abs(wasm[i].gradNorm - cpu[i].gradNorm) / cpu[i].gradNorm, `step ${i} gradient norm`).toBeLessThan(1e-3);
       }
       expect(wasm[4].loss).toBeLessThan(wasm[0].loss - 0.5);
+    }
+  });
+});
+
+describe('wasm BatchMatMul', () => {
+  const rand = mulberry32(11);
+  const tensor = (shape: number[]) => Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rand() * 2 - 1);
+  // [a shape, b shape] before transposes; large enough products take our path (2^20 multiply-adds).
+  const cases: [number[], number[]][] = [
+    [[128, 96], [96, 112]], // one product: our transposes, then XNNPACK
+    [[5, 3], [3, 4]], // small
+    [[3, 128, 96], [3, 96, 112]], // a batch split into single products
+    [[3, 128, 96], [96, 112]], // b shared by the batch
+    [[128, 96], [2, 2, 96, 112]], // a shared, two batch axes
+    [[4, 16, 8], [4, 8, 16]], // a small batch: the stock loop
+  ];
+  it('matches CPU for every transpose and batch layout, the ones our path takes included', async () => {
+    for (const [sa, sb] of cases) {
+      for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+        const swap = (s: number[], t: boolean) => (t ? [...s.slice(0, -2), s[s.length - 1], s[s.length - 2]] : s);
+        const [shapeA, shapeB] = [swap(sa, ta), swap(sb, tb)];
+        const [da, db] = [tensor(shapeA), tensor(shapeB)];
+        const product = () => read(() => tf.matMul(tf.tensor(da, shapeA), tf.tensor(db, shapeB), ta, tb));
+        const held = tf.backend().numDataIds();
+        const ours = await product();
+        expect(tf.backend().numDataIds(), 'no buffer left behind in the heap').toBe(held);
+        const cpu = await onCpu(product);
+        const scale = Math.sqrt(sa[sa.length - 1]);
+        expect(maxAbsDiff(ours, cpu) / scale, `${shapeA} x ${shapeB} transposeA ${ta} transposeB ${tb}`).toBeLessThan(1e-6);
+      }
     }
   });
 });
