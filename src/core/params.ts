@@ -12,6 +12,8 @@ interface SpecCommon {
   help: string;
   /** mergekit refuses a config without it (merging's `weight`); the studio's API fills the default. */
   mergekitRequired?: boolean;
+  /** false: the studio's own parameter, which mergekit does not declare: mergekitYaml leaves it out (saying so when it is not the default). */
+  mergekit?: false;
   /** false: settable through the API only, not shown in the generated form. */
   form?: false;
 }

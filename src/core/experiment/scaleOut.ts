@@ -5,9 +5,12 @@
 // says how they chain (HyperCloning between the base and the grown runs, mergekit after), and
 // the names of the mergekit files the app writes from each merge's record (see merge/mergekit.ts).
 // Every path is relative to the exported folder, where the user runs every command.
-import { type ScalarTag, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import type { LlamaConfig } from '../model/config';
 import { formatFlops } from '../numeric/formatFlops';
+import { PY_FLOAT_TAG, PyFloat } from '../numeric/yaml11';
+
+export { yaml11Float } from '../numeric/yaml11';
 import type { AdaptStage, BaseStage, ExperimentPlan, GrowStage, PlannedRun } from './plan';
 import type { Recipe } from './recipe';
 import { BYTE_VOCAB_SIZE } from '../tokenizer/byte';
@@ -48,23 +51,8 @@ export const PREPARE_DATA_SCRIPT = 'prepare_data.py';
 /** The scale-out folder's files by path ('…/' a folder): what the studio's scale-out zip holds. */
 export const SCALE_OUT_PATHS = ['nanotron/', 'mergekit/', `${TOKENIZER_DIR}/`, 'data/', PREPARE_DATA_SCRIPT, 'SCALE_OUT.md'];
 
-/**
- * A number nanotron's loader must read as a float: dacite (strict) refuses an int where the
- * dataclass says float, and PyYAML (YAML 1.1) reads `1` as an int and `1e-8` as a string.
- */
-class PyFloat {
-  constructor(readonly value: number) {}
-}
+/** A float field's value (dacite refuses an int where the dataclass says float). */
 const float = (x: number) => new PyFloat(x);
-const PY_FLOAT_TAG: ScalarTag = {
-  identify: (v) => v instanceof PyFloat,
-  tag: 'tag:yaml.org,2002:float',
-  default: true,
-  // Only for writing: parsing leaves floats to the default schema.
-  test: /^$a/,
-  resolve: (str) => Number(str),
-  stringify: (item) => yaml11Float((item.value as PyFloat).value),
-};
 
 /** One data stage reading the tokenized corpora, mixed by weight (nanotron's Nanoset blending). */
 function dataStage(name: string, mix: [corpus: string, weight: number][], seed: number) {
@@ -117,13 +105,6 @@ function nanotronConfig(project: string, stageId: string, run: PlannedRun, dataS
 
 /** A mix share without float noise (1 - 0.3 is 0.7, not 0.7000000000000001). */
 const share = (x: number) => Number(x.toPrecision(12));
-/** A number as YAML 1.1 reads a float: with a point, and a signed exponent (1.0, 1.0e-8, 1.5e+21). */
-export function yaml11Float(x: number): string {
-  const [mantissa, exponent] = String(x).split('e');
-  const m = mantissa.includes('.') ? mantissa : `${mantissa}.0`;
-  return exponent === undefined ? m : `${m}e${/^[+-]/.test(exponent) ? exponent : `+${exponent}`}`;
-}
-
 /** yaml's stringify, with the PyFloat values written so nanotron reads them as floats. */
 const toYaml = (v: unknown): string => stringify(v, { customTags: [PY_FLOAT_TAG] });
 

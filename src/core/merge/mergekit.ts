@@ -7,6 +7,7 @@
 // references are names the studio maps to its checkpoints.
 import { parseDocument, stringify } from 'yaml';
 import type { MergeRecord } from '../checkpoint/manifest';
+import { NON_INTEGER_FLOAT_TAG } from '../numeric/yaml11';
 import { MERGE_DTYPES } from './dtype';
 import { MERGE_METHODS, mergeMethod } from './registry';
 import type { MergeRequest } from './merge';
@@ -209,11 +210,18 @@ export function mergekitToRequest(c: MergekitConfig, resolve: (name: string) => 
   };
 }
 
-/** A YAML mergekit accepts for a studio merge; names stand for the models (map them to paths). */
+/**
+ * A YAML mergekit accepts for a studio merge; names stand for the models (map them to paths).
+ * Fractions are written as YAML 1.1 floats (1.0e-8, not 1e-8, which PyYAML reads as a str).
+ */
 export function mergekitYaml(rec: MergeRecord, nameOf: (id: string) => string): string {
   const method = mergeMethod(rec.method);
   if (!method.mergekitName) throw new Error(`${method.id} has no mergekit equivalent${method.ours ? ' (it is the studio\'s own formulation)' : ''}; it cannot be exported as mergekit YAML`);
-  const { seed: _seed, ...global } = rec.global;
+  const { seed: _seed, ...settings } = rec.global;
+  // The studio's own parameters (mergekit: false) are left out: mergekit would drop them silently.
+  const own = method.globalParams.filter((p) => p.mergekit === false);
+  const global = Object.fromEntries(Object.entries(settings).filter(([k]) => !own.some((p) => p.name === k)));
+  const ownNotes = own.filter((p) => p.name in settings && settings[p.name] !== p.default).map((p) => `# ${p.name}: ${JSON.stringify(settings[p.name])} is the studio's own setting (${p.label}); mergekit has no such parameter and merges as with ${JSON.stringify(p.default)}.\n`);
   const models = rec.models.map((m) => ({ model: nameOf(m.id), parameters: m.params }));
   const config: Record<string, unknown> = { merge_method: method.mergekitName };
   if (method.id === 'slerp') {
@@ -226,5 +234,5 @@ export function mergekitYaml(rec: MergeRecord, nameOf: (id: string) => string): 
   if (Object.keys(global).length) config.parameters = global;
   config.dtype = rec.dtype ?? 'float32';
   const seedNote = rec.global.seed !== undefined ? `# The studio drew DARE's random masks with seed ${rec.global.seed}; mergekit draws its own.\n` : '';
-  return `# Exported by Grow Up and Merge Studio: replace the model names with paths or Hugging Face ids.\n${seedNote}${stringify(config)}`;
+  return `# Exported by Grow Up and Merge Studio: replace the model names with paths or Hugging Face ids.\n${seedNote}${ownNotes.join('')}${stringify(config, { customTags: (tags) => [NON_INTEGER_FLOAT_TAG, ...tags] })}`;
 }

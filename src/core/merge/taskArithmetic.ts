@@ -251,7 +251,7 @@ export function rescaleSpec(def: boolean): ParamSpec {
   return { name: 'rescale', kind: 'boolean', label: 'rescale', default: def, help: 'multiply the kept entries so each task vector keeps its L1 norm, Σ|τ| / Σ|τ·mask| (current mergekit; skipped below 1e-7)' };
 }
 
-export const DENSITY_RESCALE: ParamSpec = { name: 'density_rescale', kind: 'boolean', label: 'rescale by 1/density (studio-only)', default: false, help: 'studio-only: with rescale, multiply the kept entries by 1/density as mergekit did before February 2025 (and the DARE paper), instead of keeping the L1 norm' };
+export const DENSITY_RESCALE: ParamSpec = { name: 'density_rescale', kind: 'boolean', label: 'rescale by 1/density (studio-only)', default: false, mergekit: false, help: 'studio-only: with rescale, multiply the kept entries by 1/density as mergekit did before February 2025 (and the DARE paper), instead of keeping the L1 norm' };
 
 export const SEED: ParamSpec = { name: 'seed', kind: 'int', label: 'seed', help: 'seed of the random drop: the same seed gives the same merge (mergekit draws its own masks)', default: 0, min: 0, max: 4294967295 };
 
