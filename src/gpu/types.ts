@@ -12,7 +12,7 @@ export interface WasmFeatures {
   /** Which of tfjs-wasm's binaries runs: threaded-simd needs SIMD and a cross-origin isolated page (SharedArrayBuffer). */
   binary: 'threaded-simd' | 'simd' | 'plain';
   simd: boolean;
-  /** Threads of XNNPACK's pool: 1 unless the threaded binary runs, then one per logical core by default. */
+  /** Threads of XNNPACK's pool, the engine worker's own included: 1 unless the threaded binary runs, then half the logical cores, 1 to 8 (tfjs-wasm's cap). */
   threads: number;
   /** Whether the page (the engine worker) is cross-origin isolated: our servers' COOP/COEP headers. */
   crossOriginIsolated: boolean;

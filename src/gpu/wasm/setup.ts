@@ -23,6 +23,8 @@ let configured = false;
 /**
  * Our kernels for 'wasm' and, in a browser, where the binaries are. Once: tfjs refuses new paths
  * after a start has failed. In Node tfjs-wasm reads the binaries from its own package.
+ * The thread count stays tfjs-wasm's: its C++ caps the pool at half the logical cores (at most
+ * 8), whatever setThreadsCount asks, so a 2-core machine runs one thread even when isolated.
  */
 export function prepareWasm(): void {
   registerWasmKernels();
