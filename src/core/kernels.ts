@@ -21,6 +21,12 @@ export interface Kernels {
   readonly adamW?: FusedAdamWStep;
   /** Generalized task arithmetic of one planned tensor (core/merge/taskArithmetic.ts). */
   readonly mergeTaskVectors: TaskVectorMerge;
+  /**
+   * The most bytes one tensor may have (the device's maxStorageBufferBindingSize, or a smaller
+   * limit forced for testing): weights over it are held in row shards (model/shards.ts) and the
+   * loss goes through the head in tiles under it. Absent: no limit (the CPU backend).
+   */
+  readonly bindingLimitBytes?: number;
 }
 
 /** The stock tfjs ops everywhere: the CPU reference every kernel of ours is checked against. */

@@ -6,14 +6,19 @@ import type { ModelParams } from '../model/llama';
 import { weightSpecs } from '../model/weights';
 import type { NamedTensor } from './safetensors';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
+import { joinShards } from '../model/shards';
 
-/** Reads tensors back from the backend (awaiting the GPU) into named F32 arrays. */
+/**
+ * Reads tensors back from the backend (awaiting the GPU) into named F32 arrays, one per weight of
+ * the architecture table: a weight held in row shards (model/shards.ts) is joined here, on the CPU,
+ * so checkpoints, exports and run states hold it as the one tensor they always had.
+ */
 export async function readTensors(tensors: Record<string, tf.Tensor>, prefix = ''): Promise<NamedTensor[]> {
   const out: NamedTensor[] = [];
   for (const [name, t] of Object.entries(tensors)) {
     out.push({ name: prefix + name, shape: t.shape.slice(), data: (await t.data()) as Float32Array });
   }
-  return out;
+  return joinShards(out);
 }
 
 export async function encodeParams(params: ModelParams, metadata: Record<string, string> = {}): Promise<Uint8Array> {

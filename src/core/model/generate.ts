@@ -15,7 +15,7 @@ import type { Tokenizer } from '../tokenizer/tokenizer';
 import { continuationTokens } from '../eval/score';
 import { headDim, type LlamaConfig } from './config';
 import { layerPrefix } from './weights';
-import { linear, mlp, ropeTables, type LlamaModel } from './llama';
+import { embedTokens, linear, mlp, outputLogits, ropeTables, type LlamaModel } from './llama';
 
 /** Generation options as schema entries (core/params.ts); `stop` is checked by generationOptions. */
 export const GENERATION_SETTINGS = [
@@ -125,7 +125,7 @@ export function extendLogits(model: LlamaModel, cache: KvCache, tokens: number[]
     const cos = tf.slice(rope.cos, [offset, 0], [t, hd]);
     const sin = tf.slice(rope.sin, [offset, 0], [t, hd]);
     const heads = (y: tf.Tensor, h: number) => tf.reshape(y, [1, t, h, hd]) as tf.Tensor4D;
-    let x: tf.Tensor = tf.gather(p['model.embed_tokens.weight'], tf.tensor2d(tokens, [1, t], 'int32'));
+    let x: tf.Tensor = embedTokens(p, tf.tensor2d(tokens, [1, t], 'int32'));
     const keys: tf.Tensor4D[] = [];
     const values: tf.Tensor4D[] = [];
     for (let i = 0; i < c.num_hidden_layers; i++) {
@@ -145,9 +145,7 @@ export function extendLogits(model: LlamaModel, cache: KvCache, tokens: number[]
       x = tf.add(h, mlp(c, ops, p, `${pre}.mlp`, hn));
     }
     const last = tf.slice(x, [0, t - 1, 0], [1, 1, c.hidden_size]);
-    const head = c.tie_word_embeddings ? p['model.embed_tokens.weight'] : p['lm_head.weight'];
-    let logits = linear(ops, ops.rmsNorm(last, p['model.norm.weight'], c.rms_norm_eps), head);
-    if (c.logit_scale !== 1) logits = tf.mul(logits, c.logit_scale);
+    const logits = outputLogits(model, ops, ops.rmsNorm(last, p['model.norm.weight'], c.rms_norm_eps));
     return { logits: tf.reshape(logits, [-1]) as tf.Tensor1D, keys, values };
   });
   disposeCache(cache);

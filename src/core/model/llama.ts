@@ -10,6 +10,7 @@ import { layerPrefix } from './weights';
 import type { ModelOps } from './kernels';
 import type { Kernels } from '../kernels';
 import { recomputeInBackward } from './recompute';
+import { rowShardsOf } from './shards';
 
 /** Parameters by Hugging Face name; tf.Variables while training, plain tensors otherwise. */
 export type ModelParams = Record<string, tf.Tensor>;
@@ -99,14 +100,49 @@ export interface ForwardOptions {
   recompute?: boolean;
 }
 
-/** Logits (B, T, V) of token ids (B, T), with the model ops of `kernels`. Call inside tf.tidy. */
-export function forward(model: LlamaModel, tokens: tf.Tensor2D, kernels: Kernels, options: ForwardOptions = {}): tf.Tensor3D {
+/**
+ * The token embedding (B, T, d) of ids (B, T). An embedding held in row shards (shards.ts) is
+ * gathered from every shard with the ids outside it pointed at row 0 and masked to zero, and the
+ * parts summed: each id takes its row from the one shard that holds it, and the gradient reaches
+ * only that row (the masked rows get gradient times zero).
+ */
+export function embedTokens(p: ModelParams, tokens: tf.Tensor): tf.Tensor {
+  const shards = rowShardsOf(p, 'model.embed_tokens.weight');
+  if (shards.length === 1) return tf.gather(shards[0], tokens);
+  let offset = 0;
+  return tf.addN(shards.map((shard) => {
+    const rows = shard.shape[0];
+    const local = tf.sub(tokens, tf.scalar(offset, 'int32'));
+    offset += rows;
+    const inside = tf.logicalAnd(tf.greaterEqual(local, 0), tf.less(local, rows));
+    const picked = tf.gather(shard, tf.where(inside, local, tf.zerosLike(local))); // (B, T, d)
+    return tf.mul(picked, tf.expandDims(tf.cast(inside, 'float32'), -1));
+  }));
+}
+
+/** The output head's tensors in vocabulary order: the embedding when tied, else lm_head, whole or in row shards. */
+function headShards(model: LlamaModel): tf.Tensor2D[] {
+  return rowShardsOf(model.params, model.config.tie_word_embeddings ? 'model.embed_tokens.weight' : 'lm_head.weight');
+}
+
+function scaled(c: LlamaConfig, logits: tf.Tensor): tf.Tensor {
+  return c.logit_scale !== 1 ? tf.mul(logits, c.logit_scale) : logits;
+}
+
+/** Logits (..., V) of final hidden states (..., d): the head's shards side by side. */
+export function outputLogits(model: LlamaModel, ops: ModelOps, x: tf.Tensor): tf.Tensor {
+  const parts = headShards(model).map((w) => linear(ops, x, w));
+  return scaled(model.config, parts.length === 1 ? parts[0] : tf.concat(parts, -1));
+}
+
+/** The final hidden states (B, T, d) of token ids (B, T): embedding, decoder layers, final norm. Call inside tf.tidy. */
+function hiddenStates(model: LlamaModel, tokens: tf.Tensor2D, kernels: Kernels, options: ForwardOptions): tf.Tensor {
   const { config: c, params: p } = model;
   const ops = kernels.model;
   const t = tokens.shape[1];
   const { cos, sin } = ropeTables(t, headDim(c), c.rope_theta);
   const ctx: LayerContext = { ops, cos, sin };
-  let x: tf.Tensor = tf.gather(p['model.embed_tokens.weight'], tokens); // (B, T, d)
+  let x: tf.Tensor = embedTokens(p, tokens); // (B, T, d)
   // A scope per layer: without a tape (scoring, validation) a layer's intermediates are freed as
   // soon as it returns, so a batch holds one layer's activations, not every layer's (the 1M
   // model scoring 32 x 64 tokens on the CPU backend peaked at 472 MB, now 86 MB). With a tape,
@@ -117,16 +153,64 @@ export function forward(model: LlamaModel, tokens: tf.Tensor2D, kernels: Kernels
     const input = x;
     x = tf.tidy(() => layer(c, p, i, input, ctx));
   }
-  x = ops.rmsNorm(x, p['model.norm.weight'], c.rms_norm_eps);
-  const head = c.tie_word_embeddings ? p['model.embed_tokens.weight'] : p['lm_head.weight'];
-  let logits = linear(ops, x, head); // (B, T, V)
-  if (c.logit_scale !== 1) logits = tf.mul(logits, c.logit_scale);
-  return logits as tf.Tensor3D;
+  return ops.rmsNorm(x, p['model.norm.weight'], c.rms_norm_eps);
 }
 
-/** log p(target_t | tokens_<=t) for every position: (B, T). Call inside tf.tidy. */
+/**
+ * Logits (B, T, V) of token ids (B, T), with the model ops of `kernels`. Call inside tf.tidy.
+ * One tensor of B x T x V values: for generation and sampling; the loss and scoring path
+ * (targetLogProbs) never holds it whole when it exceeds the binding limit.
+ */
+export function forward(model: LlamaModel, tokens: tf.Tensor2D, kernels: Kernels, options: ForwardOptions = {}): tf.Tensor3D {
+  return outputLogits(model, kernels.model, hiddenStates(model, tokens, kernels, options)) as tf.Tensor3D;
+}
+
+/**
+ * log softmax(logits)[target] of one tile of positions over a head in row shards, without the
+ * tile's full logits: per shard its logits (n, V_i), their log-sum-exp and the target's logit
+ * where the target falls in the shard (a one-hot of an id outside [0, V_i) is all zeros), then
+ * log p = target logit - logsumexp over the shards' log-sum-exps.
+ */
+function shardedTargetLogProbs(c: LlamaConfig, ops: ModelOps, x: tf.Tensor2D, targets: tf.Tensor1D, shards: tf.Tensor2D[]): tf.Tensor1D {
+  let offset = 0;
+  const sums: tf.Tensor[] = [];
+  const picked: tf.Tensor[] = [];
+  for (const w of shards) {
+    const logits = scaled(c, ops.linear(x, w)); // (n, V_i)
+    sums.push(tf.logSumExp(logits, 1));
+    picked.push(tf.sum(tf.mul(logits, tf.oneHot(tf.sub(targets, tf.scalar(offset, 'int32')), w.shape[0])), 1));
+    offset += w.shape[0];
+  }
+  return tf.sub(tf.addN(picked), tf.logSumExp(tf.stack(sums), 0)) as tf.Tensor1D;
+}
+
+/**
+ * log p(target_t | tokens_<=t) for every position: (B, T). Call inside tf.tidy. When the logits
+ * of the batch ([B x T, V] floats) or one of the head's tensors exceeds kernels.bindingLimitBytes,
+ * the positions go through the head in tiles of as many positions as one shard's logits allow
+ * under the limit, so no buffer of the loss, nor of its gradient, exceeds it.
+ */
 export function targetLogProbs(model: LlamaModel, inputs: tf.Tensor2D, targets: tf.Tensor2D, kernels: Kernels, options: ForwardOptions = {}): tf.Tensor2D {
-  return kernels.model.targetLogProbs(forward(model, inputs, kernels, options), targets);
+  const ops = kernels.model;
+  const x = hiddenStates(model, inputs, kernels, options); // (B, T, d)
+  const [b, t, d] = x.shape;
+  const shards = headShards(model);
+  const widest = Math.max(...shards.map((w) => w.shape[0]));
+  const limit = kernels.bindingLimitBytes;
+  const tile = limit === undefined ? b * t : Math.max(1, Math.floor(limit / (Float32Array.BYTES_PER_ELEMENT * widest)));
+  if (shards.length === 1 && tile >= b * t) return ops.targetLogProbs(outputLogits(model, ops, x) as tf.Tensor3D, targets);
+  const flatX = tf.reshape(x, [b * t, d]) as tf.Tensor2D;
+  const flatTargets = tf.reshape(targets, [b * t]) as tf.Tensor1D;
+  const parts: tf.Tensor[] = [];
+  for (let start = 0; start < b * t; start += tile) {
+    const n = Math.min(tile, b * t - start);
+    const xs = tf.slice(flatX, [start, 0], [n, d]); // (n, d)
+    const ts = tf.slice(flatTargets, [start], [n]);
+    parts.push(shards.length === 1
+      ? tf.reshape(ops.targetLogProbs(tf.reshape(outputLogits(model, ops, xs), [1, n, -1]) as tf.Tensor3D, tf.reshape(ts, [1, n]) as tf.Tensor2D), [n])
+      : shardedTargetLogProbs(model.config, ops, xs, ts, shards));
+  }
+  return tf.reshape(parts.length === 1 ? parts[0] : tf.concat(parts), [b, t]) as tf.Tensor2D;
 }
 
 /** Mean next-token cross-entropy (nats) over positions where mask is 1. Call inside tf.tidy. */

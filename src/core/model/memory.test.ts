@@ -27,7 +27,7 @@ describe('estimateMemory: what a config costs before it is created', () => {
   });
 
   it('finds the largest buffer a step needs: here the logits, not a weight', () => {
-    expect(e.largestBuffer).toEqual({ name: 'logits', shape: [8, 64, 259], bytes: 4 * 8 * 64 * 259 });
+    expect(e.largestBuffer).toEqual({ name: 'logits', shape: [8, 64, 259], bytes: 4 * 8 * 64 * 259, split: 'positions' });
     const wide = estimateMemory({ ...DEFAULT_CONFIG, vocab_size: 50000, hidden_size: 1024, num_attention_heads: 16, num_key_value_heads: 4 }, 1, 8);
     expect(wide.largestBuffer.name).toBe('model.embed_tokens.weight');
   });
@@ -51,9 +51,23 @@ describe('memoryWarnings: what the device cannot hold', () => {
     expect(memoryWarnings(e, { maxBufferBytes: 2 ** 30, maxBindingBytes: 2 ** 30, memoryBytes: 2 ** 33, storageFreeBytes: 2 ** 30 })).toEqual([]);
   });
 
-  it('names the buffer and the tighter GPU limit', () => {
+  it('names the buffer and the tighter GPU limit, and the buffers split under it', () => {
     const w = memoryWarnings(e, { maxBufferBytes: 2 ** 30, maxBindingBytes: 2 ** 18 });
-    expect(w).toEqual([{ what: 'buffer', message: 'logits [8, 64, 259] needs one 0.53 MB GPU buffer; this GPU allows at most 0.26 MB (maxStorageBufferBindingSize)' }]);
+    // 512 positions x 259 logits in tiles of floor(2^18 / (4 x 259)) = 253 positions: 3 tiles; the attention scores are not split.
+    expect(w).toEqual([
+      { what: 'buffer', message: 'attention scores [8, 4, 64, 64] needs one 0.52 MB GPU buffer; this GPU allows at most 0.26 MB (maxStorageBufferBindingSize)' },
+      { what: 'split', message: "over this GPU's 0.26 MB binding limit (maxStorageBufferBindingSize): logits [8, 64, 259] (0.53 MB) is split into 3 tiles of positions and vocabulary" },
+    ]);
+  });
+
+  it('reports a vocabulary weight over the limit as split into row shards, not as not fitting', () => {
+    // SmolLM2-135M grown x2 by HyperCloning: a 49152 x 1152 embedding (226 MB) under WebGPU's default 128 MiB.
+    const grown = { ...DEFAULT_CONFIG, vocab_size: 49152, hidden_size: 1152, intermediate_size: 3072, num_hidden_layers: 30, num_attention_heads: 18, num_key_value_heads: 6, max_position_embeddings: 2048 };
+    const w = memoryWarnings(estimateMemory(grown, 1, 256), { maxBindingBytes: 2 ** 27, maxBufferBytes: 2 ** 28, memoryBytes: 2 ** 36 });
+    expect(w).toEqual([{ what: 'split', message: "over this GPU's 134.2 MB binding limit (maxStorageBufferBindingSize): model.embed_tokens.weight [49152, 1152] (226.5 MB) is split into 2 row shards" }]);
+    // A row of 2^26 floats cannot be split by rows: that stays a buffer that does not fit.
+    const absurd = { ...grown, hidden_size: 2 ** 26, num_attention_heads: 1, num_key_value_heads: 1, num_hidden_layers: 1, intermediate_size: 1, vocab_size: 4 };
+    expect(memoryWarnings(estimateMemory(absurd, 1, 2), { maxBindingBytes: 2 ** 27 }).find((x) => x.what === 'buffer')?.message).toMatch(/needs one .* GPU buffer/);
   });
 
   it('compares training against the device memory, or the stated tab budget when unknown', () => {

@@ -5,6 +5,7 @@
 import type { LlamaConfig } from './config';
 import { headDim } from './config';
 import { countParameters, type DeviceLimits, numel, weightSpecs } from './weights';
+import { ROW_SHARDABLE, rowShardSizes } from './shards';
 
 const F32 = 4;
 
@@ -17,13 +18,17 @@ const F32 = 4;
 export const DEFAULT_MEMORY_BUDGET_BYTES = 4 * 2 ** 30;
 
 export interface MemoryEstimate {
+  /** The config estimated (what splitCount needs of it: vocabulary and hidden size). */
+  config: LlamaConfig;
   parameters: number;
   /** The weights as float32. */
   weightsBytes: number;
   /** The checkpoint as stored: a safetensors blob of float32 tensors and its JSON header. */
   storedBytes: number;
   /** The largest single GPU buffer a training step needs: a weight, the logits or the attention scores. */
-  largestBuffer: { name: string; shape: number[]; bytes: number };
+  largestBuffer: GpuBuffer;
+  /** The candidates for the largest buffer, each with how the studio splits it over a binding limit. */
+  buffers: GpuBuffer[];
   training: {
     batchSize: number;
     seqLen: number;
@@ -67,28 +72,64 @@ function safetensorsHeaderBytes(c: LlamaConfig): number {
   return 8 + Math.ceil(json / 8) * 8;
 }
 
+/**
+ * A buffer a step needs, and how it is split when it exceeds the binding limit: 'rows', a weight
+ * held in row shards (shards.ts: the embedding and an untied head); 'positions', the logits,
+ * computed in tiles of positions through the head (llama.ts targetLogProbs); null, not split.
+ */
+export interface GpuBuffer {
+  name: string;
+  shape: number[];
+  bytes: number;
+  split: 'rows' | 'positions' | null;
+}
+
+/**
+ * How many buffers `b` becomes under a binding limit of `limitBytes` (1 when it fits), or null
+ * when it is not split or cannot be (one row over the limit). Follows shards.ts and llama.ts:
+ * rows per shard of the head are floor(limit / (4 d)); a tile holds floor(limit / (4 x rows per
+ * shard)) positions of one shard's logits.
+ */
+export function splitCount(b: GpuBuffer, c: LlamaConfig, limitBytes: number): number | null {
+  if (b.bytes <= limitBytes) return 1;
+  if (b.split === 'rows') return 4 * b.shape[1] <= limitBytes ? rowShardSizes(b.shape[0], b.shape[1], limitBytes).length : null;
+  if (b.split === 'positions') {
+    const shardRows = Math.min(c.vocab_size, Math.floor(limitBytes / (F32 * c.hidden_size)));
+    if (shardRows < 1) return null;
+    const positions = b.shape[0] * b.shape[1];
+    return Math.ceil(positions / Math.max(1, Math.floor(limitBytes / (F32 * shardRows)))) * Math.ceil(c.vocab_size / shardRows);
+  }
+  return null;
+}
+
 export function estimateMemory(c: LlamaConfig, batchSize: number, seqLen: number): MemoryEstimate {
   const parameters = countParameters(c).total;
   const weightsBytes = F32 * parameters;
-  const largestWeight = weightSpecs(c).reduce((m, s) => (numel(s.shape) > numel(m.shape) ? s : m));
-  const candidates = [
-    { name: largestWeight.name.replace(/layers\.\d+\./, 'layers.*.'), shape: largestWeight.shape },
-    { name: 'logits', shape: [batchSize, seqLen, c.vocab_size] },
-    { name: 'attention scores', shape: [batchSize, c.num_attention_heads, seqLen, seqLen] },
-  ].map((b) => ({ ...b, bytes: F32 * numel(b.shape) }));
-  const largestBuffer = candidates.reduce((m, b) => (b.bytes > m.bytes ? b : m));
+  // The largest weight not split, the vocabulary weights (the embedding; an untied head has its
+  // shape), the logits and the attention scores.
+  const whole = weightSpecs(c).filter((s) => !ROW_SHARDABLE.includes(s.name)).reduce((m, s) => (numel(s.shape) > numel(m.shape) ? s : m));
+  const buffers: GpuBuffer[] = ([
+    { name: whole.name.replace(/layers\.\d+\./, 'layers.*.'), shape: whole.shape, split: null },
+    { name: 'model.embed_tokens.weight', shape: [c.vocab_size, c.hidden_size], split: 'rows' },
+    { name: 'logits', shape: [batchSize, seqLen, c.vocab_size], split: 'positions' },
+    { name: 'attention scores', shape: [batchSize, c.num_attention_heads, seqLen, seqLen], split: null },
+  ] as const).map((b) => ({ ...b, shape: [...b.shape], bytes: F32 * numel([...b.shape]) }));
+  const largestBuffer = buffers.reduce((m, b) => (b.bytes > m.bytes ? b : m));
   const activations = F32 * activationFloats(c, batchSize, seqLen);
   return {
+    config: c,
     parameters,
     weightsBytes,
     storedBytes: weightsBytes + safetensorsHeaderBytes(c),
     largestBuffer,
+    buffers,
     training: { batchSize, seqLen, weights: weightsBytes, gradients: weightsBytes, optimizer: 2 * weightsBytes, activations, total: 4 * weightsBytes + activations },
   };
 }
 
 export interface MemoryWarning {
-  what: 'buffer' | 'training' | 'storage';
+  /** 'split': not a problem, a buffer over the binding limit the studio splits (said so the user knows why it fits). */
+  what: 'buffer' | 'split' | 'training' | 'storage';
   message: string;
 }
 
@@ -103,20 +144,31 @@ export function memoryBudget(limits: DeviceLimits): { bytes: number; source: str
 }
 
 /**
- * What this device cannot hold of the estimate: the largest buffer against the GPU's
- * maxBufferSize and maxStorageBufferBindingSize, the training total against memoryBudget, the
- * checkpoint against the storage left. Empty when everything fits or the device says nothing.
+ * What this device cannot hold of the estimate: each large buffer against the GPU's maxBufferSize
+ * and maxStorageBufferBindingSize (a buffer the studio splits is reported as split into N, what:
+ * 'split', not as a buffer that does not fit), the training total against memoryBudget,
+ * the checkpoint against the storage left. Empty when everything fits or the device says nothing.
  */
 export function memoryWarnings(e: MemoryEstimate, limits: DeviceLimits): MemoryWarning[] {
   const out: MemoryWarning[] = [];
-  const b = e.largestBuffer;
   const gpu = [
     limits.maxBufferBytes !== undefined ? { bytes: limits.maxBufferBytes, name: 'maxBufferSize' } : undefined,
     limits.maxBindingBytes !== undefined ? { bytes: limits.maxBindingBytes, name: 'maxStorageBufferBindingSize' } : undefined,
-  ].filter((x): x is { bytes: number; name: string } => !!x && b.bytes > x.bytes);
+  ].filter((x): x is { bytes: number; name: string } => !!x);
   if (gpu.length) {
     const tightest = gpu.reduce((m, x) => (x.bytes < m.bytes ? x : m));
-    out.push({ what: 'buffer', message: `${b.name} [${b.shape.join(', ')}] needs one ${size(b.bytes)} GPU buffer; this GPU allows at most ${size(tightest.bytes)} (${tightest.name})` });
+    const over = e.buffers.filter((b) => b.bytes > tightest.bytes).sort((a, b) => b.bytes - a.bytes);
+    const split = over.map((b) => ({ b, n: splitCount(b, e.config, tightest.bytes) }));
+    const notSplit = split.filter((x) => x.n === null);
+    if (notSplit.length) {
+      const b = notSplit[0].b;
+      out.push({ what: 'buffer', message: `${b.name} [${b.shape.join(', ')}] needs one ${size(b.bytes)} GPU buffer; this GPU allows at most ${size(tightest.bytes)} (${tightest.name})` });
+    }
+    const splitOnes = split.filter((x) => x.n !== null);
+    if (splitOnes.length) {
+      const parts = splitOnes.map(({ b, n }) => `${b.name} [${b.shape.join(', ')}] (${size(b.bytes)}) is split into ${n} ${b.split === 'rows' ? 'row shards' : 'tiles of positions and vocabulary'}`);
+      out.push({ what: 'split', message: `over this GPU's ${size(tightest.bytes)} binding limit (${tightest.name}): ${parts.join('; ')}` });
+    }
   }
   const budget = memoryBudget(limits);
   if (e.training.total > budget.bytes) {

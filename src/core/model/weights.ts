@@ -3,6 +3,7 @@
 // pairs tensors by these names, safetensors export writes them as they are.
 import type { LlamaConfig } from './config';
 import { headDim } from './config';
+import { ROW_SHARDABLE } from './shards';
 
 /** What an axis of a weight spans; growth methods decide per kind how to widen it. */
 export type AxisKind = 'vocab' | 'hidden' | 'q_heads' | 'kv_heads' | 'intermediate';
@@ -100,15 +101,17 @@ export interface DeviceLimits {
 const gib = (bytes: number): string => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
 
 /**
- * Refuses a model this device cannot hold, with the numbers: its largest tensor against the
- * GPU's binding limit, its float32 weights against the device's memory, and the checkpoint it
+ * Refuses a model this device cannot hold, with the numbers: its largest tensor held whole (the
+ * embedding and head are split into row shards, so only their rows count) against the GPU's binding limit, its float32 weights against the device's memory, and the checkpoint it
  * would store against the storage left. checkModelSize's static bounds apply on every device;
  * these apply where the device says what it has.
  */
 export function checkFitsDevice(c: LlamaConfig, limits: DeviceLimits, what = 'the model'): void {
   const { first, last } = outerWeightSpecs(c);
   const layer = layerWeightSpecs(c, 0);
-  const largest = [...first, ...layer, ...last].reduce((m, s) => (numel(s.shape) > numel(m.shape) ? s : m));
+  // The embedding and an untied head are held in row shards over the limit (shards.ts): only one of their rows must bind.
+  const whole = [...first, ...layer, ...last].map((s) => (ROW_SHARDABLE.includes(s.name) ? { ...s, name: `one row of ${s.name}`, shape: [s.shape[1]] } : s));
+  const largest = whole.reduce((m, s) => (numel(s.shape) > numel(m.shape) ? s : m));
   const largestBytes = 4 * numel(largest.shape);
   if (limits.maxBindingBytes !== undefined && largestBytes > limits.maxBindingBytes) {
     throw new Error(`${what} needs ${largest.name.replace('layers.0.', 'layers.*.')} [${largest.shape.join(', ')}] as one ${gib(largestBytes)} GPU buffer; this GPU binds at most ${gib(limits.maxBindingBytes)} (maxStorageBufferBindingSize). Use a smaller vocab_size or hidden_size, or the CPU backend`);

@@ -6,6 +6,7 @@
 // id and posts it; a test records them and drives the clock.
 import * as tf from '@tensorflow/tfjs';
 import { decodeParams, encodeParams, readTensors, toTfTensors } from '../checkpoint/tensors';
+import { splitLike } from '../model/shards';
 import { encodeSafetensors } from '../checkpoint/safetensors';
 import type { MetricPoint } from './settings';
 import type { Trainer } from './trainer';
@@ -89,13 +90,12 @@ export async function encodeRunState(trainer: Trainer): Promise<ArrayBuffer> {
 export function restoreRunState(trainer: Trainer, stateBytes: ArrayBuffer, step: number): void {
   const { params, extra } = decodeParams(new Uint8Array(stateBytes), trainer.config, 'resume state', [OPTIMIZER_M_PREFIX, OPTIMIZER_V_PREFIX]);
   tf.tidy(() => {
-    const values = toTfTensors(params);
+    // The state holds each weight whole; the trainer may hold some in row shards (model/shards.ts).
+    const like = trainer.variables;
+    const values = toTfTensors(splitLike(params, like));
     for (const [name, v] of Object.entries(trainer.variables)) v.assign(values[name]);
-    trainer.optimizer.setState({
-      step,
-      m: toTfTensors(extra.filter((t) => t.name.startsWith(OPTIMIZER_M_PREFIX)), OPTIMIZER_M_PREFIX),
-      v: toTfTensors(extra.filter((t) => t.name.startsWith(OPTIMIZER_V_PREFIX)), OPTIMIZER_V_PREFIX),
-    });
+    const moments = (prefix: string) => toTfTensors(splitLike(extra.filter((t) => t.name.startsWith(prefix)), like, prefix), prefix);
+    trainer.optimizer.setState({ step, m: moments(OPTIMIZER_M_PREFIX), v: moments(OPTIMIZER_V_PREFIX) });
   });
   trainer.step = step;
 }

@@ -90,7 +90,18 @@ describe('memory planner', () => {
       console.log([roomy, tight, small].map((p) => p.verdict).join('\n'));
     });
 
-    it('holds the largest buffer against maxStorageBufferBindingSize', () => {
+    it('splits the logits and a vocabulary weight over the limit, and says so', () => {
+      const vocab = { ...config, vocab_size: 49152, hidden_size: 1152 };
+      const p = planMemory({ ...input, config: vocab, batchSize: 1, seqLen: 64 }, { maxBindingBytes: 2 ** 27 });
+      expect(p.split.map((x) => [x.name, x.parts, x.how])).toEqual([['model.embed_tokens.weight', 2, 'row shards']]);
+      expect(p.largestBuffer.fits).toBe(true);
+      expect(p.verdict).toContain('split: model.embed_tokens.weight [49152, 1152] (226.5 MB) into 2 row shards');
+      const logits = planMemory({ ...input, config: vocab, batchSize: 8, seqLen: 256 }, { maxBindingBytes: 2 ** 27 });
+      expect(logits.split.map((x) => x.name)).toEqual(['model.embed_tokens.weight', 'logits']);
+      console.log(p.verdict);
+    });
+
+    it('holds the largest buffer held whole against maxStorageBufferBindingSize', () => {
       const b = plan.largestBuffer;
       expect(planMemory(input, { maxBindingBytes: b.bytes }).largestBuffer.fits).toBe(true);
       const narrow = planMemory(input, { maxBindingBytes: b.bytes / 2, maxBufferBytes: 2 * b.bytes });

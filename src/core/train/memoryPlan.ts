@@ -3,7 +3,7 @@
 // recompute) and its peak, against the device's limits, and a sentence saying what fits.
 // Pure arithmetic over memory.ts's estimates, calibrated on peaks measured on tfjs's tape.
 import type { LlamaConfig } from '../model/config';
-import { activationFloats, estimateMemory, memoryBudget, size } from '../model/memory';
+import { activationFloats, estimateMemory, memoryBudget, size, splitCount } from '../model/memory';
 import type { DeviceLimits } from '../model/weights';
 import { specOf, validateSettings } from '../params';
 import { RECOMPUTE_AUTO_ACTIVATION_BYTES, recomputeActivations, type RecomputeMode } from './recomputeMode';
@@ -63,8 +63,13 @@ export interface MemoryPlan {
   /** The plan for the recompute setting asked for. */
   chosen: StepPeak;
   budget: { bytes: number; source: string };
-  /** The largest single buffer of a pass, and the binding limit it is held against (if the device says one). */
+  /**
+   * The largest single buffer of a pass held whole, and the binding limit it is held against (if
+   * the device says one); a buffer the studio splits over the limit counts as its largest part.
+   */
   largestBuffer: { name: string; shape: number[]; bytes: number; limit?: { bytes: number; name: string }; fits: boolean };
+  /** Buffers over the binding limit that the studio splits (the embedding and head in row shards, the logits in tiles), with the number of parts. */
+  split: { name: string; shape: number[]; bytes: number; parts: number; how: 'row shards' | 'tiles' }[];
   /** Everything fits: the chosen step's peak under the budget, and the largest buffer under the limit. */
   fits: boolean;
   verdict: string;
@@ -101,8 +106,13 @@ export function planMemory(input: PlanInput, limits: DeviceLimits): MemoryPlan {
   const limit = limits.maxBindingBytes !== undefined
     ? { bytes: limits.maxBindingBytes, name: 'maxStorageBufferBindingSize' }
     : limits.maxBufferBytes !== undefined ? { bytes: limits.maxBufferBytes, name: 'maxBufferSize' } : undefined;
-  const largestBuffer = { ...estimate.largestBuffer, limit, fits: limit === undefined || estimate.largestBuffer.bytes <= limit.bytes };
-  const plan = { parameters: estimate.parameters, weights, gradients, optimizer, rows, withRecompute, withoutRecompute, chosen, budget, largestBuffer };
+  const parts = estimate.buffers.map((b) => ({ b, parts: limit ? splitCount(b, config, limit.bytes) : 1 }));
+  const split = parts.filter((x) => x.parts !== null && x.parts > 1).map(({ b, parts: n }) => ({ name: b.name, shape: b.shape, bytes: b.bytes, parts: n!, how: b.split === 'rows' ? 'row shards' as const : 'tiles' as const }));
+  // A split buffer's parts are at most the limit; what remains to compare is every buffer held whole.
+  const whole = parts.filter((x) => x.parts === null || x.parts === 1).map((x) => x.b);
+  const largest = whole.length ? whole.reduce((m, b) => (b.bytes > m.bytes ? b : m)) : { ...estimate.largestBuffer, bytes: limit!.bytes };
+  const largestBuffer = { name: largest.name, shape: largest.shape, bytes: largest.bytes, limit, fits: limit === undefined || largest.bytes <= limit.bytes };
+  const plan = { parameters: estimate.parameters, weights, gradients, optimizer, rows, withRecompute, withoutRecompute, chosen, budget, largestBuffer, split };
   return { ...plan, fits: chosen.fits && largestBuffer.fits, verdict: verdict(input, plan) };
 }
 
@@ -121,9 +131,10 @@ function verdict(input: PlanInput, p: Omit<MemoryPlan, 'fits' | 'verdict'>): str
   } else {
     memory = `${what} does not fit: peak ${size(on.peak)} with recompute, ${size(off.peak)} without, more than ${size(p.budget.bytes)}, ${p.budget.source}`;
   }
+  const splits = p.split.length ? `; over the binding limit (${size(p.largestBuffer.limit!.bytes)}, ${p.largestBuffer.limit!.name}), split: ${p.split.map((x) => `${x.name} [${x.shape.join(', ')}] (${size(x.bytes)}) into ${x.parts} ${x.how}`).join(', ')}` : '';
   const b = p.largestBuffer;
-  if (b.fits) return memory;
-  return `${memory}; but ${b.name} [${b.shape.join(', ')}] needs one ${size(b.bytes)} GPU buffer, more than this GPU allows (${size(b.limit!.bytes)}, ${b.limit!.name}), so the step does not run here`;
+  if (b.fits) return memory + splits;
+  return `${memory}${splits}; but ${b.name} [${b.shape.join(', ')}] needs one ${size(b.bytes)} GPU buffer, more than this GPU allows (${size(b.limit!.bytes)}, ${b.limit!.name}), so the step does not run here`;
 }
 
 /** The training settings a memory plan reads, checked as studio.train checks them (a bound may name an earlier one). */

@@ -15,6 +15,7 @@ import type { ScheduleOptions } from './schedule';
 import { learningRate } from './schedule';
 import type { TrainSettings } from './settings';
 import { recomputeActivations } from './recomputeMode';
+import { parseShardName } from '../model/shards';
 
 export interface StepResult {
   step: number;
@@ -40,10 +41,12 @@ export class Trainer {
     /** Names training may change (block expansion trains only the new blocks); all when absent. */
     trainable?: string[],
   ) {
-    const train = new Set(trainable ?? Object.keys(params));
+    // `trainable` names weights as the architecture table does; a weight in row shards trains as a whole.
+    const train = trainable && new Set(trainable);
+    const trains = (name: string) => !train || train.has(parseShardName(name).base);
     this.variables = {};
-    for (const [name, t] of Object.entries(params)) this.variables[name] = tf.variable(t, train.has(name), `${name}`);
-    const trainVars = Object.fromEntries(Object.entries(this.variables).filter(([n]) => train.has(n)));
+    for (const [name, t] of Object.entries(params)) this.variables[name] = tf.variable(t, trains(name), `${name}`);
+    const trainVars = Object.fromEntries(Object.entries(this.variables).filter(([n]) => trains(n)));
     this.optimizer = new AdamW(trainVars, {
       beta1: settings.beta1,
       beta2: settings.beta2,

@@ -2,7 +2,9 @@
 // checking on a corpus that a function-preserving method really preserved the function.
 import type { LlamaConfig } from '../../core/model/config';
 import type { ParamValues } from '../../core/params';
-import { encodeParams, readTensors, toTfTensors } from '../../core/checkpoint/tensors';
+import * as tf from '@tensorflow/tfjs';
+import { encodeParams, readTensors } from '../../core/checkpoint/tensors';
+import { placeWeight } from '../../core/model/shards';
 import { compareModels, type ModelComparison } from '../../core/eval/compare';
 import { growWeights, planGrowth } from '../../core/growth/grow';
 import type { Engine, Handlers, LoadedModel } from '../engine';
@@ -33,7 +35,9 @@ export function growService(engine: Engine): Handlers<GrowRequests> {
       const weights = new Map(named.map((t) => [t.name, { shape: t.shape, data: t.data as Float32Array }]));
       const result = growWeights(parent.config, weights, plan);
       engine.unloadModel(a.grownId);
-      const grown: LoadedModel = { config: result.config, params: toTfTensors([...result.weights].map(([name, t]) => ({ name, ...t }))), tokenizer: parent.tokenizer };
+      const limit = engine.kernels.bindingLimitBytes;
+      const params = Object.fromEntries([...result.weights].flatMap(([name, t]) => placeWeight((d, s) => tf.tensor(d, s), name, t.data, t.shape, limit)));
+      const grown: LoadedModel = { config: result.config, params, tokenizer: parent.tokenizer };
       engine.models.set(a.grownId, grown);
       const c = a.check;
       const comparison = await compareModels(parent, grown, parent.tokenizer.bos, engine.corpus(c.corpusId, parent).valid, { seqLen: c.seqLen, maxTokens: c.maxTokens }, engine.kernels);

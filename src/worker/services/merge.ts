@@ -8,6 +8,7 @@ import { mergeMethod } from '../../core/merge/registry';
 import type { ParamSettings } from '../../core/merge/settings';
 import type { MergeDtype } from '../../core/merge/dtype';
 import { diagonalFisher } from '../../core/eval/fisher';
+import { joinShards } from '../../core/model/shards';
 import type { Engine, Handlers } from '../engine';
 
 export interface MergeRequests {
@@ -42,7 +43,8 @@ export function mergeService(engine: Engine): Handlers<MergeRequests> {
       if (!train) throw new Error(`corpus ${a.corpusId} has no training text loaded`);
       const progress = engine.progress(a.jobId);
       const F = await diagonalFisher(m, train, { samples: a.samples, seqLen: a.seqLen, sampledLabels: a.sampledLabels, seed: 0, bos: m.tokenizer.bos }, engine.kernels, (done) => progress(done, a.samples));
-      const named = Object.entries(F).map(([name, data]) => ({ name, shape: m.params[name].shape.slice(), data }));
+      // A weight in row shards has a Fisher per shard; the file holds one per weight (model/shards.ts).
+      const named = joinShards(Object.entries(F).map(([name, data]) => ({ name, shape: m.params[name].shape.slice(), data })));
       return { tensors: encodeSafetensors(named, { format: 'pt', fisher: a.sampledLabels ? 'sampled' : 'empirical', samples: String(a.samples) }).buffer as ArrayBuffer };
     },
   };

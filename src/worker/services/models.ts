@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from '../../core/model/config';
 import { weightSpecs } from '../../core/model/weights';
+import { placeWeight } from '../../core/model/shards';
 import type { TokenizerSpec } from '../../core/tokenizer/tokenizer';
 import type { HfTokenizerFiles } from '../../core/tokenizer/hf';
 import { blobTensorReader } from '../../core/checkpoint/blobReader';
@@ -37,13 +38,17 @@ async function buildParams<T>(fill: (params: Record<string, tf.Tensor>) => Promi
 }
 
 export function modelsService(engine: Engine): Handlers<ModelsRequests> {
+  /** One weight into the engine, in row shards where it exceeds the backend's binding limit (model/shards.ts). */
+  const place = (params: Record<string, tf.Tensor>, name: string, shape: number[], data: Float32Array) => {
+    for (const [n, t] of placeWeight((d, s) => tf.tensor(d, s), name, data, shape, engine.kernels.bindingLimitBytes)) params[n] = t;
+  };
   return {
     async loadModel(a) {
       const tokenizer = engine.texts.tokenizer(a.tokenizer);
       const { read } = await blobTensorReader(a.tensors, `checkpoint ${a.modelId}`, a.config);
       engine.unloadModel(a.modelId);
       const { params } = await buildParams(async (params) => {
-        for (const spec of weightSpecs(a.config)) params[spec.name] = tf.tensor(await read(spec.name), spec.shape);
+        for (const spec of weightSpecs(a.config)) place(params, spec.name, spec.shape, await read(spec.name));
       });
       engine.models.set(a.modelId, { config: a.config, params, tokenizer });
       return null;
@@ -58,7 +63,7 @@ export function modelsService(engine: Engine): Handlers<ModelsRequests> {
       const tokenizer = engine.texts.tokenizer(a.tokenizer);
       const plan = await planWeights(a.sources, a.indexText, a.config);
       engine.unloadModel(a.modelId);
-      const { params, filled: blob } = await buildParams((params) => readPlannedWeights(plan, (name, shape, data) => void (params[name] = tf.tensor(data, shape)), engine.progress(a.jobId), a.keepDtype));
+      const { params, filled: blob } = await buildParams((params) => readPlannedWeights(plan, (name, shape, data) => place(params, name, shape, data), engine.progress(a.jobId), a.keepDtype));
       engine.models.set(a.modelId, { config: a.config, params, tokenizer });
       const stored = (a.keepDtype && keepableDtype(plan)) || 'F32';
       return { blob, skipped: plan.skipped, dtypes: plan.dtypes, sourceBytes: plan.sourceBytes, stored };
