@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendInfo, BackendName } from './types';
 import { prepareWasm, wasmFeatures, wasmStartFailure } from './wasm/setup';
-import { gpuDevice, registerStudioWebGpu, startedDeviceFeatures, submitEveryProgram } from './tfjsInternals';
+import { type DeviceLimitsMode, gpuDevice, registerStudioWebGpu, requestDeviceLimits, startedDeviceFeatures, submitEveryProgram } from './tfjsInternals';
 import { setDeviceFeatures } from './features';
 
 async function probeWebGpu(): Promise<{ adapter?: string; error?: string }> {
@@ -34,7 +34,8 @@ async function switchTo(name: BackendName): Promise<boolean> {
  * Starts `wanted`. 'auto': WebGPU when there is an adapter, else the WebAssembly backend, and the
  * CPU backend only when wasm fails to start (BackendInfo.wasmError says why).
  */
-export async function startBackend(wanted: BackendName | 'auto'): Promise<BackendInfo> {
+export async function startBackend(wanted: BackendName | 'auto', options: StartOptions = {}): Promise<BackendInfo> {
+  requestDeviceLimits(options.limits ?? 'adapter');
   const probe = await probeWebGpu();
   const webgpuAvailable = probe.adapter !== undefined;
   if (wanted === 'webgpu' && !webgpuAvailable) throw new Error(`WebGPU is not available: ${probe.error}`);
@@ -51,7 +52,23 @@ export async function startBackend(wanted: BackendName | 'auto'): Promise<Backen
   }
   await tf.ready();
   setDeviceFeatures((name === 'webgpu' && startedDeviceFeatures()) || { subgroups: false, shaderF16: false, timestampQuery: false });
-  return { name, adapter: name === 'webgpu' ? probe.adapter : undefined, webgpuAvailable, webgpuError: probe.error, ...(name === 'webgpu' ? deviceLimits() : {}), ...(name === 'wasm' ? { wasm: await wasmFeatures() } : {}), ...(wasmError ? { wasmError } : {}) };
+  const limits: Pick<BackendInfo, 'limits'> = name === 'webgpu' ? deviceLimits() : {};
+  const bindingLimit = bindingLimitOf(limits.limits, options.maxBindingBytes);
+  return { name, adapter: name === 'webgpu' ? probe.adapter : undefined, webgpuAvailable, webgpuError: probe.error, ...limits, ...(bindingLimit ? { bindingLimit } : {}), ...(name === 'wasm' ? { wasm: await wasmFeatures() } : {}), ...(wasmError ? { wasmError } : {}) };
+}
+
+export interface StartOptions {
+  /** The WebGPU device's buffer limits: the adapter's maxima (default) or WebGPU's defaults (128 MiB binding), as a low-limit adapter has. */
+  limits?: DeviceLimitsMode;
+  /** A binding limit below the device's (or on a backend without one), for testing the split layout with tiny models. */
+  maxBindingBytes?: number;
+}
+
+/** The limit tensors are split under: the device's binding limit (never above maxBufferSize), lowered by a forced one. */
+function bindingLimitOf(device: BackendInfo['limits'], forced: number | undefined): BackendInfo['bindingLimit'] {
+  const own = device ? Math.min(device.maxStorageBufferBindingSize, device.maxBufferSize) : undefined;
+  if (forced !== undefined && (own === undefined || forced < own)) return { bytes: forced, source: 'forced' };
+  return own === undefined ? undefined : { bytes: own, source: 'device' };
 }
 
 /**

@@ -27,10 +27,12 @@ export const DEFAULT_KERNEL_CHOICE: KernelChoice = { mode: 'studio', precision: 
 export interface KernelTarget {
   backend: string;
   rowLayout: RowLayout;
+  /** The bytes one tensor may have (BackendInfo.bindingLimit), carried into the Kernels value. */
+  bindingLimitBytes?: number;
 }
 
-export function kernelTarget(info: Pick<BackendInfo, 'name' | 'adapter'>): KernelTarget {
-  return { backend: info.name, rowLayout: rowLayoutFor(info.name === 'webgpu' ? info.adapter : undefined) };
+export function kernelTarget(info: Pick<BackendInfo, 'name' | 'adapter' | 'bindingLimit'>): KernelTarget {
+  return { backend: info.name, rowLayout: rowLayoutFor(info.name === 'webgpu' ? info.adapter : undefined), ...(info.bindingLimit ? { bindingLimitBytes: info.bindingLimit.bytes } : {}) };
 }
 
 /** Validates a choice from a request; throws naming what is wrong and what is allowed. */
@@ -56,7 +58,8 @@ function isActive(k: StudioKernel, target: KernelTarget, choice: KernelChoice, o
  */
 export function buildKernels(target: KernelTarget, choice: KernelChoice, tuning?: KernelTuning): Kernels {
   const o = optionsOf(target, choice, tuning);
-  const start: Kernels = target.backend === 'cpu' ? referenceKernels : { ...referenceKernels, name: `${target.backend}-${choice.mode}` };
+  const named: Kernels = target.backend === 'cpu' ? referenceKernels : { ...referenceKernels, name: `${target.backend}-${choice.mode}` };
+  const start: Kernels = target.bindingLimitBytes === undefined ? named : { ...named, bindingLimitBytes: target.bindingLimitBytes };
   return STUDIO_KERNELS.filter((k) => isActive(k, target, choice, o)).reduce((value, k) => k.install(value, o), start);
 }
 

@@ -106,6 +106,30 @@ let features: DeviceFeatures | undefined;
 let registered = false;
 
 /**
+ * Which buffer limits the next WebGPU device is requested with: 'adapter', the adapter's maxima
+ * (what tfjs does), or 'default', WebGPU's default limits (maxStorageBufferBindingSize 128 MiB,
+ * maxBufferSize 256 MiB), as a low-limit adapter gives them.
+ */
+export type DeviceLimitsMode = 'adapter' | 'default';
+let limitsMode: DeviceLimitsMode = 'adapter';
+let startedLimitsMode: DeviceLimitsMode | undefined;
+
+/**
+ * Asks for `mode` on the next start of the 'webgpu' backend; when a device of the other mode runs,
+ * tfjs's backend instance is dropped (tf.removeBackend, which also clears it when active) and the
+ * factory registered again, so the
+ * next tf.setBackend('webgpu') creates a fresh device. The caller has dropped every tensor on it.
+ */
+export function requestDeviceLimits(mode: DeviceLimitsMode): void {
+  limitsMode = mode;
+  if (startedLimitsMode === undefined || startedLimitsMode === mode || !registered) return;
+  tf.removeBackend('webgpu');
+  startedLimitsMode = undefined;
+  registered = false;
+  registerStudioWebGpu();
+}
+
+/**
  * Replaces tfjs-backend-webgpu's registration of the 'webgpu' backend (4.22.0, base.js) with one
  * that creates the device the same way (high-performance adapter, the adapter's limits for
  * buffers and workgroups, timestamp-query) and also requests `subgroups` and `shader-f16` where
@@ -126,10 +150,11 @@ export function registerStudioWebGpu(): void {
       requiredFeatures,
       requiredLimits: {
         maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize, maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
-        maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize,
+        ...(limitsMode === 'adapter' ? { maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize } : {}),
         maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX, maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
       },
     });
+    startedLimitsMode = limitsMode;
     const compile = device.createShaderModule.bind(device);
     device.createShaderModule = (d: GPUShaderModuleDescriptor) => compile({ ...d, code: hoistEnables(d.code) });
     const info = adapter.info as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };

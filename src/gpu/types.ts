@@ -27,6 +27,12 @@ export interface BackendInfo {
   webgpuError?: string;
   /** The WebGPU device's buffer limits as tfjs requested them (WebGPU only). */
   limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number };
+  /**
+   * The bytes one tensor may have, which the engine splits larger weights and logits under
+   * (core/model/shards.ts): the device's maxStorageBufferBindingSize, or a smaller limit forced
+   * through setBackend's maxBindingBytes (then on any backend); absent: no limit.
+   */
+  bindingLimit?: { bytes: number; source: 'device' | 'forced' };
   /** SIMD and threads of the WebAssembly backend (wasm only). */
   wasm?: WasmFeatures;
   /** Why 'auto' runs the CPU backend rather than wasm, when the wasm backend failed to start. */

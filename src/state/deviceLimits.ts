@@ -12,6 +12,8 @@ export function deviceLimitsOf(state: Pick<StudioState, 'backend' | 'storage'>, 
   const memory = typeof navigator === 'undefined' ? undefined : (navigator as { deviceMemory?: number }).deviceMemory;
   return {
     ...(info?.name === 'webgpu' && info.limits ? { maxBindingBytes: info.limits.maxStorageBufferBindingSize, maxBufferBytes: info.limits.maxBufferSize } : {}),
+    // The limit the engine splits under, a forced one included (studio.setBackend's maxBindingBytes).
+    ...(info?.bindingLimit ? { maxBindingBytes: info.bindingLimit.bytes } : {}),
     ...(typeof memory === 'number' && memory > 0 ? { memoryBytes: memory * 2 ** 30 } : {}),
     ...(storage?.quota ? { storageFreeBytes: Math.max(0, storage.quota - (storage.usage ?? 0)) } : {}),
   };

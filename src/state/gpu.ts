@@ -17,7 +17,13 @@ import { BACKEND_NAMES } from '../gpu/types';
 
 export interface GpuActions {
   backend(): Promise<BackendInfo>;
-  setBackend(name: BackendName): Promise<BackendInfo>;
+  /**
+   * Starts backend `name`. `limits: 'default'` requests the WebGPU device with WebGPU's default
+   * limits (128 MiB per binding) instead of the adapter's maxima, as a low-limit adapter has them;
+   * `maxBindingBytes` forces a smaller binding limit on any backend (for testing with tiny models).
+   * Weights and logits over the limit are split (BackendInfo.bindingLimit says which limit holds).
+   */
+  setBackend(name: BackendName, options?: { limits?: 'adapter' | 'default'; maxBindingBytes?: number }): Promise<BackendInfo>;
   memory(): Promise<MemoryInfo>;
   /** Loss and gradients of a tiny model on the active backend against the CPU reference. */
   checkBackendParity(config?: unknown, seed?: number): Promise<ParityReport>;
@@ -86,10 +92,10 @@ function validateParityRuns(runs: unknown): MergeParityRun[] {
 
 /** The actions, and startBackend for start-up (the engine forgets its models on a switch). */
 export function createGpuActions(s: Services, cache: EngineCache, ready: () => Promise<void>): GpuActions & { startBackend(name: BackendName | 'auto'): Promise<BackendInfo> } {
-  async function startBackend(name: BackendName | 'auto'): Promise<BackendInfo> {
+  async function startBackend(name: BackendName | 'auto', options: { limits?: 'adapter' | 'default'; maxBindingBytes?: number } = {}): Promise<BackendInfo> {
     useStudio.setState({ backend: { starting: true } });
     try {
-      const info = await s.engine.call('init', { backend: name });
+      const info = await s.engine.call('init', { backend: name, ...options });
       cache.forgetModels();
       useStudio.setState({ backend: { info, starting: false } });
       return info;
@@ -107,9 +113,13 @@ export function createGpuActions(s: Services, cache: EngineCache, ready: () => P
       if (!info) throw new Error(`no backend is running: ${useStudio.getState().backend.error ?? 'still starting'}`);
       return info;
     },
-    async setBackend(name) {
+    async setBackend(name, options = {}) {
       if (!BACKEND_NAMES.includes(name)) throw new Error(`backend must be one of ${BACKEND_NAMES.map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(name)}`);
-      return startBackend(name);
+      const { limits, maxBindingBytes, ...rest } = options as Record<string, unknown>;
+      if (Object.keys(rest).length) throw new Error(`unknown setBackend option(s) ${Object.keys(rest).join(', ')}; allowed: limits, maxBindingBytes`);
+      if (limits !== undefined && limits !== 'adapter' && limits !== 'default') throw new Error(`limits must be 'adapter' or 'default', got ${JSON.stringify(limits)}`);
+      if (maxBindingBytes !== undefined && (!Number.isInteger(maxBindingBytes) || (maxBindingBytes as number) < 1024)) throw new Error(`maxBindingBytes must be an integer of at least 1024 bytes, got ${JSON.stringify(maxBindingBytes)}`);
+      return startBackend(name, { limits: limits as 'adapter' | 'default' | undefined, maxBindingBytes: maxBindingBytes as number | undefined });
     },
     memory: () => s.engine.call('memory', {}),
     async checkBackendParity(config = MODEL_PRESETS[0].config, seed = 0) {

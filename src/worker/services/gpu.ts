@@ -3,7 +3,7 @@
 // handler that measures the GPU or switches backends is `exclusive`: it refuses while a run trains.
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from '../../core/model/config';
-import { startBackend } from '../../gpu/backend';
+import { startBackend, type StartOptions } from '../../gpu/backend';
 import type { BackendInfo, BackendName } from '../../gpu/types';
 import { checkBackendParity, checkMergeParity, type MergeParity, type MergeParityRun, type ParityReport } from '../../gpu/parity';
 import { buildKernels, checkKernelParity, kernelChoice, kernelStatus, kernelTarget, type KernelMode, type KernelPrecision } from '../../gpu/register';
@@ -24,7 +24,7 @@ export interface MemoryInfo {
 
 export interface GpuRequests {
   /** Starts a backend; every loaded model is dropped first (see init below). */
-  init: { args: { backend: BackendName | 'auto' }; result: BackendInfo };
+  init: { args: { backend: BackendName | 'auto' } & StartOptions; result: BackendInfo };
   /** Chooses our WebGPU kernels or the stock tfjs ops (for runs started afterwards); reports which are active. */
   kernels: { args: { mode?: KernelMode; off?: string[]; precision?: KernelPrecision }; result: ReturnType<typeof kernelStatus> & { tuning: KernelTuningStatus } };
   /** Each of our kernels against its CPU reference on the active backend. */
@@ -85,7 +85,7 @@ export function gpuService(engine: Engine): Handlers<GpuRequests> {
     // through a synchronous GPU read, which the WebGPU backend answers with zeros.
     init: engine.exclusive('changing the backend', async (a) => {
       for (const id of [...engine.models.keys()]) engine.unloadModel(id);
-      const info = await startBackend(a.backend);
+      const info = await startBackend(a.backend, { limits: a.limits, maxBindingBytes: a.maxBindingBytes });
       engine.target = kernelTarget(info);
       const policy = engine.tuner?.policy;
       engine.tuner = info.name === 'webgpu' ? new KernelTuner(info.adapter ?? 'unknown adapter', tuningStoreOf()) : undefined;
