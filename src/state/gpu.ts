@@ -51,7 +51,7 @@ export interface GpuActions {
   /**
    * The tuner's stored choices for this adapter and the device's features. `clear: true` forgets
    * the choices (the next tune re-times); `policy` ('auto' | 'on' | 'off') sets whether runs tune
-   * their own shapes before they start ('auto': passes of at least 1 GFLOP).
+   * their own shapes before they start ('auto': on hardware adapters, passes of at least 1 GFLOP).
    */
   kernelTuning(options?: { clear?: boolean; policy?: AutotunePolicy }): Promise<KernelTuningStatus>;
   /** Each of our kernels against its CPU reference on the active backend. */

@@ -83,9 +83,21 @@ async function timeOnce(run: () => tf.Tensor[]): Promise<{ ms: number; timer: 'g
   return info.kernels.length ? { ms: gpu, timer: 'gpu' } : { ms: wall, timer: 'wall' };
 }
 
-/** Every candidate of the shape's kernel timed `reps` times (after one warm-up call); `parity` says which passed. */
+/**
+ * A candidate whose first timed call takes this many times the best median so far is not timed
+ * again: it cannot win (on SwiftShader tfjs's matMul takes 5-20x our blocked kernel, and one call
+ * of it at the 1M model's shapes up to 1.5 s).
+ */
+export const CUT_FACTOR = 4;
+
+/**
+ * Every candidate of the shape's kernel timed `reps` times (after one warm-up call), but one
+ * already CUT_FACTOR times slower than the best after its first call only once; `parity` says
+ * which passed.
+ */
 export async function timeCandidates(shape: TuneShape, parity: (candidate: string) => Promise<boolean>, reps = 5): Promise<CandidateTiming[]> {
   const out: CandidateTiming[] = [];
+  let best = Infinity;
   for (const candidate of TUNED_KERNELS[shape.kernel]) {
     const missing = unavailable(shape.kernel, candidate);
     if (missing) {
@@ -102,8 +114,11 @@ export async function timeCandidates(shape: TuneShape, parity: (candidate: strin
         const t = await timeOnce(run);
         samples.push(t.ms);
         if (t.timer === 'wall') timer = 'wall';
+        if (i === 0 && t.ms > CUT_FACTOR * best) break;
       }
-      out.push({ candidate, ms: median(samples), samples, timer, parityOk });
+      const ms = median(samples);
+      if (parityOk && samples.length === reps) best = Math.min(best, ms);
+      out.push({ candidate, ms, samples, timer, parityOk, ...(samples.length < reps ? { cut: true } : {}) });
     } catch (e) {
       out.push({ candidate, samples: [], timer: 'wall', parityOk, error: (e as Error).message });
     } finally {

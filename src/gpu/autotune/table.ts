@@ -51,6 +51,8 @@ export interface CandidateTiming {
   timer: 'gpu' | 'wall';
   /** Its parity check against the CPU reference passed on this device. */
   parityOk: boolean;
+  /** Timed once only: that call already took several times the best median (measure.ts CUT_FACTOR). */
+  cut?: boolean;
   error?: string;
 }
 

@@ -93,10 +93,14 @@ describe('KernelTuner', () => {
     expect(Object.keys(kv.map.get('a')!.entries)).toEqual([]);
   });
 
-  it("tunes runs before they start by policy: 'auto' from a size up, 'on' always, 'off' never", () => {
-    const tuner = new KernelTuner('a', new KernelTuningStore(memoryStore()), measurer({}).m);
+  it("tunes runs before they start by policy: 'auto' from a size up on hardware, 'on' always, 'off' never", () => {
+    const tuner = new KernelTuner('nvidia hopper', new KernelTuningStore(memoryStore()), measurer({}).m);
     expect(tuner.wants(AUTOTUNE_MIN_FLOPS)).toBe(true);
     expect(tuner.wants(AUTOTUNE_MIN_FLOPS / 2)).toBe(false);
+    const software = new KernelTuner('google swiftshader', new KernelTuningStore(memoryStore()), measurer({}).m);
+    expect(software.wants(1e15)).toBe(false);
+    software.policy = 'on';
+    expect(software.wants(1)).toBe(true);
     tuner.policy = 'on';
     expect(tuner.wants(1)).toBe(true);
     tuner.policy = 'off';

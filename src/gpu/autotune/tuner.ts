@@ -13,7 +13,7 @@ export interface TuningStore {
   save(table: TuningTable): Promise<void>;
 }
 
-/** When a run's shapes are timed before it starts: 'auto' only for runs big enough to repay it. */
+/** When a run's shapes are timed before it starts: 'auto' only on hardware adapters, for runs big enough to repay it. */
 export type AutotunePolicy = 'auto' | 'on' | 'off';
 export const AUTOTUNE_POLICIES: readonly AutotunePolicy[] = ['auto', 'on', 'off'];
 
@@ -23,6 +23,13 @@ export const AUTOTUNE_POLICIES: readonly AutotunePolicy[] = ['auto', 'on', 'off'
  * tiny models stay on the defaults unless a test tunes them).
  */
 export const AUTOTUNE_MIN_FLOPS = 1e9;
+
+/**
+ * Software adapters, which 'auto' leaves on the defaults: those were measured on SwiftShader (the
+ * blocked matmul, a thread per row) and won every shape of the 1M model there, while timing them
+ * takes minutes (tfjs's matMul alone up to 1.5 s a call). An explicit tune still times them.
+ */
+export const isSoftwareAdapter = (adapter: string): boolean => /swiftshader|llvmpipe|software/i.test(adapter);
 
 export interface TuneReport {
   adapter: string;
@@ -108,7 +115,7 @@ export class KernelTuner {
 
   /** Whether a run of `flopsPerPass` (one forward and backward pass) is tuned before it starts. */
   wants(flopsPerPass: number): boolean {
-    return this.policy === 'on' || (this.policy === 'auto' && flopsPerPass >= AUTOTUNE_MIN_FLOPS);
+    return this.policy === 'on' || (this.policy === 'auto' && !isSoftwareAdapter(this.adapter) && flopsPerPass >= AUTOTUNE_MIN_FLOPS);
   }
 
   status(): { adapter: string; policy: AutotunePolicy; features: ReturnType<typeof deviceFeatures>; entries: TuningEntry[] } {

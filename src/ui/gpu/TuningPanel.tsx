@@ -53,7 +53,7 @@ export function TuningPanel() {
         <button data-testid="tuning-force" disabled={busy || !gpu} onClick={() => void tune(true)}>Re-time</button>
         <label>runs tune first{' '}
           <select data-testid="tuning-policy" value={tuning.policy} disabled={busy || !gpu} onChange={(e) => void setPolicy(e.target.value as Policy)}>
-            <option value="auto">auto (1 GFLOP per pass and up)</option>
+            <option value="auto">auto (hardware GPUs, 1 GFLOP per pass and up)</option>
             <option value="on">always</option>
             <option value="off">never</option>
           </select>
@@ -62,6 +62,7 @@ export function TuningPanel() {
       {lastMs !== undefined && <p className="muted small-text">last tune took {(lastMs / 1000).toFixed(1)} s</p>}
       {tuning.entries.length > 0 ? (
         <table className="compare" data-testid="tuning-table">
+          <caption className="muted small-text">median of the calls, GPU timestamps unless marked wall; * timed once, as that call already took 4× the best</caption>
           <thead><tr><th>kernel and shape bucket</th><th>timed at</th><th>candidates (median ms)</th><th>chosen</th></tr></thead>
           <tbody>
             {tuning.entries.map((e) => (
@@ -70,8 +71,8 @@ export function TuningPanel() {
                 <td>{e.shape.kernel === 'matmul' ? `${e.shape.m}×${e.shape.k}×${e.shape.n}` : `${e.shape.rows}×${e.shape.cols}`}</td>
                 <td style={{ textAlign: 'left' }}>
                   {e.timings.map((t) => (
-                    <span key={t.candidate} data-candidate={t.candidate} className={t.candidate === e.chosen ? '' : 'muted'} title={t.error ?? (t.parityOk ? `${t.timer} time` : 'failed parity on this device')}>
-                      {t.candidate} {t.ms !== undefined ? `${t.ms.toFixed(2)}${t.timer === 'wall' ? ' (wall)' : ''}` : '—'}{t.parityOk || t.ms === undefined ? '' : ' ✗parity'}{'  '}
+                    <span key={t.candidate} data-candidate={t.candidate} className={t.candidate === e.chosen ? '' : 'muted'} title={t.error ?? (!t.parityOk ? 'failed parity on this device' : t.cut ? 'timed once: that call already took 4× the best' : `${t.timer} time`)}>
+                      {t.candidate} {t.ms !== undefined ? `${t.ms.toFixed(2)}${t.cut ? '*' : ''}${t.timer === 'wall' ? ' (wall)' : ''}` : '—'}{t.parityOk || t.ms === undefined ? '' : ' ✗parity'}{'  '}
                     </span>
                   ))}
                 </td>
