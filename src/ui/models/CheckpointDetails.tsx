@@ -22,9 +22,10 @@ export function CheckpointDetails({ manifest: m }: { manifest: CheckpointManifes
         <div><dt>id</dt><dd className="mono">{m.id}</dd></div>
         <div><dt>tokenizer</dt><dd>{describeTokenizer(m.tokenizer)}</dd></div>
         {m.origin.method === 'import' && <div data-testid="checkpoint-import"><dt>imported</dt><dd>{(m.origin.params.files as string[]).join(', ')} ({(m.origin.params.dtypes as string[]).join('/')}){(m.origin.params.notes as string[]).map((n) => <div key={n} className="muted small-text">{n}</div>)}</dd></div>}
-        <div data-testid="checkpoint-storage" data-dtype={storedDtype(m)}><dt>stored as</dt><dd>{storedDtype(m)}, {formatMB(m.bytes)}{storedDtype(m) !== 'F32' && <span className="muted"> (≈ {formatMB(checkpointBytes(m.config, 'F32'))} as F32)</span>}<div className="muted small-text">{describeStoragePrecision(m.storage)}</div></dd></div>
+        <div data-testid="checkpoint-storage" data-dtype={storedDtype(m)}><dt>storage</dt><dd>{storedDtype(m)}, {formatMB(m.bytes)}{storedDtype(m) !== 'F32' && <span className="muted"> (≈ {formatMB(checkpointBytes(m.config, 'F32'))} as F32)</span>}</dd></div>
         {m.trainable && <div data-testid="checkpoint-trainable"><dt>trainable</dt><dd>trains {m.trainable.length} of {weightSpecs(m.config).length} tensors</dd></div>}
       </dl>
+      <p className="muted small-text storage-words" data-testid="checkpoint-storage-words">{describeStoragePrecision(m.storage)}</p>
       {t && (
         <dl className="kv training">
           <div><dt>steps</dt><dd>{t.steps}</dd></div>

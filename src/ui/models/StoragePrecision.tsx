@@ -28,7 +28,7 @@ export function StoragePrecision() {
         </select>
       </label>
       <p className="muted small-text" data-testid="storage-dtype-words">
-        {model ? storageSavingWords(storageSaving(model.config, dtype), `a checkpoint of ${model.name}`) : storageDtypeWords(dtype)}. Applies to checkpoints saved from now on (created, trained, adapted, grown, merged, imported); training always computes in F32.
+        {model ? storageSavingWords(storageSaving(model.config, dtype), `a checkpoint of "${model.name}"`) : storageDtypeWords(dtype)}. Applies to checkpoints saved from now on (created, trained, adapted, grown, merged, imported); training always computes in F32.
       </p>
     </div>
   );
