@@ -56,11 +56,11 @@ describe('planTraining', () => {
     const narrow = planTraining(config, input, { maxBindingBytes: roomy.largestBuffer.bytes / 2 });
     expect(roomy.largestBuffer.name).toBe('attention scores');
     expect(narrow.advice).toBe('a smaller micro-batch shrinks attention scores (it holds every row of a pass)');
-    // A weight too large for the binding limit: no batch shape helps.
-    const vocab = { ...config, vocab_size: 8192 };
-    const weight = planTraining(vocab, { ...input, seqLen: 16 }, {});
-    expect(weight.largestBuffer.name).toBe('model.embed_tokens.weight');
-    expect(planTraining(vocab, { ...input, seqLen: 16 }, { maxBindingBytes: weight.largestBuffer.bytes - 4 }).advice).toBe('model.embed_tokens.weight is a weight of the model: no batch shape makes it fit on this GPU; use the CPU backend or a narrower model');
+    // A weight held whole (not one the studio splits in row shards) too large for the binding limit: no batch shape helps.
+    const wide = { ...config, intermediate_size: 8192 };
+    const weight = planTraining(wide, { ...input, seqLen: 16 }, {});
+    expect(weight.largestBuffer.name).toMatch(/^model\.layers\.\*\.mlp\./);
+    expect(planTraining(wide, { ...input, seqLen: 16 }, { maxBindingBytes: weight.largestBuffer.bytes - 4 }).advice).toBe(`${weight.largestBuffer.name} is a weight of the model: no batch shape makes it fit on this GPU; use the CPU backend or a narrower model`);
   });
 
   it('validates the settings as studio.train does, filling microBatch and recompute', () => {

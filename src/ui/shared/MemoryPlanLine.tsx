@@ -52,8 +52,14 @@ export function MemoryPlanLine({ config, options, testId }: { config: LlamaConfi
           <dd data-part="peak">{size(plan.withRecompute.peak)} with recompute · {size(plan.withoutRecompute.peak)} without <span className="muted">(this run: {plan.recompute.on ? 'with' : 'without'})</span></dd>
           <dt>held against</dt>
           <dd data-part="budget">{size(plan.budget.bytes)}, {plan.budget.source}</dd>
-          <dt>largest buffer</dt>
+          <dt>largest whole buffer</dt>
           <dd data-part="buffer">{size(b.bytes)} <span className="muted">({b.name} [{b.shape.join(', ')}]{b.limit ? `; this GPU binds up to ${size(b.limit.bytes)}, ${b.limit.name}` : '; no GPU limit on this backend'})</span></dd>
+          {plan.split.length > 0 && (
+            <>
+              <dt>split over the limit</dt>
+              <dd data-part="split">{plan.split.map((x) => `${x.name} [${x.shape.join(', ')}] (${size(x.bytes)}) into ${x.parts} ${x.how}`).join('; ')}</dd>
+            </>
+          )}
         </dl>
       </details>
     </div>
