@@ -4,7 +4,7 @@
 // merge throughput against the measured copy bandwidth and minimal pairs scored per second, each
 // on the stock ops and on ours. With --scale instead: the 135M benchmark (bench/scale.ts). A
 // benchmark, not a test: compare ratios from one run.
-//   npm run bench                      # SwiftShader: tiny and 1M configs, webgpu and cpu backends
+//   npm run bench                      # SwiftShader: tiny and 1M configs, webgpu, cpu and wasm backends
 //   npm run bench -- --steps 10 --backends webgpu --configs tiny --kernels stock,studio,studio-f16
 //   npm run bench -- --gpu             # a real GPU through Vulkan; adds the 10M config
 //   npm run bench -- --scale [--gpu]   # SmolLM2-135M-shaped: import, score, train, grow x2, merge; the slope
@@ -56,7 +56,7 @@ type KernelMode = (typeof KERNEL_MODES)[number];
 const WARMUP_STEPS = 2;
 
 const BACKENDS = ['webgpu', 'cpu', 'wasm'];
-const DEFAULT_BACKENDS = ['webgpu', 'cpu'];
+const DEFAULT_BACKENDS = ['webgpu', 'cpu', 'wasm'];
 
 /**
  * Seconds one measurement may take on SwiftShader (two cores): a training run, a step's profile,

@@ -73,7 +73,7 @@ export class StudioPage {
   }
 
   async setBackend(name: string) {
-    const info = await this.page.evaluate((b) => window.studio.setBackend(b as 'webgpu' | 'cpu'), name);
+    const info = await this.page.evaluate((b) => window.studio.setBackend(b as 'webgpu' | 'cpu' | 'wasm'), name);
     this.backend = name;
     return info;
   }

@@ -15,15 +15,18 @@ import { SMOLLM2_135M, writeSmolLm2Folder } from './smolModel';
 
 /** Tokens per training step everywhere in this section: the slope compares sizes at this shape. */
 export const SCALE_BATCH = { batchSize: 2, seqLen: 32, microBatch: 1 };
-/** Optimizer steps of the 135M run; the first compiles the shaders and is left out of the timing. */
-const TRAIN_STEPS = 4;
+/**
+ * Optimizer steps of the 135M run; the first compiles the shaders and is left out of the timing.
+ * On SwiftShader a step of 2 x 32 tokens took several minutes (4 steps did not end in 40 min).
+ */
+const TRAIN_STEPS = 3;
 /** Tokens scored in the timed scoring call (after one call that prepares the corpus and compiles). */
 const SCORE_TOKENS = 256;
 /** Validation tokens of the grown model's preservation check (two windows of 64). */
 const GROW_CHECK_TOKENS = 128;
 
 /** Per-stage limits in seconds, for SwiftShader on two cores; a GPU needs a fraction. */
-const LIMITS = { import: 900, score: 900, train: 2400, profile: 1800, grow: 3600, merge: 2400, slope: 1200 };
+const LIMITS = { import: 900, score: 900, train: 2400, save: 900, profile: 2400, grow: 3600, merge: 2400, slope: 1200 };
 
 const base1m = MODEL_PRESETS.find((p) => p.id === 'base-1m')!.config;
 /** The slope's smaller sizes: byte-vocabulary models with base-1m's head size (32). */
@@ -114,19 +117,47 @@ export async function runScale(o: ScaleOptions): Promise<void> {
       return { prepare, seconds, loss, tokens, memory: await window.studio.memory() };
     }, { id, tokens: SCORE_TOKENS })), (v) => ({ batch: `${v.tokens / 64}x64`, firstCallSeconds: Math.round(v.prepare * 10) / 10, scoreSeconds: Math.round(v.seconds * 10) / 10, tokensPerSec: Math.round((v.tokens / v.seconds) * 10) / 10, loss: Number(v.loss.toFixed(3)), lnVocab: Number(Math.log(49152).toFixed(3)), engineMB: MB(v.memory.numBytes) }));
 
-    const trained = record('train', await studio.measure('135M train', LIMITS.train, async (page) => page.evaluate(async ({ id, steps, shape }) => {
-      const run = window.studio.train({ from: id, name: 'bench 135M', data: [{ corpus: 'eng-brown', weight: 1 }], steps, ...shape, recompute: 'on', lr: 1e-4, warmupSteps: 0 });
-      const trainedId = await run.done;
-      const s = await window.studio.storage();
-      return { trainedId, metrics: run.metrics(), storage: { usage: s.usage, checkpointBytes: s.checkpointBytes, quota: s.quota } };
-    }, { id, steps: TRAIN_STEPS, shape: SCALE_BATCH })), (v) => {
+    // Training, followed step by step: the metric points are read every 15 s and printed; a run
+    // still going at LIMITS.train is stopped (its checkpoint is saved as at the end) and the steps
+    // it made are what is reported.
+    const trained = record('train', await studio.measure('135M train', LIMITS.train + LIMITS.save, async (page) => {
+      await page.evaluate(({ id, steps, shape }) => {
+        (window as unknown as { benchRun: unknown }).benchRun = window.studio.train({ from: id, name: 'bench 135M', data: [{ corpus: 'eng-brown', weight: 1 }], steps, ...shape, recompute: 'on', lr: 1e-4, warmupSteps: 0 });
+      }, { id, steps: TRAIN_STEPS, shape: SCALE_BATCH });
+      const started = Date.now();
+      let seen = 0;
+      let stopped = false;
+      for (;;) {
+        const state = await page.evaluate(() => {
+          const run = (window as unknown as { benchRun: { metrics(): { step: number; loss: number | null; elapsed: number }[]; status(): string } }).benchRun;
+          return { status: run.status(), points: run.metrics().filter((p) => p.loss !== null).map((p) => ({ step: p.step, loss: p.loss, elapsed: p.elapsed })) };
+        });
+        for (const p of state.points.slice(seen)) console.log(`135M train: step ${p.step} done at ${p.elapsed.toFixed(1)} s, loss ${p.loss!.toFixed(3)}`);
+        seen = state.points.length;
+        if (state.status !== 'running' && state.status !== 'paused') break;
+        if (!stopped && Date.now() - started > LIMITS.train * 1000) {
+          console.log(`135M train: stopping after ${seen} of ${TRAIN_STEPS} steps (limit ${LIMITS.train} s); its checkpoint is saved as at the end`);
+          await page.evaluate(() => (window as unknown as { benchRun: { stop(): void } }).benchRun.stop());
+          stopped = true;
+        }
+        await new Promise((r) => setTimeout(r, 15_000));
+      }
+      return page.evaluate(async (stopped) => {
+        const run = (window as unknown as { benchRun: { done: Promise<string>; metrics(): import('../../src/core/train/settings').MetricPoint[]; status(): string } }).benchRun;
+        const trainedId = await run.done;
+        const s = await window.studio.storage();
+        return { trainedId, stopped, status: run.status(), metrics: run.metrics(), storage: { usage: s.usage, checkpointBytes: s.checkpointBytes, quota: s.quota } };
+      }, stopped);
+    }), (v) => {
       const points = v.metrics.filter((p) => p.loss !== null);
       const a = points[0];
       const b = points[points.length - 1];
+      const stepSeconds = points.map((p, i) => Math.round((p.elapsed - (i ? points[i - 1].elapsed : 0)) * 10) / 10);
+      const timed = b.step - a.step;
       const seconds = b.elapsed - a.elapsed;
-      const tokensPerSec = (b.tokens - a.tokens) / seconds;
-      const gflops = (tokensPerSec * trainingFlopsPerToken(SMOLLM2_135M, SCALE_BATCH.seqLen) * 4 / 3) / 1e9; // recompute: one more forward pass of the layers
-      return { batch: `${SCALE_BATCH.batchSize}x${SCALE_BATCH.seqLen} in passes of ${SCALE_BATCH.microBatch}`, recompute: 'on', steps: points.length, timedSteps: b.step - a.step, firstStepSeconds: Math.round(a.elapsed * 10) / 10, stepSeconds: Math.round((seconds / (b.step - a.step)) * 10) / 10, tokensPerSec: Math.round(tokensPerSec * 100) / 100, gflopsWithRecompute: Math.round(gflops * 100) / 100, losses: points.map((p) => Number(p.loss!.toFixed(3))), ...storageMB(v.storage) };
+      const tokensPerSec = timed > 0 ? (b.tokens - a.tokens) / seconds : undefined;
+      const gflops = tokensPerSec !== undefined ? (tokensPerSec * trainingFlopsPerToken(SMOLLM2_135M, SCALE_BATCH.seqLen) * 4 / 3) / 1e9 : undefined; // recompute: one more forward pass of the layers
+      return { batch: `${SCALE_BATCH.batchSize}x${SCALE_BATCH.seqLen} in passes of ${SCALE_BATCH.microBatch}`, recompute: 'on', stepsAsked: TRAIN_STEPS, steps: points.length, stoppedAtLimit: v.stopped, runStatus: v.status, stepSeconds, secondsPerStepAfterFirst: timed > 0 ? Math.round((seconds / timed) * 10) / 10 : null, tokensPerSec: tokensPerSec !== undefined ? Math.round(tokensPerSec * 100) / 100 : null, gflopsWithRecompute: gflops !== undefined ? Math.round(gflops * 100) / 100 : null, losses: points.map((p) => Number(p.loss!.toFixed(3))), ...storageMB(v.storage) };
     });
 
     // The measured peak of one Trainer step at the same shape (random weights of the same
