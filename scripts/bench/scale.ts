@@ -50,12 +50,14 @@ export interface ScaleOptions {
 
 /** The planner's figure for the section's step shape, and the measured peak against it. */
 function plannerCheck(config: LlamaConfig, measuredPeak: number) {
-  const plan = planMemory({ config, ...SCALE_BATCH, recompute: true }, {});
+  // Our WebGPU kernels run the fused AdamW: the plan the studio makes on that backend.
+  const plan = planMemory({ config, ...SCALE_BATCH, recompute: true, fusedUpdate: true }, {});
   return {
     plannedPeakMB: MB(plan.chosen.peak),
+    plannedUnfusedPeakMB: MB(planMemory({ config, ...SCALE_BATCH, recompute: true }, {}).chosen.peak),
     measuredPeakMB: MB(measuredPeak),
     plannedOverMeasured: Math.round((plan.chosen.peak / measuredPeak) * 1000) / 1000,
-    plannedParts: { weightsMB: MB(plan.weights), gradientsMB: MB(plan.gradients), optimizerMB: MB(plan.optimizer), activationsMB: MB(plan.chosen.activations), updatePeakMB: MB(20 * plan.weights) },
+    plannedParts: { weightsMB: MB(plan.weights), gradientsMB: MB(plan.gradients), optimizerMB: MB(plan.optimizer), activationsMB: MB(plan.chosen.activations), updatePeakMB: MB(plan.update) },
   };
 }
 

@@ -5,6 +5,16 @@ import type { CheckpointManifest } from '../core/checkpoint/manifest';
 import { validateConfig } from '../core/model/config';
 import { PLAN_SETTINGS, planTraining, type TrainingPlan, validatePlanSettings } from '../core/train/memoryPlan';
 import { currentDeviceLimits } from './deviceLimits';
+import { type StudioState, useStudio } from './store';
+
+/**
+ * How the update of a step on this backend runs, for the plan: WebGPU runs our fused AdamW (the
+ * studio's kernels, the default there), which holds no per-parameter temporaries; cpu and wasm run
+ * tfjs's ops (memoryPlan.ts UPDATE_PEAK_WEIGHTS).
+ */
+export function planOptionsOf(backend: StudioState['backend']): { fusedUpdate: boolean } {
+  return { fusedUpdate: backend.info?.name === 'webgpu' };
+}
 
 export interface MemoryPlanActions {
   /**
@@ -29,7 +39,7 @@ export function createMemoryPlanActions(manifest: (id: unknown) => Promise<Check
       if ((from === undefined) === (config === undefined)) throw new Error(`planMemory needs exactly one of from (a checkpoint id, see studio.checkpoints.list()) or config (a model config), got ${from === undefined ? 'neither' : 'both'}`);
       await ready();
       const c = from !== undefined ? (await manifest(from)).config : validateConfig(config);
-      return planTraining(c, validatePlanSettings(settings, c.max_position_embeddings), await currentDeviceLimits());
+      return planTraining(c, validatePlanSettings(settings, c.max_position_embeddings), await currentDeviceLimits(), planOptionsOf(useStudio.getState().backend));
     },
   };
 }

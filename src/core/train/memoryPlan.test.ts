@@ -11,7 +11,7 @@ import { MODEL_PRESETS, type LlamaConfig } from '../model/config';
 import { size } from '../model/memory';
 import { validateTrainSettings } from './settings';
 import { Trainer } from './trainer';
-import { planMemory, type PlanInput } from './memoryPlan';
+import { FUSED_UPDATE_PEAK_WEIGHTS, planMemory, type PlanInput, UPDATE_PEAK_WEIGHTS } from './memoryPlan';
 
 /**
  * The planner's figure is within this share of the measured peak, either way: issue 19's bar for
@@ -88,6 +88,18 @@ describe('memory planner', () => {
       expect(small.fits).toBe(false);
       expect(small.verdict).toMatch(/^batch 8 × 256 does not fit: peak .* with recompute, .* without, more than .*navigator\.deviceMemory/);
       console.log([roomy, tight, small].map((p) => p.verdict).join('\n'));
+    });
+
+    it('plans the fused update (WebGPU) without the tfjs update\'s temporaries: a 135M step is its pass, not 20 weights', () => {
+      const smol = { ...config, hidden_size: 576, intermediate_size: 1536, num_hidden_layers: 30, num_attention_heads: 9, num_key_value_heads: 3, vocab_size: 49152 };
+      const shape = { config: smol, batchSize: 2, seqLen: 32, microBatch: 1, recompute: true };
+      const tfjs = planMemory(shape, {});
+      const fused = planMemory({ ...shape, fusedUpdate: true }, {});
+      expect(tfjs.update).toBe(UPDATE_PEAK_WEIGHTS * tfjs.weights);
+      expect(tfjs.chosen.peak).toBe(tfjs.update); // the update dominates on tfjs's ops
+      expect(fused.update).toBe(FUSED_UPDATE_PEAK_WEIGHTS * fused.weights);
+      expect(fused.chosen.peak).toBe(fused.weights + fused.gradients + fused.optimizer + fused.chosen.activations);
+      expect(fused.chosen.peak).toBeLessThan(tfjs.chosen.peak / 3);
     });
 
     it('splits the logits and a vocabulary weight over the limit, and says so', () => {

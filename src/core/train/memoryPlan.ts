@@ -28,9 +28,18 @@ export const TAPE_FACTOR = 6.5;
  * parameter's new moments, update and decayed weight inside one tidy, about fifteen tensors of
  * each parameter's size, freed when the update ends). Measured at 20.0 on the CPU backend in two
  * of memoryPlan.test.ts's shapes (6 layers d=32, 4 layers d=64), where it is the step's peak with recompute and micro-batches
- * (the pass then holds less). A fused AdamW kernel (WebGPU) holds fewer: there it is a bound.
+ * (the pass then holds less). A fused AdamW kernel (WebGPU) holds fewer: see FUSED_UPDATE_PEAK_WEIGHTS.
  */
 export const UPDATE_PEAK_WEIGHTS = 20;
+
+/**
+ * The same peak with our fused AdamW kernel (the WebGPU backend with the studio's kernels): it
+ * updates weights and both moments in place, so the update holds the weights, the moments and
+ * one set of gradients, no temporaries. With UPDATE_PEAK_WEIGHTS there, the plan of a
+ * SmolLM2-135M step (2 x 32 tokens in passes of 1, recompute) read 10.8 GB against a measured
+ * peak of the pass's own size (weights, two gradient sets, moments, activations).
+ */
+export const FUSED_UPDATE_PEAK_WEIGHTS = 4;
 
 export interface PlanInput {
   config: LlamaConfig;
@@ -39,6 +48,8 @@ export interface PlanInput {
   microBatch: number;
   seqLen: number;
   recompute: boolean;
+  /** The update is our fused AdamW kernel (WebGPU, the studio's kernels); default: tfjs's ops. */
+  fusedUpdate?: boolean;
 }
 
 export interface StepPeak {
@@ -56,6 +67,8 @@ export interface MemoryPlan {
   gradients: number;
   /** AdamW's first and second moments. */
   optimizer: number;
+  /** The optimizer update's peak (UPDATE_PEAK_WEIGHTS or, fused, FUSED_UPDATE_PEAK_WEIGHTS copies of the weights). */
+  update: number;
   /** Rows of one pass. */
   rows: number;
   withRecompute: StepPeak;
@@ -94,9 +107,10 @@ export function planMemory(input: PlanInput, limits: DeviceLimits): MemoryPlan {
   const gradients = (rows < batchSize ? 2 : 1) * weights;
   const optimizer = 2 * weights;
   const budget = memoryBudget(limits);
+  const updatePeak = (input.fusedUpdate ? FUSED_UPDATE_PEAK_WEIGHTS : UPDATE_PEAK_WEIGHTS) * weights;
   const step = (floats: number): StepPeak => {
     const activations = TAPE_FACTOR * F32 * floats;
-    const peak = Math.max(weights + gradients + optimizer + activations, UPDATE_PEAK_WEIGHTS * weights);
+    const peak = Math.max(weights + gradients + optimizer + activations, updatePeak);
     return { activations, peak, fits: peak <= budget.bytes };
   };
   const withRecompute = step(recomputedActivationFloats(config, rows, seqLen));
@@ -112,7 +126,7 @@ export function planMemory(input: PlanInput, limits: DeviceLimits): MemoryPlan {
   const whole = parts.filter((x) => x.parts === null || x.parts === 1).map((x) => x.b);
   const largest = whole.length ? whole.reduce((m, b) => (b.bytes > m.bytes ? b : m)) : { ...estimate.largestBuffer, bytes: limit!.bytes };
   const largestBuffer = { name: largest.name, shape: largest.shape, bytes: largest.bytes, limit, fits: limit === undefined || largest.bytes <= limit.bytes };
-  const plan = { parameters: estimate.parameters, weights, gradients, optimizer, rows, withRecompute, withoutRecompute, chosen, budget, largestBuffer, split };
+  const plan = { parameters: estimate.parameters, weights, gradients, optimizer, update: updatePeak, rows, withRecompute, withoutRecompute, chosen, budget, largestBuffer, split };
   return { ...plan, fits: chosen.fits && largestBuffer.fits, verdict: verdict(input, plan) };
 }
 
@@ -166,11 +180,11 @@ export interface TrainingPlan extends MemoryPlan {
  * recomputeMode.ts's rule for the rows of one pass, and the plan follows that decision. What the
  * Train and Adapt forms show before Start, and what studio.planMemory returns.
  */
-export function planTraining(config: LlamaConfig, settings: PlanSettings, limits: DeviceLimits): TrainingPlan {
+export function planTraining(config: LlamaConfig, settings: PlanSettings, limits: DeviceLimits, options: { fusedUpdate?: boolean } = {}): TrainingPlan {
   const { batchSize, microBatch, seqLen, recompute: mode } = settings;
   const rows = microBatch > 0 && microBatch < batchSize ? microBatch : batchSize;
   const on = recomputeActivations(mode, config, rows, seqLen);
-  const plan = planMemory({ config, batchSize, microBatch, seqLen, recompute: on }, limits);
+  const plan = planMemory({ config, batchSize, microBatch, seqLen, recompute: on, fusedUpdate: options.fusedUpdate }, limits);
   const advice = planAdvice(plan, mode);
   return { ...plan, settings: { ...settings }, recompute: { mode, on, reason: recomputeReason(mode, on, config, rows, seqLen) }, ...(advice ? { advice } : {}) };
 }
@@ -184,7 +198,7 @@ function recomputeReason(mode: RecomputeMode, on: boolean, config: LlamaConfig, 
 
 /** The step's fixed part: weights, gradients and AdamW's moments, or the update's peak, whichever is larger. */
 function fixedPeak(p: MemoryPlan): number {
-  return Math.max(p.weights + p.gradients + p.optimizer, UPDATE_PEAK_WEIGHTS * p.weights);
+  return Math.max(p.weights + p.gradients + p.optimizer, p.update);
 }
 
 /** What would make a step that does not fit here fit, in words; undefined when it fits. */

@@ -7,13 +7,14 @@ import type { LlamaConfig } from '../../core/model/config';
 import { size } from '../../core/model/memory';
 import { planTraining, type TrainingPlan, validatePlanSettings } from '../../core/train/memoryPlan';
 import { deviceLimitsOf } from '../../state/deviceLimits';
+import { planOptionsOf } from '../../state/memoryPlan';
 import { useStudio } from '../../state/store';
 
 /** The plan of the options as the form would hand them to studio.train, or undefined while one is invalid. */
-function planOf(config: LlamaConfig, options: Record<string, unknown>, limits: Parameters<typeof planTraining>[2]): TrainingPlan | undefined {
+function planOf(config: LlamaConfig, options: Record<string, unknown>, limits: Parameters<typeof planTraining>[2], planOptions: Parameters<typeof planTraining>[3]): TrainingPlan | undefined {
   const { batchSize, seqLen, microBatch, recompute } = options;
   try {
-    return planTraining(config, validatePlanSettings({ batchSize, seqLen, microBatch, recompute }, config.max_position_embeddings), limits);
+    return planTraining(config, validatePlanSettings({ batchSize, seqLen, microBatch, recompute }, config.max_position_embeddings), limits, planOptions);
   } catch {
     return undefined;
   }
@@ -22,7 +23,7 @@ function planOf(config: LlamaConfig, options: Record<string, unknown>, limits: P
 export function MemoryPlanLine({ config, options, testId }: { config: LlamaConfig; options: Record<string, unknown>; testId: string }) {
   const backend = useStudio((s) => s.backend);
   const storage = useStudio((s) => s.storage);
-  const plan = planOf(config, options, deviceLimitsOf({ backend, storage }));
+  const plan = planOf(config, options, deviceLimitsOf({ backend, storage }), planOptionsOf(backend));
   if (!plan) return null;
   const b = plan.largestBuffer;
   return (
