@@ -7,8 +7,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendInfo, BackendName } from './types';
 import { prepareWasm, wasmFeatures, wasmStartFailure } from './wasm/setup';
-import { type DeviceLimitsMode, gpuDevice, registerStudioWebGpu, requestDeviceLimits, startedDeviceFeatures, submitEveryProgram } from './tfjsInternals';
-import { setDeviceFeatures } from './features';
+import { type DeviceLimitsMode, gpuDevice, registerStudioWebGpu, requestDeviceLimits, submitEveryProgram } from './tfjsInternals';
 
 async function probeWebGpu(): Promise<{ adapter?: string; error?: string }> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
@@ -51,7 +50,6 @@ export async function startBackend(wanted: BackendName | 'auto', options: StartO
     if (!(await switchTo(name))) throw new Error(`the tfjs cpu backend failed to start (after wasm: ${wasmError})`);
   }
   await tf.ready();
-  setDeviceFeatures((name === 'webgpu' && startedDeviceFeatures()) || { subgroups: false, shaderF16: false, timestampQuery: false });
   const limits: Pick<BackendInfo, 'limits'> = name === 'webgpu' ? deviceLimits() : {};
   const bindingLimit = bindingLimitOf(limits.limits, options.maxBindingBytes);
   return { name, adapter: name === 'webgpu' ? probe.adapter : undefined, webgpuAvailable, webgpuError: probe.error, ...limits, ...(bindingLimit ? { bindingLimit } : {}), ...(name === 'wasm' ? { wasm: await wasmFeatures() } : {}), ...(wasmError ? { wasmError } : {}) };

@@ -1,6 +1,9 @@
 // The optional WebGPU features the started device has (requested where the adapter offers them:
 // tfjsInternals.ts registerStudioWebGpu), for the kernels and tuning candidates that use them.
-// Set when the webgpu backend starts; empty before and on the CPU backend.
+// Read from the device tfjs runs (tfjsInternals.ts records them when its factory creates it), so
+// no setter can make a kernel believe in a feature the running device lacks; none off WebGPU.
+import * as tf from '@tensorflow/tfjs';
+import { startedDeviceFeatures } from './tfjsInternals';
 
 export interface DeviceFeatures {
   /** WGSL `enable subgroups;` works: subgroupAdd, subgroupMax, ... */
@@ -13,18 +16,17 @@ export interface DeviceFeatures {
   timestampQuery: boolean;
 }
 
-let current: DeviceFeatures = { subgroups: false, shaderF16: false, timestampQuery: false };
+const NO_FEATURES: DeviceFeatures = { subgroups: false, shaderF16: false, timestampQuery: false };
 
-export function setDeviceFeatures(f: DeviceFeatures): void {
-  current = { ...f };
-}
-
+/** The running backend's device features (none unless it is 'webgpu'). */
 export function deviceFeatures(): DeviceFeatures {
-  return { ...current };
+  const started = tf.getBackend() === 'webgpu' ? startedDeviceFeatures() : undefined;
+  return { ...(started ?? NO_FEATURES) };
 }
 
 /** Threads of the 'subgroup' row layout: the smallest subgroup, so a workgroup is one subgroup. */
 export function subgroupWidth(): number {
+  const current = deviceFeatures();
   if (!current.subgroups) throw new Error("the 'subgroup' row layout needs a device with the subgroups feature; this one has none");
   const w = current.subgroupMinSize;
   if (!w || w < 1 || (w & (w - 1)) !== 0) throw new Error(`the 'subgroup' row layout needs the adapter's subgroupMinSize (a power of two), got ${JSON.stringify(w)}`);
