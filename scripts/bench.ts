@@ -146,8 +146,9 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (e) => log.fail('unhandled rejection', { status: 'error', seconds: 0, message: firstLine(e) }));
   process.on('uncaughtException', (e) => log.fail('uncaught exception', { status: 'error', seconds: 0, message: firstLine(e) }));
   const served = await servePrivateCopy();
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs(gpu) });
-  const studio = await StudioPage.open(browser, `http://localhost:${served.server.port}/`);
+  // A persistent profile in the private folder: IndexedDB on disk, with a disk's quota.
+  const context = await chromium.launchPersistentContext(join(served.dir, '..', 'profile'), { executablePath: chromiumPath(), args: chromiumArgs(gpu) });
+  const studio = await StudioPage.open(context, `http://localhost:${served.server.port}/`);
   try {
     if (scale) await runScale({ servedDir: served.dir, log, studio, gpu });
     else await runThroughput(studio, log, { gpu, backends, configs, kernelModes, stepsOverride, limit });
@@ -159,7 +160,6 @@ async function main(): Promise<void> {
     throw e;
   } finally {
     await studio.close();
-    await browser.close().catch(() => undefined);
     await served.server.stop();
     served.cleanup();
   }

@@ -3,7 +3,7 @@
 // crashes the page recorded as such (the page reopened for the next one) instead of ending the run.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 export type Outcome<T> =
   | { status: 'ok'; seconds: number; value: T; pageErrors?: string[] }
@@ -54,8 +54,13 @@ export class StudioPage {
 
   private constructor(private readonly context: BrowserContext, private readonly url: string) {}
 
-  static async open(browser: Browser, url: string): Promise<StudioPage> {
-    const p = new StudioPage(await browser.newContext(), url);
+  /**
+   * `context` should be a persistent one (chromium.launchPersistentContext on a fresh folder): its
+   * IndexedDB lives on disk with a disk's quota, as a user's browser has. A browser.newContext()
+   * is off the record, its storage in memory: it refused to save the 1.93 GB grown 135M model.
+   */
+  static async open(context: BrowserContext, url: string): Promise<StudioPage> {
+    const p = new StudioPage(context, url);
     await p.reopen();
     return p;
   }
