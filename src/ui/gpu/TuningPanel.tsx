@@ -45,7 +45,7 @@ export function TuningPanel() {
           device features: subgroups {tuning.features.subgroups ? `yes (size ${tuning.features.subgroupMinSize}–${tuning.features.subgroupMaxSize})` : 'no'}, shader-f16 {tuning.features.shaderF16 ? 'yes' : 'no'}, timestamp-query {tuning.features.timestampQuery ? 'yes' : 'no'}
         </p>
       )}
-      <div className="actions">
+      <div className="actions tuning-actions">
         <select aria-label="model whose shapes to time" data-testid="tuning-preset" value={presetId} onChange={(e) => setPresetId(e.target.value)}>
           {presets.map((p) => <option key={p.id} value={p.id}>{p.id}</option>)}
         </select>
