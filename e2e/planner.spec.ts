@@ -54,7 +54,7 @@ test("the Train form's memory line follows seq len, micro-batch and recompute an
   expect(on.verdict).toMatch(/fits with recompute/);
   // Auto at this size decides off (a pass's activations are far under the threshold), and says why.
   const auto = await expectLineMatches({ batchSize: 8, seqLen: 32, microBatch: 0, recompute: 'auto' });
-  expect(auto.recompute.reason).toMatch(/^recompute auto: off, one pass's activations are estimated at [\d.]+ MB, not above 256 MiB$/);
+  expect(auto.recompute.reason).toMatch(/^recompute auto: off, one pass's activation tensors are estimated at [\d.]+ MB \(the tape holds about 6\.5× that, [\d.]+ MB\), not above 256 MiB$/);
 
   // The parts on demand, in the planner's figures.
   await page.getByText('parts of the step').click();

@@ -198,7 +198,9 @@ function recomputeReason(mode: RecomputeMode, on: boolean, config: LlamaConfig, 
   if (mode !== 'auto') return `recompute ${mode}, as set`;
   const estimate = F32 * activationFloats(config, rows, seqLen);
   const threshold = `${RECOMPUTE_AUTO_ACTIVATION_BYTES / 2 ** 20} MiB`;
-  return `recompute auto: ${on ? 'on' : 'off'}, one pass's activations are estimated at ${size(estimate)}, ${on ? 'above' : 'not above'} ${threshold}`;
+  // The rule reads the activation tensors' own size; the plan's activations are what tfjs's tape
+  // holds of them (TAPE_FACTOR times as much), so the sentence names both.
+  return `recompute auto: ${on ? 'on' : 'off'}, one pass's activation tensors are estimated at ${size(estimate)} (the tape holds about ${TAPE_FACTOR}× that, ${size(TAPE_FACTOR * estimate)}), ${on ? 'above' : 'not above'} ${threshold}`;
 }
 
 /** The step's fixed part: weights, gradients and AdamW's moments, or the update's peak, whichever is larger. */
