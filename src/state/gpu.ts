@@ -132,7 +132,11 @@ export function createGpuActions(s: Services, cache: EngineCache, ready: () => P
       const precision = options?.precision;
       if (precision !== undefined && precision !== 'f32' && precision !== 'f16') throw new Error(`options.precision must be 'f32' or 'f16', got ${JSON.stringify(precision)}`);
       if (precision !== undefined && mode === undefined) throw new Error("options.precision needs a mode: kernels('studio', { precision })");
-      return s.engine.call('kernels', { mode, off, precision });
+      const status = await s.engine.call('kernels', { mode, off, precision });
+      // The memory plan's update peak follows whether the fused AdamW runs (state/memoryPlan.ts).
+      // The choice, not `active` (which also says whether the backend is WebGPU): it outlives a backend switch.
+      useStudio.setState({ fusedAdamw: status.mode === 'studio' && !status.off.includes('adamw') });
+      return status;
     },
     checkKernelParity: () => s.engine.call('kernelParity', {}),
     async tuneKernels(options = {}) {

@@ -8,12 +8,12 @@ import { currentDeviceLimits } from './deviceLimits';
 import { type StudioState, useStudio } from './store';
 
 /**
- * How the update of a step on this backend runs, for the plan: WebGPU runs our fused AdamW (the
- * studio's kernels, the default there), which holds no per-parameter temporaries; cpu and wasm run
- * tfjs's ops (memoryPlan.ts UPDATE_PEAK_WEIGHTS).
+ * How the update of a step on this backend runs, for the plan: on WebGPU our fused AdamW (the
+ * studio's kernels, the default there) holds no per-parameter temporaries; the stock path, or
+ * adamw switched off, and cpu and wasm run tfjs's ops (memoryPlan.ts UPDATE_PEAK_WEIGHTS).
  */
-export function planOptionsOf(backend: StudioState['backend']): { fusedUpdate: boolean } {
-  return { fusedUpdate: backend.info?.name === 'webgpu' };
+export function planOptionsOf(state: Pick<StudioState, 'backend' | 'fusedAdamw'>): { fusedUpdate: boolean } {
+  return { fusedUpdate: state.backend.info?.name === 'webgpu' && state.fusedAdamw !== false };
 }
 
 export interface MemoryPlanActions {
@@ -39,7 +39,7 @@ export function createMemoryPlanActions(manifest: (id: unknown) => Promise<Check
       if ((from === undefined) === (config === undefined)) throw new Error(`planMemory needs exactly one of from (a checkpoint id, see studio.checkpoints.list()) or config (a model config), got ${from === undefined ? 'neither' : 'both'}`);
       await ready();
       const c = from !== undefined ? (await manifest(from)).config : validateConfig(config);
-      return planTraining(c, validatePlanSettings(settings, c.max_position_embeddings), await currentDeviceLimits(), planOptionsOf(useStudio.getState().backend));
+      return planTraining(c, validatePlanSettings(settings, c.max_position_embeddings), await currentDeviceLimits(), planOptionsOf(useStudio.getState()));
     },
   };
 }

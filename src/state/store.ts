@@ -13,6 +13,11 @@ import type { JobProgress } from '../core/jobProgress';
 
 export interface BackendSlice {
   backend: { info?: BackendInfo; starting: boolean; error?: string };
+  /**
+   * Whether the kernel choice the engine last reported (kernels()) runs our fused AdamW on WebGPU
+   * (our kernels, adamw not switched off); absent until then, when the default (ours) holds.
+   */
+  fusedAdamw?: boolean;
 }
 
 export interface CorporaSlice {

@@ -23,7 +23,8 @@ function planOf(config: LlamaConfig, options: Record<string, unknown>, limits: P
 export function MemoryPlanLine({ config, options, testId }: { config: LlamaConfig; options: Record<string, unknown>; testId: string }) {
   const backend = useStudio((s) => s.backend);
   const storage = useStudio((s) => s.storage);
-  const plan = planOf(config, options, deviceLimitsOf({ backend, storage }), planOptionsOf(backend));
+  const fusedAdamw = useStudio((s) => s.fusedAdamw);
+  const plan = planOf(config, options, deviceLimitsOf({ backend, storage }), planOptionsOf({ backend, fusedAdamw }));
   if (!plan) return null;
   const b = plan.largestBuffer;
   return (
