@@ -43,7 +43,8 @@ export function ConfigCost({ config }: { config: LlamaConfig }) {
       </dl>
       <p className="muted small-text">Training memory is compared against {budget.source}: {formatBytes(budget.bytes)}.</p>
       {warnings.map((w) => (
-        <p key={w.what} className="warn-text" data-testid="config-warning" data-what={w.what}>⚠ {w.message}</p>
+        // A split is how the studio runs a tensor over the binding limit, not a problem: a note, not a warning.
+        <p key={w.what} className={w.what === 'split' ? 'muted small-text' : 'warn-text'} data-testid="config-warning" data-what={w.what}>{w.what === 'split' ? 'ℹ' : '⚠'} {w.message}</p>
       ))}
     </div>
   );
