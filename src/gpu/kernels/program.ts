@@ -195,6 +195,14 @@ export interface RowKernel {
   max(value: string, out: string): string;
 }
 
+/** A row per workgroup (the 'workgroup' and 'subgroup' layouts): the row is the workgroup's index, tid the thread's. */
+const ROW_PER_WORKGROUP_HEADER = `
+  let rowRaw = ${WORKGROUP_INDEX};
+  let valid = rowRaw < uniforms.rows;
+  let row = min(rowRaw, uniforms.rows - 1);
+  let tid = i32(localId.x);
+  let base = row * uniforms.cols;`;
+
 export function rowKernel(layout: RowLayout): RowKernel {
   if (layout === 'subgroup') {
     const width = subgroupWidth();
@@ -202,12 +210,7 @@ export function rowKernel(layout: RowLayout): RowKernel {
       layout, workgroup: width, workgroups: (rows) => rows, stride: width,
       // Hoisted above tfjs's header when the module is compiled (tfjsInternals.ts hoistEnables).
       declarations: 'enable subgroups;',
-      header: `
-  let rowRaw = ${WORKGROUP_INDEX};
-  let valid = rowRaw < uniforms.rows;
-  let row = min(rowRaw, uniforms.rows - 1);
-  let tid = i32(localId.x);
-  let base = row * uniforms.cols;`,
+      header: ROW_PER_WORKGROUP_HEADER,
       sum: (value, out) => `let ${out} = subgroupAdd(${value});`,
       max: (value, out) => `let ${out} = subgroupMax(${value});`,
     };
@@ -232,12 +235,7 @@ export function rowKernel(layout: RowLayout): RowKernel {
   return {
     layout, workgroup: ROW_WORKGROUP, workgroups: (rows) => rows, stride: ROW_WORKGROUP,
     declarations: `var<workgroup> partial : array<f32, ${ROW_WORKGROUP}>;`,
-    header: `
-  let rowRaw = ${WORKGROUP_INDEX};
-  let valid = rowRaw < uniforms.rows;
-  let row = min(rowRaw, uniforms.rows - 1);
-  let tid = i32(localId.x);
-  let base = row * uniforms.cols;`,
+    header: ROW_PER_WORKGROUP_HEADER,
     sum: reduce(workgroupSum),
     max: reduce(workgroupMax),
   };
