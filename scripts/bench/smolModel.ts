@@ -9,6 +9,7 @@ import type { LlamaConfig } from '../../src/core/model/config';
 import { initialWeights } from '../../src/core/model/init';
 import { encodeSafetensorsHeader } from '../../src/core/checkpoint/safetensors';
 import { mulberry32 } from '../../src/core/rng';
+import { bytesToUnicode } from '../../src/core/tokenizer/byte';
 
 /** HuggingFaceTB/SmolLM2-135M's config.json, as the studio reads it (hfImport.ts configFromHf). */
 export const SMOLLM2_135M_HF = {
@@ -54,18 +55,6 @@ export const SMOLLM2_135M: LlamaConfig = {
 
 const SPECIAL_TOKENS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'];
 
-/** GPT-2's byte-to-unicode table: every byte as a printable character (the ByteLevel alphabet). */
-function byteAlphabet(): string[] {
-  const direct: number[] = [];
-  for (let b = 33; b <= 126; b++) direct.push(b);
-  for (let b = 161; b <= 172; b++) direct.push(b);
-  for (let b = 174; b <= 255; b++) direct.push(b);
-  const out: string[] = new Array(256);
-  let extra = 0;
-  for (let b = 0; b < 256; b++) out[b] = direct.includes(b) ? String.fromCharCode(b) : String.fromCharCode(256 + extra++);
-  return out;
-}
-
 /**
  * tokenizer.json of a byte-level BPE with `size` ids: the special tokens first (ids 0-2, as in
  * SmolLM2), the 256 byte symbols, then merges of two existing tokens into a new one, drawn with a
@@ -73,7 +62,7 @@ function byteAlphabet(): string[] {
  * build words of English letters that the pre-tokenizer's word splits can reach.
  */
 export function byteLevelBpe(size: number, seed = 1): { tokenizer: string; merges: number } {
-  const bytes = byteAlphabet();
+  const bytes = bytesToUnicode();
   const vocab: Record<string, number> = {};
   const tokens: string[] = [];
   const add = (t: string) => {
