@@ -10,6 +10,7 @@ import { MAIN, customOp, registerStudioKernel, runKernel, runProgram } from '../
 import { halfLoader, packHalf, type HalfMatrix } from './halfStorage';
 import { tiledMatMulKernel } from './tiled';
 import type { MatmulCandidate, MatmulShape } from '../../autotune/table';
+import { productLayout } from './layout';
 
 const MATMUL = 'StudioMatMul';
 const WORKGROUP = 64;
@@ -63,20 +64,12 @@ function register(): void {
     const storage: Storage = { halfA: attrs.aShape !== undefined, halfB: attrs.bShape !== undefined };
     const aShape = (attrs.aShape as number[] | undefined) ?? a.shape;
     const bShape = (attrs.bShape as number[] | undefined) ?? b.shape;
-    const [m, k] = transA ? [aShape[1], aShape[0]] : [aShape[0], aShape[1]];
-    const n = transB ? bShape[0] : bShape[1];
-    const kb = transB ? bShape[1] : bShape[0];
-    if (k !== kb) throw new Error(`matmul: inner sizes differ (${k} and ${kb})`);
+    const { m, n, uniforms } = productLayout(aShape, bShape, transA, transB, 'matmul');
     const { bm, bn } = BLOCK;
     const tiles = Math.ceil(m / bm) * Math.ceil(n / bn);
     return runProgram(backend, {
       key: `matmul${bm}x${bn}${storage.halfA ? '_ha' : ''}${storage.halfB ? '_hb' : ''}`, inputs: ['a', 'b'], outputShape: [m, n], workgroup: WORKGROUP, workgroups: Math.ceil(tiles / WORKGROUP),
-      uniforms: [
-        { name: 'm', type: 'i32', value: m }, { name: 'n', type: 'i32', value: n }, { name: 'k', type: 'i32', value: k },
-        // A(i, p) = a[i * aI + p * aP], B(p, j) = b[p * bP + j * bJ].
-        { name: 'aI', type: 'i32', value: transA ? 1 : k }, { name: 'aP', type: 'i32', value: transA ? m : 1 },
-        { name: 'bP', type: 'i32', value: transB ? 1 : n }, { name: 'bJ', type: 'i32', value: transB ? k : 1 },
-      ],
+      uniforms,
       code: blockedMatMul(bm, bn, storage),
     }, [a, b]);
   });

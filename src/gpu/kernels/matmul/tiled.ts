@@ -8,6 +8,7 @@
 // Reference: tf.matMul on the CPU backend; parity: ./parity.ts (checkMatmulTiledParity).
 import type * as tf from '@tensorflow/tfjs';
 import { MAIN, WORKGROUP_INDEX, registerStudioKernel, runKernel, runProgram } from '../program';
+import { productLayout } from './layout';
 
 const TILED = 'StudioMatMulTiled';
 /** Tile of C per workgroup (TM x TN), depth of a staged slice (TK), block of C per thread (4x4). */
@@ -69,19 +70,11 @@ function register(): void {
   registerStudioKernel(TILED, ({ a, b }, backend, attrs) => {
     const transA = attrs.transA as boolean;
     const transB = attrs.transB as boolean;
-    const [m, k] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
-    const n = transB ? b.shape[0] : b.shape[1];
-    const kb = transB ? b.shape[1] : b.shape[0];
-    if (k !== kb) throw new Error(`tiled matmul: inner sizes differ (${k} and ${kb})`);
+    const { m, n, uniforms } = productLayout(a.shape, b.shape, transA, transB, 'tiled matmul');
     return runProgram(backend, {
       key: `matmul_tiled_${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`, inputs: ['a', 'b'], outputShape: [m, n], workgroup: THREADS,
       workgroups: Math.ceil(m / TM) * Math.ceil(n / TN),
-      uniforms: [
-        { name: 'm', type: 'i32', value: m }, { name: 'n', type: 'i32', value: n }, { name: 'k', type: 'i32', value: k },
-        // A(i, p) = a[i * aI + p * aP], B(p, j) = b[p * bP + j * bJ].
-        { name: 'aI', type: 'i32', value: transA ? 1 : k }, { name: 'aP', type: 'i32', value: transA ? m : 1 },
-        { name: 'bP', type: 'i32', value: transB ? 1 : n }, { name: 'bJ', type: 'i32', value: transB ? k : 1 },
-      ],
+      uniforms,
       code: tiledMatMul(transA, transB),
     }, [a, b]);
   });
