@@ -2,7 +2,7 @@
 // kernel at the base-1m model's shapes (512 tokens per pass), every candidate passes its parity
 // check, the choice per shape is the fastest measured in that run, the choices survive a reload
 // without re-timing, and training with the tuned choice gives the stock path's losses. The
-// choice is really applied: a step's programs are those of the chosen candidates.
+// choice is really applied: a step's programs are those of the chosen candidates (matmul and attention).
 import { expect, test } from '@playwright/test';
 import { openStudio, showView, TINY_CONFIG, watchConsole } from './helpers';
 
@@ -26,10 +26,10 @@ test('tuning times every candidate, chooses the fastest that passes parity, keep
   expect(before.features.subgroups).toBe(true);
   expect(report.unavailable).toEqual([]);
   // Every candidate of every tuned kernel passed parity on this device.
-  expect(report.parity.map((p) => p.kernel).sort()).toEqual(['cross-entropy:subgroup', 'cross-entropy:thread', 'cross-entropy:workgroup', 'matmul:blocked', 'matmul:tfjs', 'matmul:tiled', 'rmsnorm:subgroup', 'rmsnorm:thread', 'rmsnorm:workgroup']);
+  expect(report.parity.map((p) => p.kernel).sort()).toEqual(['attention:fused', 'attention:tfjs', 'cross-entropy:subgroup', 'cross-entropy:thread', 'cross-entropy:workgroup', 'matmul:blocked', 'matmul:tfjs', 'matmul:tiled', 'rmsnorm:subgroup', 'rmsnorm:thread', 'rmsnorm:workgroup']);
   for (const p of report.parity) expect(p.ok, `${p.kernel}: ${p.maxAbsDiff} > ${p.tolerance}`).toBe(true);
-  // base-1m at 512 tokens: 15 matmul products and the two row kernels, each timed now.
-  expect(report.entries).toHaveLength(17);
+  // base-1m at 512 tokens: 15 matmul products, the two row kernels and attention (4 x 128), each timed now.
+  expect(report.entries).toHaveLength(18);
   for (const e of report.entries) {
     expect(e.timedNow).toBe(true);
     const times = e.timings.map((t) => {
@@ -66,7 +66,7 @@ test('tuning times every candidate, chooses the fastest that passes parity, keep
   // The tiny model's shapes tuned, then the same training on the stock ops and with the choice.
   const run = await page.evaluate(async (config) => {
     const s = window.studio;
-    const tuned = await s.tuneKernels({ config, tokens: 4 * 32, reps: 3 });
+    const tuned = await s.tuneKernels({ config, tokens: 4 * 32, seqLen: 32, reps: 3 });
     const base = await s.createModel({ name: 'tuned base', config, seed: 3 });
     const losses: Record<string, number[]> = {};
     for (const mode of ['stock', 'studio'] as const) {
@@ -85,6 +85,30 @@ test('tuning times every candidate, chooses the fastest that passes parity, keep
   const chosen = new Set(run.tuned.entries.filter((e) => e.shape.kernel === 'matmul').map((e) => e.chosen));
   expect(run.programs.includes('StudioMatMulTiled')).toBe(chosen.has('tiled'));
   expect(run.programs.includes('StudioMatMul')).toBe(chosen.has('blocked'));
+  // And the chosen attention at the run's own shape (4 sequences of 32): ours, or tfjs's composed ops.
+  const attention = run.tuned.entries.find((e) => e.shape.kernel === 'attention');
+  expect(attention?.bucket).toBe('attention 4x32 4/2x8');
+  expect(run.programs.includes('StudioCausalAttention')).toBe(attention?.chosen === 'fused');
+
+  // Scoring tunes too where the policy says so: a validation loss at 3 windows of 16 tokens times
+  // that batch's shapes (buckets of 4 x 16 = 64 rows) before it scores; with the policy off it does not.
+  const scored = await page.evaluate(async (config) => {
+    const s = window.studio;
+    const id = await s.createModel({ name: 'scored', config, seed: 4 });
+    const buckets = async () => (await s.kernelTuning()).entries.map((e) => e.bucket);
+    await s.kernelTuning({ policy: 'off' });
+    await s.validationLoss(id, 'eng-brown', { seqLen: 16, maxTokens: 48 });
+    const off = await buckets();
+    await s.kernelTuning({ policy: 'on' });
+    const loss = await s.validationLoss(id, 'eng-brown', { seqLen: 16, maxTokens: 48 });
+    const on = await buckets();
+    await s.kernelTuning({ policy: 'auto' });
+    return { off, on, loss };
+  }, TINY_CONFIG);
+  expect(scored.off).not.toContain('attention 4x16 4/2x8');
+  expect(scored.on).toContain('attention 4x16 4/2x8');
+  expect(scored.on).toContain('rmsnorm 64x32');
+  expect(Number.isFinite(scored.loss)).toBe(true);
   expect(errors).toEqual([]);
 });
 
@@ -99,6 +123,7 @@ test('tuneKernels and kernelTuning refuse bad input by name; the GPU panel times
       { shapes: [{ kernel: 'conv' }] },
       { shapes: [{ kernel: 'matmul', m: 4, k: 4 }] },
       { shapes: [{ kernel: 'rmsnorm', rows: 4, cols: 4 }], tokens: 4 },
+      { tokens: 64, seqLen: 128 },
       { force: 'yes' },
       { speed: 1 },
     ];
@@ -110,11 +135,12 @@ test('tuneKernels and kernelTuning refuse bad input by name; the GPU panel times
   expect(refusals).toEqual([
     'tuneKernels: tokens must be an integer from 1 to 65536, got 0',
     'tuneKernels: shapes must be a non-empty list of {kernel, ...sizes}',
-    'shapes[0].kernel must be one of matmul, rmsnorm, cross-entropy, got "conv"',
+    'shapes[0].kernel must be one of matmul, rmsnorm, cross-entropy, attention, got "conv"',
     'shapes[0].n must be an integer from 1 to 65536, got undefined',
-    'tuneKernels: give shapes, or config and tokens, not both',
+    'tuneKernels: give shapes, or config and tokens (and seqLen), not both',
+    'tuneKernels: seqLen must be an integer from 1 to the 64 tokens per pass, got 128',
     'tuneKernels: force must be true or false, got "yes"',
-    'tuneKernels: unknown option(s) speed; allowed: shapes, config, tokens, force, reps',
+    'tuneKernels: unknown option(s) speed; allowed: shapes, config, tokens, seqLen, force, reps',
     'kernelTuning: policy must be one of auto, on, off, got "sometimes"',
   ]);
 

@@ -47,7 +47,7 @@ export interface GpuActions {
    * no choice yet (all of them with `force`); keeps the fastest that passes parity, per shape
    * bucket, in the worker's IndexedDB.
    */
-  tuneKernels(options?: { shapes?: unknown[]; config?: unknown; tokens?: number; force?: boolean; reps?: number }): Promise<TuneReport>;
+  tuneKernels(options?: { shapes?: unknown[]; config?: unknown; tokens?: number; seqLen?: number; force?: boolean; reps?: number }): Promise<TuneReport>;
   /**
    * The tuner's stored choices for this adapter and the device's features. `clear: true` forgets
    * the choices (the next tune re-times); `policy` ('auto' | 'on' | 'off') sets whether runs tune
@@ -140,19 +140,21 @@ export function createGpuActions(s: Services, cache: EngineCache, ready: () => P
     },
     checkKernelParity: () => s.engine.call('kernelParity', {}),
     async tuneKernels(options = {}) {
-      if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new Error('tuneKernels takes an options object {shapes?, config?, tokens?, force?, reps?}');
-      const { shapes, config, tokens, force, reps } = options;
-      const known = ['shapes', 'config', 'tokens', 'force', 'reps'];
+      if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new Error('tuneKernels takes an options object {shapes?, config?, tokens?, seqLen?, force?, reps?}');
+      const { shapes, config, tokens, seqLen, force, reps } = options;
+      const known = ['shapes', 'config', 'tokens', 'seqLen', 'force', 'reps'];
       const extra = Object.keys(options).filter((k) => !known.includes(k));
       if (extra.length) throw new Error(`tuneKernels: unknown option(s) ${extra.join(', ')}; allowed: ${known.join(', ')}`);
-      if (shapes !== undefined && (config !== undefined || tokens !== undefined)) throw new Error('tuneKernels: give shapes, or config and tokens, not both');
+      if (shapes !== undefined && (config !== undefined || tokens !== undefined || seqLen !== undefined)) throw new Error('tuneKernels: give shapes, or config and tokens (and seqLen), not both');
       if (shapes !== undefined && (!Array.isArray(shapes) || shapes.length === 0)) throw new Error('tuneKernels: shapes must be a non-empty list of {kernel, ...sizes}');
       if (tokens !== undefined && (!Number.isInteger(tokens) || tokens < 1 || tokens > MAX_TUNE_DIM)) throw new Error(`tuneKernels: tokens must be an integer from 1 to ${MAX_TUNE_DIM}, got ${JSON.stringify(tokens)}`);
+      const passTokens = tokens ?? 512;
+      if (seqLen !== undefined && (!Number.isInteger(seqLen) || seqLen < 1 || seqLen > passTokens)) throw new Error(`tuneKernels: seqLen must be an integer from 1 to the ${passTokens} tokens per pass, got ${JSON.stringify(seqLen)}`);
       if (force !== undefined && typeof force !== 'boolean') throw new Error(`tuneKernels: force must be true or false, got ${JSON.stringify(force)}`);
       if (reps !== undefined && (!Number.isInteger(reps) || reps < 1 || reps > 50)) throw new Error(`tuneKernels: reps must be an integer from 1 to 50, got ${JSON.stringify(reps)}`);
       const checked = shapes?.map((x, i) => validateTuneShape(x, `shapes[${i}]`));
       const model = checked ? undefined : validateConfig(config ?? MODEL_PRESETS.find((p) => p.id === 'base-1m')!.config);
-      return s.engine.call('tuneKernels', { shapes: checked, config: model, tokens: checked ? undefined : tokens ?? 512, force, reps });
+      return s.engine.call('tuneKernels', { shapes: checked, config: model, tokens: checked ? undefined : passTokens, seqLen: checked ? undefined : seqLen, force, reps });
     },
     async kernelTuning(options = {}) {
       const { clear, policy } = options;

@@ -1,7 +1,7 @@
 // Timing the tuned kernels' candidates on the active WebGPU device at the model's own shapes, and
 // checking each candidate's parity against the CPU reference first (a candidate that fails it on
 // this device is never chosen). Each timing is one call of the candidate (a matmul product; a row
-// kernel's forward and backward pass) under tfjs's profiler: the summed GPU timestamps of its
+// kernel's or attention's forward and backward pass) under tfjs's profiler: the summed GPU timestamps of its
 // programs where the device has timestamp-query, else the wall time to the read-back of its
 // result. A warm-up call compiles the pipelines; the median of the repetitions is the time.
 // The choice among the times is ./table.ts (pure).
@@ -16,7 +16,9 @@ import { rmsNormKernel } from '../kernels/rmsNorm/rmsNorm';
 import { checkTargetLogProbsParity } from '../kernels/crossEntropy/parity';
 import { targetLogProbsKernel } from '../kernels/crossEntropy/targetLogProbs';
 import type { RowLayout } from '../kernels/program';
-import { median, TUNED_KERNELS, type CandidateTiming, type MatmulCandidate, type TuneShape, type TunedKernel } from './table';
+import { attentionBy } from '../kernels/attention/candidates';
+import { checkAttentionCandidateParity } from '../kernels/attention/parity';
+import { median, TUNED_KERNELS, type AttentionCandidate, type CandidateTiming, type MatmulCandidate, type TuneShape, type TunedKernel } from './table';
 
 /** Why a candidate cannot run on this device, or undefined where it can. */
 export function unavailable(kernel: TunedKernel, candidate: string): string | undefined {
@@ -28,6 +30,7 @@ export function unavailable(kernel: TunedKernel, candidate: string): string | un
 export function candidateParity(kernel: TunedKernel, candidate: string): Promise<KernelParity> {
   const name = `${kernel}:${candidate}`;
   if (kernel === 'matmul') return checkMatmulCandidateParity(candidate as MatmulCandidate);
+  if (kernel === 'attention') return checkAttentionCandidateParity(candidate as AttentionCandidate);
   if (kernel === 'rmsnorm') return checkRmsNormParity([candidate as RowLayout], name);
   return checkTargetLogProbsParity([candidate as RowLayout], name);
 }
@@ -47,6 +50,16 @@ function runner(shape: TuneShape, candidate: string): { run: () => tf.Tensor[]; 
     const a = tf.tensor2d(random(m * k, 1), transA ? [k, m] : [m, k]);
     const b = tf.tensor2d(random(k * n, 2), transB ? [n, k] : [k, n]);
     return { run: () => [productBy(candidate as MatmulCandidate, a, b, transA, transB)], inputs: [a, b] };
+  }
+  if (shape.kernel === 'attention') {
+    const { batch, seqLen, queryHeads, kvHeads, headDim } = shape;
+    const q = tf.tensor4d(random(batch * seqLen * queryHeads * headDim, 9), [batch, seqLen, queryHeads, headDim]);
+    const k = tf.tensor4d(random(batch * seqLen * kvHeads * headDim, 10), [batch, seqLen, kvHeads, headDim]);
+    const v = tf.tensor4d(random(batch * seqLen * kvHeads * headDim, 11), [batch, seqLen, kvHeads, headDim]);
+    const dy = tf.tensor4d(random(batch * seqLen * queryHeads * headDim, 12), [batch, seqLen, queryHeads, headDim]);
+    const attention = attentionBy(candidate as AttentionCandidate);
+    const grads = tf.grads((qi: tf.Tensor, ki: tf.Tensor, vi: tf.Tensor) => tf.sum(tf.mul(attention(qi as tf.Tensor4D, ki as tf.Tensor4D, vi as tf.Tensor4D), dy)));
+    return { run: () => grads([q, k, v]), inputs: [q, k, v, dy] };
   }
   const { rows, cols } = shape;
   const layout = candidate as RowLayout;

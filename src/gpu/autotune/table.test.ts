@@ -71,25 +71,39 @@ describe('shapes', () => {
     expect(shapeBucket({ kernel: 'cross-entropy', rows: 3, cols: 259 })).toBe('cross-entropy 4x320');
   });
 
-  it("are a linear layer's three products and a pass's row kernels", () => {
+  it("are a linear layer's three products, a pass's row kernels and its attention", () => {
     expect(linearProducts(512, 128, 384).map((s) => [s.m, s.k, s.n, s.transA, s.transB])).toEqual([[512, 128, 384, false, true], [512, 384, 128, false, false], [384, 512, 128, true, false]]);
     const base = MODEL_PRESETS.find((p) => p.id === 'base-1m')!.config;
     const shapes = modelShapes(base, 512);
     // q/o (128 -> 128), k/v (128 -> 64), gate/up (128 -> 384), down (384 -> 128), head (128 -> 259):
-    // 5 distinct layers, 3 products each, all in distinct buckets; then RMSNorm and cross-entropy.
+    // 5 distinct layers, 3 products each, all in distinct buckets; then RMSNorm, cross-entropy and
+    // attention (512 tokens as 4 sequences of the default 128; 4 query heads on 2 KV heads of 32).
     expect(shapes.filter((s) => s.kernel === 'matmul')).toHaveLength(15);
-    expect(new Set(shapes.map(shapeBucket)).size).toBe(17);
-    expect(shapes.filter((s) => s.kernel !== 'matmul')).toEqual([{ kernel: 'rmsnorm', rows: 512, cols: 128 }, { kernel: 'cross-entropy', rows: 512, cols: 259 }]);
+    expect(new Set(shapes.map(shapeBucket)).size).toBe(18);
+    expect(shapes.filter((s) => s.kernel !== 'matmul')).toEqual([
+      { kernel: 'rmsnorm', rows: 512, cols: 128 },
+      { kernel: 'cross-entropy', rows: 512, cols: 259 },
+      { kernel: 'attention', batch: 4, seqLen: 128, queryHeads: 4, kvHeads: 2, headDim: 32 },
+    ]);
+    // A pass of 2 x 64 tokens; one sequence shorter than the default length; the bucket keeps heads exactly.
+    expect(modelShapes(base, 128, 64).at(-1)).toEqual({ kernel: 'attention', batch: 2, seqLen: 64, queryHeads: 4, kvHeads: 2, headDim: 32 });
+    expect(modelShapes(base, 32).at(-1)).toMatchObject({ batch: 1, seqLen: 32 });
+    expect(shapeBucket({ kernel: 'attention', batch: 3, seqLen: 100, queryHeads: 9, kvHeads: 3, headDim: 64 })).toBe('attention 4x128 9/3x64');
     expect(shapes).toContainEqual({ kernel: 'matmul', m: 512, k: 128, n: 384, transA: false, transB: true });
     expect(shapes).toContainEqual({ kernel: 'matmul', m: 384, k: 512, n: 128, transA: true, transB: false });
   });
 
   it('refuses bad shapes naming the field and what is allowed', () => {
     expect(validateTuneShape({ kernel: 'matmul', m: 4, k: 5, n: 6 })).toEqual({ kernel: 'matmul', m: 4, k: 5, n: 6, transA: false, transB: false });
-    expect(() => validateTuneShape({ kernel: 'conv', m: 1 }, 'shapes[0]')).toThrow('shapes[0].kernel must be one of matmul, rmsnorm, cross-entropy, got "conv"');
+    expect(() => validateTuneShape({ kernel: 'conv', m: 1 }, 'shapes[0]')).toThrow('shapes[0].kernel must be one of matmul, rmsnorm, cross-entropy, attention, got "conv"');
     expect(() => validateTuneShape({ kernel: 'matmul', m: 0, k: 5, n: 6 })).toThrow('shape.m must be an integer from 1 to 65536, got 0');
     expect(() => validateTuneShape({ kernel: 'matmul', m: 4, k: 5, n: 6, transB: 'yes' })).toThrow('shape.transB must be true or false, got "yes"');
-    expect(() => validateTuneShape({ kernel: 'rmsnorm', rows: 4, cols: 5, m: 3 })).toThrow('shape has unknown field(s) m; a rmsnorm shape has kernel, rows, cols');
+    expect(() => validateTuneShape({ kernel: 'rmsnorm', rows: 4, cols: 5, m: 3 })).toThrow('shape has unknown field(s) m; rmsnorm shapes have kernel, rows, cols');
+    expect(validateTuneShape({ kernel: 'attention', batch: 2, seqLen: 64, queryHeads: 9, kvHeads: 3, headDim: 64 })).toEqual({ kernel: 'attention', batch: 2, seqLen: 64, queryHeads: 9, kvHeads: 3, headDim: 64 });
+    expect(() => validateTuneShape({ kernel: 'attention', batch: 2, seqLen: 64, queryHeads: 9, kvHeads: 2, headDim: 64 })).toThrow('shape.queryHeads (9) must be a multiple of shape.kvHeads (2): each KV head serves the same number of query heads');
+    expect(() => validateTuneShape({ kernel: 'attention', batch: 2, seqLen: 64, queryHeads: 4, kvHeads: 2, headDim: 512 })).toThrow('shape.headDim must be at most 256, got 512');
+    expect(() => validateTuneShape({ kernel: 'attention', batch: 2, seqLen: 64, queryHeads: 4, headDim: 32 })).toThrow('shape.kvHeads must be an integer from 1 to 65536, got undefined');
+    expect(() => validateTuneShape({ kernel: 'attention', rows: 4, cols: 5 })).toThrow('shape has unknown field(s) rows, cols; attention shapes have kernel, batch, seqLen, queryHeads, kvHeads, headDim');
     expect(() => validateTuneShape([1, 2])).toThrow('shape must be an object {kernel, ...sizes}, got [1,2]');
   });
 });

@@ -11,16 +11,22 @@ import type { LlamaConfig } from '../../core/model/config';
  * our register-blocked kernel, our tiled kernel with workgroup memory, or tfjs's own matMul.
  * rmsnorm and cross-entropy: the row kernels' layouts (program.ts RowLayout), 'subgroup' only
  * where the device has the subgroups feature.
+ * attention: causal grouped-query attention, forward and backward, by our fused kernel (online
+ * softmax, no (B, heads, T, T) score matrix: attention/causalAttention.ts) or tfjs's composed ops
+ * (two batched matMuls and a softmax over the materialized scores: core/model/kernels.ts), which
+ * on hardware can win at short sequences, where its matMuls use the whole GPU.
  */
 export const TUNED_KERNELS = {
   matmul: ['blocked', 'tiled', 'tfjs'],
   rmsnorm: ['workgroup', 'thread', 'subgroup'],
   'cross-entropy': ['workgroup', 'thread', 'subgroup'],
+  attention: ['fused', 'tfjs'],
 } as const;
 
 export type TunedKernel = keyof typeof TUNED_KERNELS;
 export type MatmulCandidate = (typeof TUNED_KERNELS)['matmul'][number];
 export type RowCandidate = (typeof TUNED_KERNELS)['rmsnorm'][number];
+export type AttentionCandidate = (typeof TUNED_KERNELS)['attention'][number];
 
 /** A product op(A) op(B), op(A) (m, k), op(B) (k, n), transposes as the linear layer runs them. */
 export interface MatmulShape {
@@ -39,7 +45,22 @@ export interface RowShape {
   cols: number;
 }
 
-export type TuneShape = MatmulShape | RowShape;
+/** Attention over q (batch, seqLen, queryHeads, headDim) and k, v (batch, seqLen, kvHeads, headDim). */
+export interface AttentionShape {
+  kernel: 'attention';
+  batch: number;
+  seqLen: number;
+  queryHeads: number;
+  kvHeads: number;
+  headDim: number;
+}
+
+export type TuneShape = MatmulShape | RowShape | AttentionShape;
+
+/** The attention shape of q, k tensors (B, T, heads, hd) as the model passes them. */
+export function attentionShapeOf(q: readonly number[], k: readonly number[]): AttentionShape {
+  return { kernel: 'attention', batch: q[0], seqLen: q[1], queryHeads: q[2], kvHeads: k[2], headDim: q[3] };
+}
 
 /** One candidate's measurement at one shape. */
 export interface CandidateTiming {
@@ -83,6 +104,8 @@ export function bucketSize(d: number): number {
 /** The key a shape's choice is stored under: its kernel, transposes and bucketed sizes. */
 export function shapeBucket(s: TuneShape): string {
   if (s.kernel === 'matmul') return `matmul ${s.transA ? 'T' : 'N'}${s.transB ? 'T' : 'N'} ${bucketSize(s.m)}x${bucketSize(s.k)}x${bucketSize(s.n)}`;
+  // Heads and head size exactly: they are constants of our shader and fix its register arrays.
+  if (s.kernel === 'attention') return `attention ${bucketSize(s.batch)}x${bucketSize(s.seqLen)} ${s.queryHeads}/${s.kvHeads}x${s.headDim}`;
   return `${s.kernel} ${bucketSize(s.rows)}x${bucketSize(s.cols)}`;
 }
 
@@ -116,8 +139,17 @@ export function linearProducts(tokens: number, inSize: number, out: number): Mat
   ];
 }
 
-/** Every tuned kernel's shapes in a training step of `config` at `tokens` tokens, each bucket once. */
-export function modelShapes(config: LlamaConfig, tokens: number): TuneShape[] {
+/**
+ * The sequence length a tuning request at `tokens` tokens per pass assumes when none is given:
+ * 128 (the presets' usual training length), or the whole pass when it is shorter.
+ */
+export const defaultTuneSeqLen = (tokens: number): number => Math.min(tokens, 128);
+
+/**
+ * Every tuned kernel's shapes in a training step of `config` at `tokens` tokens per pass, in
+ * sequences of `seqLen` (attention's shape: tokens / seqLen sequences, at least one), each bucket once.
+ */
+export function modelShapes(config: LlamaConfig, tokens: number, seqLen = defaultTuneSeqLen(tokens)): TuneShape[] {
   const d = config.hidden_size;
   const kv = (d / config.num_attention_heads) * config.num_key_value_heads;
   const f = config.intermediate_size;
@@ -126,6 +158,7 @@ export function modelShapes(config: LlamaConfig, tokens: number): TuneShape[] {
     ...layers.flatMap(([i, o]) => linearProducts(tokens, i, o)),
     { kernel: 'rmsnorm', rows: tokens, cols: d },
     { kernel: 'cross-entropy', rows: tokens, cols: config.vocab_size },
+    { kernel: 'attention', batch: Math.max(1, Math.round(tokens / seqLen)), seqLen, queryHeads: config.num_attention_heads, kvHeads: config.num_key_value_heads, headDim: d / config.num_attention_heads },
   ];
   return KernelTuning.forAdapter('').untimed(shapes);
 }
@@ -138,18 +171,32 @@ const dim = (v: unknown, what: string): number => {
   return v as number;
 };
 
-/** A shape from a request, checked: {kernel: 'matmul', m, k, n, transA?, transB?} or {kernel: 'rmsnorm' | 'cross-entropy', rows, cols}. */
+/** The largest head size a tuning request may name (our attention keeps a head's row in registers). */
+export const MAX_TUNE_HEAD_DIM = 256;
+
+const ATTENTION_FIELDS = ['kernel', 'batch', 'seqLen', 'queryHeads', 'kvHeads', 'headDim'];
+
+/**
+ * A shape from a request, checked: {kernel: 'matmul', m, k, n, transA?, transB?},
+ * {kernel: 'rmsnorm' | 'cross-entropy', rows, cols} or {kernel: 'attention', batch, seqLen, queryHeads, kvHeads, headDim}.
+ */
 export function validateTuneShape(raw: unknown, where = 'shape'): TuneShape {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${where} must be an object {kernel, ...sizes}, got ${JSON.stringify(raw)}`);
   const r = raw as Record<string, unknown>;
   const kernels = Object.keys(TUNED_KERNELS);
   if (!kernels.includes(r.kernel as string)) throw new Error(`${where}.kernel must be one of ${kernels.join(', ')}, got ${JSON.stringify(r.kernel)}`);
-  const allowed = r.kernel === 'matmul' ? ['kernel', 'm', 'k', 'n', 'transA', 'transB'] : ['kernel', 'rows', 'cols'];
+  const allowed = r.kernel === 'matmul' ? ['kernel', 'm', 'k', 'n', 'transA', 'transB'] : r.kernel === 'attention' ? ATTENTION_FIELDS : ['kernel', 'rows', 'cols'];
   const extra = Object.keys(r).filter((k) => !allowed.includes(k));
-  if (extra.length) throw new Error(`${where} has unknown field(s) ${extra.join(', ')}; a ${r.kernel} shape has ${allowed.join(', ')}`);
+  if (extra.length) throw new Error(`${where} has unknown field(s) ${extra.join(', ')}; ${r.kernel} shapes have ${allowed.join(', ')}`);
   if (r.kernel === 'matmul') {
     for (const t of ['transA', 'transB']) if (r[t] !== undefined && typeof r[t] !== 'boolean') throw new Error(`${where}.${t} must be true or false, got ${JSON.stringify(r[t])}`);
     return { kernel: 'matmul', m: dim(r.m, `${where}.m`), k: dim(r.k, `${where}.k`), n: dim(r.n, `${where}.n`), transA: r.transA === true, transB: r.transB === true };
+  }
+  if (r.kernel === 'attention') {
+    const shape: AttentionShape = { kernel: 'attention', batch: dim(r.batch, `${where}.batch`), seqLen: dim(r.seqLen, `${where}.seqLen`), queryHeads: dim(r.queryHeads, `${where}.queryHeads`), kvHeads: dim(r.kvHeads, `${where}.kvHeads`), headDim: dim(r.headDim, `${where}.headDim`) };
+    if (shape.queryHeads % shape.kvHeads) throw new Error(`${where}.queryHeads (${shape.queryHeads}) must be a multiple of ${where}.kvHeads (${shape.kvHeads}): each KV head serves the same number of query heads`);
+    if (shape.headDim > MAX_TUNE_HEAD_DIM) throw new Error(`${where}.headDim must be at most ${MAX_TUNE_HEAD_DIM}, got ${shape.headDim}`);
+    return shape;
   }
   return { kernel: r.kernel as RowShape['kernel'], rows: dim(r.rows, `${where}.rows`), cols: dim(r.cols, `${where}.cols`) };
 }

@@ -2,6 +2,7 @@
 // measured time (GPU timestamps or wall time), whether it passed parity here, and the one chosen.
 // Timing a preset's shapes (512 tokens per pass) fills the table; re-timing forces every shape.
 import { useEffect, useState } from 'react';
+import { defaultTuneSeqLen } from '../../gpu/autotune/table';
 import type { StudioApi } from '../../state/studio';
 import { report } from '../shared/report';
 import { useStudioApi } from '../shared/studioContext';
@@ -10,6 +11,15 @@ type Tuning = Awaited<ReturnType<StudioApi['kernelTuning']>>;
 type Policy = Tuning['policy'];
 
 const TOKENS = 512;
+
+type Shape = Tuning['entries'][number]['shape'];
+
+/** A shape as timed: a product's m×k×n, a row kernel's rows×cols, attention's sequences×length and heads. */
+function shapeText(s: Shape): string {
+  if (s.kernel === 'matmul') return `${s.m}×${s.k}×${s.n}`;
+  if (s.kernel === 'attention') return `${s.batch}×${s.seqLen} tokens, ${s.queryHeads}/${s.kvHeads} heads of ${s.headDim}`;
+  return `${s.rows}×${s.cols}`;
+}
 
 export function TuningPanel() {
   const studio = useStudioApi();
@@ -49,7 +59,7 @@ export function TuningPanel() {
         <select aria-label="model whose shapes to time" data-testid="tuning-preset" value={presetId} onChange={(e) => setPresetId(e.target.value)}>
           {presets.map((p) => <option key={p.id} value={p.id}>{p.id}</option>)}
         </select>
-        <button data-testid="tuning-run" disabled={busy || !gpu} onClick={() => void tune(false)}>{busy ? 'timing…' : `Time the candidates (${TOKENS} tokens)`}</button>
+        <button data-testid="tuning-run" disabled={busy || !gpu} onClick={() => void tune(false)}>{busy ? 'timing…' : `Time the candidates (${TOKENS} tokens, sequences of ${defaultTuneSeqLen(TOKENS)})`}</button>
         <button data-testid="tuning-force" disabled={busy || !gpu} onClick={() => void tune(true)}>Re-time</button>
         <label>runs tune first{' '}
           <select data-testid="tuning-policy" value={tuning.policy} disabled={busy || !gpu} onChange={(e) => void setPolicy(e.target.value as Policy)}>
@@ -68,7 +78,7 @@ export function TuningPanel() {
             {tuning.entries.map((e) => (
               <tr key={e.bucket} data-bucket={e.bucket} data-chosen={e.chosen}>
                 <th>{e.bucket}</th>
-                <td>{e.shape.kernel === 'matmul' ? `${e.shape.m}×${e.shape.k}×${e.shape.n}` : `${e.shape.rows}×${e.shape.cols}`}</td>
+                <td>{shapeText(e.shape)}</td>
                 <td style={{ textAlign: 'left' }}>
                   {e.timings.map((t) => (
                     <span key={t.candidate} data-candidate={t.candidate} className={t.candidate === e.chosen ? '' : 'muted'} title={t.error ?? (!t.parityOk ? 'failed parity on this device' : t.cut ? 'timed once: that call already took 4× the best' : `${t.timer} time`)}>

@@ -1,12 +1,14 @@
 // Scoring a loaded model: per-text log-probabilities, token counts, validation loss on a corpus,
 // and the evaluation a training run does between steps (watched corpora and minimal-pair suites).
-import { continuationTokens, scoreTexts, validationLoss } from '../../core/eval/score';
+import { continuationTokens, rowsPerBatch, scoreTexts, validationLoss } from '../../core/eval/score';
+import { trainingFlopsPerToken } from '../../core/model/weights';
 import { pairAccuracy, samplePairs, type PairRule } from '../../core/eval/minimalPairs';
 import type { MinimalPair } from '../../core/eval/suites/types';
 import type { Evaluation } from '../../core/train/loop';
 import { corpusSample } from '../../core/train/samples';
 import type { Trainer } from '../../core/train/trainer';
 import type { Engine, Handlers, LoadedModel } from '../engine';
+import { tuneForRun } from './gpu';
 
 export interface EvaluateRequests {
   /** Pairs for evaluation while training, scored by `rule` (lm-eval's rule for the suite's format). */
@@ -36,6 +38,11 @@ export function evaluateService(engine: Engine): Handlers<EvaluateRequests> {
 
     async validationLoss(a) {
       const m = engine.model(a.modelId);
+      // A scoring batch's shapes not yet timed on this adapter are, where the tuning policy says
+      // so: its forward products and attention are those of a training pass of the same shape.
+      const rows = Math.min(rowsPerBatch(m, a.seqLen), Math.max(1, Math.ceil(a.maxTokens / a.seqLen)));
+      const tokens = rows * a.seqLen;
+      await tuneForRun(engine, m.config, tokens, a.seqLen, (trainingFlopsPerToken(m.config, a.seqLen) / 3) * tokens);
       return validationLoss(m, m.tokenizer.bos, engine.corpus(a.corpusId, m).valid, { seqLen: a.seqLen, maxTokens: a.maxTokens }, engine.kernels);
     },
   };

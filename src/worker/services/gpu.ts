@@ -47,7 +47,7 @@ export interface GpuRequests {
    * at `tokens` tokens) where the adapter's table has no choice yet (every shape with `force`),
    * keeps the fastest that passes parity, stores the table.
    */
-  tuneKernels: { args: { shapes?: TuneShape[]; config?: LlamaConfig; tokens?: number; force?: boolean; reps?: number }; result: TuneReport };
+  tuneKernels: { args: { shapes?: TuneShape[]; config?: LlamaConfig; tokens?: number; seqLen?: number; force?: boolean; reps?: number }; result: TuneReport };
   /** The tuner's table for the started adapter (empty on the CPU backend); clears it, sets when runs tune first. */
   kernelTuning: { args: { clear?: boolean; policy?: AutotunePolicy }; result: KernelTuningStatus };
 }
@@ -72,10 +72,10 @@ export function rebuildKernels(engine: Engine): void {
   engine.kernels = buildKernels(engine.target, engine.choice, engine.tuner?.loaded);
 }
 
-/** Tunes a run's shapes before it starts where the policy says so (runs of `tokens` tokens per pass doing `flops`). */
-export async function tuneForRun(engine: Engine, config: LlamaConfig, tokens: number, flops: number): Promise<void> {
+/** Tunes a run's shapes before it starts where the policy says so (runs of `tokens` tokens per pass in sequences of `seqLen`, doing `flops`). */
+export async function tuneForRun(engine: Engine, config: LlamaConfig, tokens: number, seqLen: number, flops: number): Promise<void> {
   if (!engine.tuner || engine.choice.mode !== 'studio' || !engine.tuner.wants(flops)) return;
-  const report = await engine.tuner.tune(modelShapes(config, tokens));
+  const report = await engine.tuner.tune(modelShapes(config, tokens, seqLen));
   if (report.entries.some((e) => e.timedNow)) rebuildKernels(engine);
 }
 
@@ -115,7 +115,7 @@ export function gpuService(engine: Engine): Handlers<GpuRequests> {
     tuneKernels: engine.exclusive('tuning kernels', async (a) => {
       const tuner = engine.tuner;
       if (!tuner) throw new Error(`kernel tuning needs the webgpu backend, but tfjs runs on ${engine.target.backend}`);
-      const shapes = a.shapes ?? (a.config ? modelShapes(a.config, a.tokens ?? 512) : []);
+      const shapes = a.shapes ?? (a.config ? modelShapes(a.config, a.tokens ?? 512, a.seqLen) : []);
       const report = await tuner.tune(shapes, a.force ?? false, a.reps ?? 5);
       rebuildKernels(engine);
       return report;

@@ -44,7 +44,7 @@ export function trainService(engine: Engine): Handlers<TrainRequests> {
       const sampler = new MixtureSampler(sources, s.batchSize, s.seqLen, s.seed, m.tokenizer.bos);
       // A pass's shapes not yet timed on this adapter are, where the tuning policy says so.
       const passTokens = (s.microBatch || s.batchSize) * s.seqLen;
-      await tuneForRun(engine, m.config, passTokens, trainingFlopsPerToken(m.config, s.seqLen) * passTokens);
+      await tuneForRun(engine, m.config, passTokens, s.seqLen, trainingFlopsPerToken(m.config, s.seqLen) * passTokens);
       // The run keeps the kernels it started with; a later choice applies to later runs.
       const trainer = new Trainer(m.config, m.params, s, sampler, engine.kernels, a.trainable);
       if (a.resume) {
