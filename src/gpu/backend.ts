@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendInfo, BackendName } from './types';
 import { prepareWasm, wasmFeatures, wasmStartFailure } from './wasm/setup';
+import { resolveBackend } from './backendChoice';
 import { type DeviceLimitsMode, gpuDevice, registerStudioWebGpu, requestDeviceLimits, submitEveryProgram } from './tfjsInternals';
 
 async function probeWebGpu(): Promise<{ adapter?: string; error?: string }> {
@@ -37,18 +38,9 @@ export async function startBackend(wanted: BackendName | 'auto', options: StartO
   requestDeviceLimits(options.limits ?? 'adapter');
   const probe = await probeWebGpu();
   const webgpuAvailable = probe.adapter !== undefined;
-  if (wanted === 'webgpu' && !webgpuAvailable) throw new Error(`WebGPU is not available: ${probe.error}`);
-  let name: BackendName = wanted === 'auto' ? (webgpuAvailable ? 'webgpu' : 'wasm') : wanted;
-  let wasmError: string | undefined;
   submitEveryProgram();
   registerStudioWebGpu();
-  if (!(await switchTo(name))) {
-    if (name !== 'wasm') throw new Error(`the tfjs ${name} backend failed to start`);
-    wasmError = await wasmStartFailure();
-    if (wanted === 'wasm') throw new Error(wasmError);
-    name = 'cpu';
-    if (!(await switchTo(name))) throw new Error(`the tfjs cpu backend failed to start (after wasm: ${wasmError})`);
-  }
+  const { name, wasmError } = await resolveBackend(wanted, webgpuAvailable, probe.error, { switchTo, wasmFailure: wasmStartFailure });
   await tf.ready();
   const limits: Pick<BackendInfo, 'limits'> = name === 'webgpu' ? deviceLimits() : {};
   const bindingLimit = bindingLimitOf(limits.limits, options.maxBindingBytes);
