@@ -109,7 +109,7 @@ export class StudioPage {
       const timeout = (e as { timeout?: boolean }).timeout === true;
       const outcome = { status: timeout ? ('timeout' as const) : ('error' as const), seconds: seconds(), message: firstLine(e), ...pageErrors() };
       console.log(`${label}: ${outcome.status} after ${outcome.seconds} s: ${outcome.message}`);
-      await this.recover(timeout || this.page.isClosed());
+      await this.recover(timeout || this.page.isClosed() || deviceGone(outcome.message));
       return outcome;
     } finally {
       clearTimeout(timer);
@@ -127,9 +127,27 @@ export class StudioPage {
     await this.reopen();
   }
 
+  /**
+   * A fresh tab: nothing loaded in its engine, the same backend and kernels, the same storage.
+   * For a measurement that should not share the GPU with what earlier ones left resident.
+   */
+  async fresh(): Promise<void> {
+    await this.recover(true);
+  }
+
   async close(): Promise<void> {
     await this.context.close().catch(() => undefined);
   }
+}
+
+/**
+ * Whether an error says the page's WebGPU device or instance is gone: the page still answers, but
+ * every later GPU call would fail the same way, so it is replaced. Chromium words it "A valid
+ * external Instance reference no longer exists" (the GPU process dropped the instance: on
+ * SwiftShader after gigabytes of buffers) or as a lost device.
+ */
+export function deviceGone(message: string): boolean {
+  return /Instance reference no longer exists|device (was |is )?lost|GPUDevice.*destroyed/i.test(message);
 }
 
 /** An error's first line, for a table cell (a stack or a page's long message stays in the log). */

@@ -204,8 +204,15 @@ export async function runScale(o: ScaleOptions): Promise<void> {
   const final = await studio.measure('135M storage', 60, (page) => storage(page));
   record('storage', final, (s) => storageMB(s));
 
-  // The slope's smaller sizes (the 135M point is the profile above).
-  for (const s of SLOPE) log.add('slope', slopeRow(s.id, s.config, await profileStep(studio, s.id, s.config, LIMITS.slope)));
+  // The slope's smaller sizes (the 135M point is the profile above), in a fresh tab: the 135M
+  // stages leave gigabytes resident in the engine (the import, the trained copy, the merge), and
+  // next to them SwiftShader's GPU process once dropped its WebGPU instance at the 50M step.
+  await studio.fresh();
+  for (const s of SLOPE) {
+    const profiled = await profileStep(studio, s.id, s.config, LIMITS.slope);
+    log.add('slope', slopeRow(s.id, s.config, profiled));
+    if (profiled.status !== 'ok') log.fail(`slope ${s.id}`, profiled);
+  }
   const rows = (log.sections.slope ?? []) as Record<string, unknown>[];
   console.table(rows.map(({ id, parameters, status, stepSeconds, tokensPerSec, measuredPeakMB, plannedPeakMB, plannedOverMeasured }) => ({ id, parameters, status, stepSeconds, tokensPerSec, measuredPeakMB, plannedPeakMB, plannedOverMeasured })));
 }
