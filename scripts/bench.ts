@@ -22,6 +22,7 @@ import { chromiumArgs, chromiumPath } from './browser';
 import { freePort, type GroupServer, nodeWithLifeline, ServeError, startServer, tolerateClosedPipes, viteBin } from './serve';
 import { BenchLog, firstLine, StudioPage } from './bench/harness';
 import { runScale } from './bench/scale';
+import { compareBackends } from './bench/compare';
 import { MODEL_PRESETS } from '../src/core/model/config';
 import { countParameters, trainingFlopsPerToken } from '../src/core/model/weights';
 import type { LlamaConfig } from '../src/core/model/config';
@@ -301,6 +302,7 @@ async function runThroughput(studio: StudioPage, log: BenchLog, o: ThroughputOpt
       else failed('scoring', { config: scored.id, kernels, pairs: size.pairs }, r, scoreLabel);
     }
   }
+  compareBackends(log, rows());
   const merges = (log.sections.merges ?? []) as Record<string, unknown>[];
   if (merges.length) console.table(merges.map((m) => (m.status === 'ok' ? { ...m, ms: Number((m.ms as number).toFixed(2)), GBps: Number((m.GBps as number).toPrecision(3)) } : m)));
   if (log.sections.scoring?.length) console.table(log.sections.scoring);
