@@ -80,12 +80,17 @@ export function emptyBatch(batchSize: number, seqLen: number): Batch {
   return { inputs: new Int32Array(n), targets: new Int32Array(n), mask: new Float32Array(n), batchSize, seqLen };
 }
 
+/** How many windows evaluationWindows takes: maxTokens' worth, at least one, at most the text's. */
+export function evaluationWindowCount(text: TokenizedText, seqLen: number, maxTokens: number): number {
+  return Math.max(1, Math.min(Math.floor(maxTokens / seqLen), Math.ceil(text.ids.length / seqLen)));
+}
+
 /**
  * Deterministic evaluation windows: `count` windows spread evenly over the text, each snapped to
  * the next line start, so the same model always gets the same validation number.
  */
 export function evaluationWindows(text: TokenizedText, seqLen: number, maxTokens: number, bos: number): Batch {
-  const count = Math.max(1, Math.min(Math.floor(maxTokens / seqLen), Math.ceil(text.ids.length / seqLen)));
+  const count = evaluationWindowCount(text, seqLen, maxTokens);
   const batch = emptyBatch(count, seqLen);
   const starts = text.lineStarts;
   let li = 0;

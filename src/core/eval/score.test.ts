@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { continuationTokens, scoreRows, scoreTexts, validationLoss } from './score';
+import { continuationTokens, rowsPerBatch, scoreRows, scoreTexts, validationBatchRows, validationLoss } from './score';
 import { hfTokenizerFromFiles, importTokenizer } from '../tokenizer/hf';
 import { bpeTokenizerFiles } from '../testing/bpeFixture';
 import { forward } from '../model/llama';
 import { tinyModel } from '../testing/fixtures';
 import { ByteTokenizer } from '../tokenizer/byte';
-import { tokenizeBytes } from '../data/tokens';
+import { evaluationWindows, tokenizeBytes } from '../data/tokens';
 import { referenceKernels } from '../kernels';
 
 const tok = new ByteTokenizer();
@@ -76,5 +76,24 @@ describe('validationLoss', () => {
     const b = await validationLoss(model, tok.bos, text, { seqLen: 16, maxTokens: 128 }, referenceKernels);
     expect(a).toBe(b);
     expect(Math.abs(a - Math.log(259))).toBeLessThan(0.2);
+  });
+
+  it("names the rows of its largest forward pass: the windows it scores, up to a batch's budget", () => {
+    const model = tinyModel({ vocab_size: 259 }, 12, 1);
+    const text = tokenizeBytes(new TextEncoder().encode('Some validation text.\nAnother line of it.\n'.repeat(10)));
+    const windows = (seqLen: number, maxTokens: number) => evaluationWindows(text, seqLen, maxTokens, tok.bos).batchSize;
+    // 100 tokens at 64 a window is one whole window, not two; 48 at 16 is three.
+    expect(validationBatchRows(model, text, { seqLen: 64, maxTokens: 100 })).toBe(1);
+    expect(validationBatchRows(model, text, { seqLen: 16, maxTokens: 48 })).toBe(3);
+    // More than the text holds: as many windows as it has (420 bytes at 16 a window: 27).
+    expect(text.ids.length).toBe(420);
+    expect(validationBatchRows(model, text, { seqLen: 16, maxTokens: 100_000 })).toBe(27);
+    expect(windows(16, 100_000)).toBe(27);
+    // A batch's logit budget caps the rows: 8M floats over 1024 x 259 logits a row is 30, of the
+    // 42 windows a 42,000-byte text has at 1024.
+    const long = tokenizeBytes(new TextEncoder().encode('Some validation text.\nAnother line of it.\n'.repeat(1000)));
+    expect(evaluationWindows(long, 1024, 1024 * 64, tok.bos).batchSize).toBe(42);
+    expect(rowsPerBatch(model, 1024)).toBe(30);
+    expect(validationBatchRows(model, long, { seqLen: 1024, maxTokens: 1024 * 64 })).toBe(30);
   });
 });

@@ -9,7 +9,7 @@ import type { Kernels } from '../kernels';
 import { targetLogProbs } from '../model/llama';
 import type { Tokenizer } from '../tokenizer/tokenizer';
 import type { Batch, TokenizedText } from '../data/tokens';
-import { evaluationWindows } from '../data/tokens';
+import { evaluationWindowCount, evaluationWindows } from '../data/tokens';
 
 /** Sum of log p over the target positions where mask is 1, per row of a batch. */
 export async function rowLogProbs(model: LlamaModel, b: Batch, kernels: Kernels): Promise<{ sums: Float64Array; counts: Float64Array }> {
@@ -129,6 +129,11 @@ export interface ValidationOptions {
   seqLen: number;
   /** Tokens of validation text to score; windows are spread evenly over the whole split. */
   maxTokens: number;
+}
+
+/** Rows of validationLoss's first (largest) forward pass over `text`: the shape a tuner times. */
+export function validationBatchRows(model: LlamaModel, text: TokenizedText, o: ValidationOptions): number {
+  return Math.min(rowsPerBatch(model, o.seqLen), evaluationWindowCount(text, o.seqLen, o.maxTokens));
 }
 
 /** Mean per-token cross-entropy (nats) over the fixed evaluation windows of a validation text. */

@@ -1,6 +1,6 @@
 // Scoring a loaded model: per-text log-probabilities, token counts, validation loss on a corpus,
 // and the evaluation a training run does between steps (watched corpora and minimal-pair suites).
-import { continuationTokens, rowsPerBatch, scoreTexts, validationLoss } from '../../core/eval/score';
+import { continuationTokens, scoreTexts, validationBatchRows, validationLoss } from '../../core/eval/score';
 import { trainingFlopsPerToken } from '../../core/model/weights';
 import { pairAccuracy, samplePairs, type PairRule } from '../../core/eval/minimalPairs';
 import type { MinimalPair } from '../../core/eval/suites/types';
@@ -38,12 +38,13 @@ export function evaluateService(engine: Engine): Handlers<EvaluateRequests> {
 
     async validationLoss(a) {
       const m = engine.model(a.modelId);
+      const text = engine.corpus(a.corpusId, m).valid;
+      const o = { seqLen: a.seqLen, maxTokens: a.maxTokens };
       // A scoring batch's shapes not yet timed on this adapter are, where the tuning policy says
       // so: its forward products and attention are those of a training pass of the same shape.
-      const rows = Math.min(rowsPerBatch(m, a.seqLen), Math.max(1, Math.ceil(a.maxTokens / a.seqLen)));
-      const tokens = rows * a.seqLen;
+      const tokens = validationBatchRows(m, text, o) * a.seqLen;
       await tuneForRun(engine, m.config, tokens, a.seqLen, (trainingFlopsPerToken(m.config, a.seqLen) / 3) * tokens);
-      return validationLoss(m, m.tokenizer.bos, engine.corpus(a.corpusId, m).valid, { seqLen: a.seqLen, maxTokens: a.maxTokens }, engine.kernels);
+      return validationLoss(m, m.tokenizer.bos, text, o, engine.kernels);
     },
   };
 }
